@@ -1,0 +1,235 @@
+#include "apply/applier.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <random>
+
+#include <fmt/format.h>
+
+#include "root/path.h"
+
+namespace bootassess {
+namespace {
+
+// A descriptor closed when it goes out of scope.
+class Fd {
+ public:
+  explicit Fd(int fd = -1) : fd_(fd) {}
+  ~Fd() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  Fd(Fd&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
+  Fd& operator=(Fd&& other) noexcept {
+    std::swap(fd_, other.fd_);
+    return *this;
+  }
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  int get() const { return fd_; }
+  bool ok() const { return fd_ >= 0; }
+
+ private:
+  int fd_;
+};
+
+ApplyResult failure(const std::string& what, const std::string& path, int err) {
+  return {false, false, fmt::format("{} {}: {}", what, path, std::strerror(err))};
+}
+
+ApplyResult failure(const std::string& message) { return {false, false, message}; }
+
+// Opens the directory `dir` (a canonical path) below the root, one component
+// at a time, never following a symlink.
+Fd open_directory(int root_fd, const std::string& dir, int& err) {
+  Fd cur(::openat(root_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!cur.ok()) {
+    err = errno;
+    return cur;
+  }
+  for (const std::string& c : path::components(dir)) {
+    if (c == "." || c == "..") {
+      err = EINVAL;
+      return Fd();
+    }
+    Fd next(::openat(cur.get(), c.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    if (!next.ok()) {
+      err = errno == ELOOP ? ENOTDIR : errno;
+      return next;
+    }
+    cur = std::move(next);
+  }
+  return cur;
+}
+
+bool write_all(int fd, const std::string& data) {
+  std::size_t done = 0;
+  while (done < data.size()) {
+    ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+bool read_all(int fd, std::string& out) {
+  char buf[65536];
+  for (;;) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    if (n == 0) return true;
+    out.append(buf, static_cast<std::size_t>(n));
+  }
+}
+
+std::string temporary_name(const std::string& name) {
+  static std::mt19937_64 rng{std::random_device{}()};
+  return fmt::format(".#{}.{:016x}", name.substr(0, 200), rng());
+}
+
+bool same_metadata(const struct stat& st, const Action& a) {
+  return (st.st_mode & 07777) == a.mode && st.st_uid == a.uid && st.st_gid == a.gid;
+}
+
+// chown before chmod: chown clears set-id bits.
+bool set_metadata(int fd, const Action& a) {
+  return ::fchown(fd, a.uid, a.gid) == 0 && ::fchmod(fd, a.mode) == 0;
+}
+
+ApplyResult write_file(int dir, const std::string& name, const Action& a) {
+  struct stat st {};
+  if (::fstatat(dir, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) {
+    if (S_ISDIR(st.st_mode)) return failure(fmt::format("cannot write {}: is a directory", a.path));
+    if (S_ISREG(st.st_mode) && static_cast<std::size_t>(st.st_size) == a.content.size()) {
+      Fd old(::openat(dir, name.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK));
+      std::string content;
+      if (old.ok() && read_all(old.get(), content) && content == a.content) {
+        if (same_metadata(st, a)) return {true, false, {}};
+        if (!set_metadata(old.get(), a)) return failure("cannot set mode and owner of", a.path, errno);
+        return {true, true, {}};
+      }
+    }
+  } else if (errno != ENOENT) {
+    return failure("cannot inspect", a.path, errno);
+  }
+
+  const std::string tmp = temporary_name(name);
+  Fd out(::openat(dir, tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
+  if (!out.ok()) return failure("cannot create a temporary file for", a.path, errno);
+  int err = 0;
+  if (!write_all(out.get(), a.content) || !set_metadata(out.get(), a) || ::fsync(out.get()) != 0) {
+    err = errno;
+  }
+  out = Fd();
+  if (err == 0 && ::renameat(dir, tmp.c_str(), dir, name.c_str()) != 0) err = errno;
+  if (err != 0) {
+    ::unlinkat(dir, tmp.c_str(), 0);
+    return failure("cannot write", a.path, err);
+  }
+  ::fsync(dir);
+  return {true, true, {}};
+}
+
+ApplyResult make_directory(int dir, const std::string& name, const Action& a) {
+  bool created = false;
+  if (::mkdirat(dir, name.c_str(), 0700) == 0) {
+    created = true;
+  } else if (errno != EEXIST) {
+    return failure("cannot create directory", a.path, errno);
+  }
+  Fd d(::openat(dir, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+  if (!d.ok()) {
+    if (errno == ENOTDIR || errno == ELOOP) {
+      return failure(fmt::format("cannot create directory {}: it exists and is not a directory",
+                                 a.path));
+    }
+    return failure("cannot open directory", a.path, errno);
+  }
+  struct stat st {};
+  if (::fstat(d.get(), &st) != 0) return failure("cannot inspect", a.path, errno);
+  if (!created && same_metadata(st, a)) return {true, false, {}};
+  if (!set_metadata(d.get(), a)) return failure("cannot set mode and owner of", a.path, errno);
+  if (created) ::fsync(dir);
+  return {true, true, {}};
+}
+
+ApplyResult make_symlink(int dir, const std::string& name, const Action& a) {
+  struct stat st {};
+  if (::fstatat(dir, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) {
+    if (S_ISDIR(st.st_mode)) {
+      return failure(fmt::format("cannot create symlink {}: a directory is in the way", a.path));
+    }
+    if (S_ISLNK(st.st_mode)) {
+      std::string target(static_cast<std::size_t>(st.st_size) + 1, '\0');
+      ssize_t n = ::readlinkat(dir, name.c_str(), target.data(), target.size());
+      if (n >= 0 && static_cast<std::size_t>(n) == a.target.size() &&
+          target.compare(0, a.target.size(), a.target) == 0) {
+        return {true, false, {}};
+      }
+    }
+  } else if (errno != ENOENT) {
+    return failure("cannot inspect", a.path, errno);
+  }
+  const std::string tmp = temporary_name(name);
+  if (::symlinkat(a.target.c_str(), dir, tmp.c_str()) != 0) {
+    return failure("cannot create symlink", a.path, errno);
+  }
+  if (::renameat(dir, tmp.c_str(), dir, name.c_str()) != 0) {
+    int err = errno;
+    ::unlinkat(dir, tmp.c_str(), 0);
+    return failure("cannot create symlink", a.path, err);
+  }
+  ::fsync(dir);
+  return {true, true, {}};
+}
+
+ApplyResult remove_entry(int dir, const std::string& name, const Action& a) {
+  struct stat st {};
+  if (::fstatat(dir, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
+    if (errno == ENOENT) return {true, false, {}};
+    return failure("cannot inspect", a.path, errno);
+  }
+  if (::unlinkat(dir, name.c_str(), S_ISDIR(st.st_mode) ? AT_REMOVEDIR : 0) != 0) {
+    return failure("cannot remove", a.path, errno);
+  }
+  ::fsync(dir);
+  return {true, true, {}};
+}
+
+}  // namespace
+
+ApplyResult Applier::apply(const Action& action) const {
+  if (action.path.empty() || action.path.front() != '/' || action.path == "/") {
+    return failure(fmt::format("refusing to change the root itself or a relative path: '{}'",
+                               action.path));
+  }
+  if (path::clean(action.path) != action.path) {
+    return failure(fmt::format("refusing a path that is not canonical: '{}'", action.path));
+  }
+  int err = 0;
+  Fd dir = open_directory(root_fd_, path::dirname(action.path), err);
+  if (!dir.ok()) return failure("cannot open the directory of", action.path, err);
+  const std::string name = path::basename(action.path);
+  switch (action.kind) {
+    case ActionKind::write:
+      return write_file(dir.get(), name, action);
+    case ActionKind::mkdir:
+      return make_directory(dir.get(), name, action);
+    case ActionKind::symlink:
+      return make_symlink(dir.get(), name, action);
+    case ActionKind::remove:
+      return remove_entry(dir.get(), name, action);
+  }
+  return failure("unknown action");
+}
+
+}  // namespace bootassess

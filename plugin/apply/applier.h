@@ -1,0 +1,34 @@
+// Performs planned actions on the real root, confined and atomic:
+// - every path is walked from the root descriptor one component at a time,
+//   refusing symlinks, so nothing outside the root is ever touched even if the
+//   tree changes under us;
+// - a file or symlink is replaced by writing a temporary in the same
+//   directory, fsyncing it and renaming it over the old one, then fsyncing the
+//   directory: a reader sees the old or the new content, never a torn one;
+// - what already matches is left alone.
+#pragma once
+
+#include <string>
+
+#include "plan/action.h"
+
+namespace bootassess {
+
+struct ApplyResult {
+  bool ok = true;
+  bool changed = false;  // false: the root already held exactly this
+  std::string error;     // why it failed, when !ok
+};
+
+class Applier {
+ public:
+  // `root_fd` is a descriptor of the root directory (O_PATH is enough); it
+  // stays owned by the caller.
+  explicit Applier(int root_fd) : root_fd_(root_fd) {}
+  ApplyResult apply(const Action& action) const;
+
+ private:
+  int root_fd_;
+};
+
+}  // namespace bootassess

@@ -1,0 +1,139 @@
+#include "root/disk_root.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+#include <fmt/format.h>
+
+namespace bootassess {
+
+std::string relative_to_root(const std::string& path) {
+  std::size_t i = 0;
+  while (i < path.size() && path[i] == '/') ++i;
+  if (i == path.size()) return ".";
+  return path.substr(i);
+}
+
+bool access_by_mode(const FileInfo& info, int mode) {
+  const uid_t euid = geteuid();
+  if (euid == 0) {
+    if ((mode & X_OK) == 0) return true;
+    return info.type == FileType::directory || (info.mode & 0111) != 0;
+  }
+  std::uint32_t bits = 0;
+  if (mode & R_OK) bits |= 4;
+  if (mode & W_OK) bits |= 2;
+  if (mode & X_OK) bits |= 1;
+  std::uint32_t shift = 0;
+  if (info.uid == euid) {
+    shift = 6;
+  } else if (info.gid == getegid()) {
+    shift = 3;
+  }
+  return ((info.mode >> shift) & bits) == bits;
+}
+
+std::unique_ptr<DiskRoot> DiskRoot::open(const std::string& root_dir, std::string& error) {
+  int fd = ::open(root_dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) {
+    error = fmt::format("cannot open root directory {}: {}", root_dir, std::strerror(errno));
+    return nullptr;
+  }
+  return std::unique_ptr<DiskRoot>(new DiskRoot(root_dir, fd));
+}
+
+DiskRoot::~DiskRoot() { ::close(fd_); }
+
+std::optional<FileInfo> DiskRoot::lstat(const std::string& path) const {
+  struct stat st {};
+  std::string rel = relative_to_root(path);
+  if (::fstatat(fd_, rel.c_str(), &st, AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH) != 0) {
+    return std::nullopt;
+  }
+  FileInfo info;
+  if (S_ISREG(st.st_mode)) {
+    info.type = FileType::regular;
+  } else if (S_ISDIR(st.st_mode)) {
+    info.type = FileType::directory;
+  } else if (S_ISLNK(st.st_mode)) {
+    info.type = FileType::symlink;
+  }
+  info.mode = st.st_mode & 07777;
+  info.uid = st.st_uid;
+  info.gid = st.st_gid;
+  info.size = static_cast<std::uint64_t>(st.st_size);
+  return info;
+}
+
+std::optional<std::string> DiskRoot::read_link(const std::string& path) const {
+  std::string rel = relative_to_root(path);
+  std::string buf(256, '\0');
+  for (;;) {
+    ssize_t n = ::readlinkat(fd_, rel.c_str(), buf.data(), buf.size());
+    if (n < 0) return std::nullopt;
+    if (static_cast<std::size_t>(n) < buf.size()) {
+      buf.resize(static_cast<std::size_t>(n));
+      return buf;
+    }
+    buf.resize(buf.size() * 2);
+  }
+}
+
+std::optional<std::string> DiskRoot::read_file(const std::string& path) const {
+  std::string rel = relative_to_root(path);
+  int fd = ::openat(fd_, rel.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) return std::nullopt;
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return std::nullopt;
+  }
+  std::string content;
+  content.reserve(static_cast<std::size_t>(st.st_size));
+  char buf[65536];
+  for (;;) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      ::close(fd);
+      return std::nullopt;
+    }
+    if (n == 0) break;
+    content.append(buf, static_cast<std::size_t>(n));
+  }
+  ::close(fd);
+  return content;
+}
+
+std::optional<std::vector<std::string>> DiskRoot::list_dir(const std::string& path) const {
+  std::string rel = relative_to_root(path);
+  int fd = ::openat(fd_, rel.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) return std::nullopt;
+  DIR* dir = ::fdopendir(fd);
+  if (dir == nullptr) {
+    ::close(fd);
+    return std::nullopt;
+  }
+  std::vector<std::string> names;
+  while (struct dirent* entry = ::readdir(dir)) {
+    std::string_view name(entry->d_name);
+    if (name == "." || name == "..") continue;
+    names.emplace_back(name);
+  }
+  ::closedir(dir);
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+bool DiskRoot::access(const std::string& path, int mode) const {
+  std::string rel = relative_to_root(path);
+  return ::faccessat(fd_, rel.c_str(), mode, AT_EACCESS) == 0;
+}
+
+}  // namespace bootassess
