@@ -1,14 +1,13 @@
 #include "apply/applier.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 #include <random>
-
-#include <fmt/format.h>
 
 #include "root/path.h"
 
@@ -40,7 +39,9 @@ ApplyResult failure(const std::string& what, const std::string& path, int err) {
   return {false, false, fmt::format("{} {}: {}", what, path, std::strerror(err))};
 }
 
-ApplyResult failure(const std::string& message) { return {false, false, message}; }
+ApplyResult failure(const std::string& message) {
+  return {false, false, message};
+}
 
 // Opens the directory `dir` (a canonical path) below the root, one component
 // at a time, never following a symlink.
@@ -114,7 +115,8 @@ ApplyResult write_file(int dir, const std::string& name, const Action& a) {
       std::string content;
       if (old.ok() && read_all(old.get(), content) && content == a.content) {
         if (same_metadata(st, a)) return {true, false, {}};
-        if (!set_metadata(old.get(), a)) return failure("cannot set mode and owner of", a.path, errno);
+        if (!set_metadata(old.get(), a))
+          return failure("cannot set mode and owner of", a.path, errno);
         return {true, true, {}};
       }
     }
@@ -149,8 +151,8 @@ ApplyResult make_directory(int dir, const std::string& name, const Action& a) {
   Fd d(::openat(dir, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
   if (!d.ok()) {
     if (errno == ENOTDIR || errno == ELOOP) {
-      return failure(fmt::format("cannot create directory {}: it exists and is not a directory",
-                                 a.path));
+      return failure(
+          fmt::format("cannot create directory {}: it exists and is not a directory", a.path));
     }
     return failure("cannot open directory", a.path, errno);
   }
@@ -209,8 +211,8 @@ ApplyResult remove_entry(int dir, const std::string& name, const Action& a) {
 
 ApplyResult Applier::apply(const Action& action) const {
   if (action.path.empty() || action.path.front() != '/' || action.path == "/") {
-    return failure(fmt::format("refusing to change the root itself or a relative path: '{}'",
-                               action.path));
+    return failure(
+        fmt::format("refusing to change the root itself or a relative path: '{}'", action.path));
   }
   if (path::clean(action.path) != action.path) {
     return failure(fmt::format("refusing a path that is not canonical: '{}'", action.path));

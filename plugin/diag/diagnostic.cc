@@ -1,8 +1,8 @@
 #include "diag/diagnostic.h"
 
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 namespace bootassess {
 

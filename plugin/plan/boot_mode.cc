@@ -68,8 +68,12 @@ std::string sentinel_path(BootMode mode) {
   return path::join(kSentinelDir, sentinel_name(mode));
 }
 
-std::span<const BootMode> all_modes() { return kAllModes; }
-std::span<const BootMode> planned_modes() { return kPlannedModes; }
+std::span<const BootMode> all_modes() {
+  return kAllModes;
+}
+std::span<const BootMode> planned_modes() {
+  return kPlannedModes;
+}
 
 std::optional<BootMode> detect_mode(const RootView& view) {
   for (BootMode mode : kAllModes) {

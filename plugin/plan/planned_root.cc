@@ -71,8 +71,7 @@ std::optional<std::vector<std::string>> PlannedRoot::list_dir(const std::string&
   const Node* node = decisive(path);
   if (node == nullptr) {
     names = base_.list_dir(path);
-  } else if (nodes_.count(path) == 0 || node->removed ||
-             node->info.type != FileType::directory) {
+  } else if (nodes_.count(path) == 0 || node->removed || node->info.type != FileType::directory) {
     return std::nullopt;
   } else {
     // A directory the plan created, or one it only changed the mode of.

@@ -2,6 +2,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -9,13 +10,12 @@
 #include <cerrno>
 #include <cstring>
 
-#include <fmt/format.h>
-
 namespace bootassess {
 
 std::string relative_to_root(const std::string& path) {
   std::size_t i = 0;
-  while (i < path.size() && path[i] == '/') ++i;
+  while (i < path.size() && path[i] == '/')
+    ++i;
   if (i == path.size()) return ".";
   return path.substr(i);
 }
@@ -48,7 +48,9 @@ std::unique_ptr<DiskRoot> DiskRoot::open(const std::string& root_dir, std::strin
   return std::unique_ptr<DiskRoot>(new DiskRoot(root_dir, fd));
 }
 
-DiskRoot::~DiskRoot() { ::close(fd_); }
+DiskRoot::~DiskRoot() {
+  ::close(fd_);
+}
 
 std::optional<FileInfo> DiskRoot::lstat(const std::string& path) const {
   struct stat st {};

@@ -6,9 +6,11 @@ std::vector<std::string> components(std::string_view p) {
   std::vector<std::string> out;
   std::size_t i = 0;
   while (i < p.size()) {
-    while (i < p.size() && p[i] == '/') ++i;
+    while (i < p.size() && p[i] == '/')
+      ++i;
     std::size_t start = i;
-    while (i < p.size() && p[i] != '/') ++i;
+    while (i < p.size() && p[i] != '/')
+      ++i;
     if (i > start) out.emplace_back(p.substr(start, i - start));
   }
   return out;

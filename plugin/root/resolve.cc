@@ -27,8 +27,7 @@ std::vector<std::string> lexical_rest(std::string first, const std::deque<std::s
 
 }  // namespace
 
-Resolved resolve(const RootView& view, std::string_view p, std::string_view cwd,
-                 bool follow_last) {
+Resolved resolve(const RootView& view, std::string_view p, std::string_view cwd, bool follow_last) {
   Resolved r;
   if (p.empty()) {
     r.error = ENOENT;
@@ -37,7 +36,8 @@ Resolved resolve(const RootView& view, std::string_view p, std::string_view cwd,
   const bool trailing_slash = p.size() > 1 && p.back() == '/';
   std::string cur = p.front() == '/' ? std::string("/") : std::string(cwd);
   std::deque<std::string> pending;
-  for (std::string& c : path::components(p)) pending.push_back(std::move(c));
+  for (std::string& c : path::components(p))
+    pending.push_back(std::move(c));
   int links = 0;
 
   while (!pending.empty()) {
@@ -55,7 +55,8 @@ Resolved resolve(const RootView& view, std::string_view p, std::string_view cwd,
       r.existing = cur;
       r.missing = lexical_rest(comp, pending);
       r.path = cur;
-      for (const std::string& m : r.missing) r.path = path::join(r.path, m);
+      for (const std::string& m : r.missing)
+        r.path = path::join(r.path, m);
       if (!last) r.error = ENOENT;
       return r;
     }

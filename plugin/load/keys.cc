@@ -1,0 +1,145 @@
+#include "load/keys.h"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <vector>
+
+namespace bootassess::keys {
+namespace {
+
+using namespace std::string_view_literals;
+
+constexpr std::array kTopLevel{"name"sv, "stages"sv};
+constexpr std::array kStep{"name"sv,        "if"sv,        "files"sv,
+                           "directories"sv, "systemctl"sv, "boot_assessment"sv};
+constexpr std::array kFile{"path"sv,    "permissions"sv, "owner"sv,      "group"sv,
+                           "content"sv, "encoding"sv,    "ownerstring"sv};
+constexpr std::array kDirectory{"path"sv, "permissions"sv, "owner"sv, "group"sv};
+constexpr std::array kSystemctl{"enable"sv, "disable"sv,   "mask"sv,
+                                "start"sv,  "overrides"sv, "runtime"sv};
+constexpr std::array kOverride{"service"sv, "content"sv, "name"sv};
+constexpr std::array kBootAssessment{"units"sv, "reboot_on_failure"sv, "modes"sv,
+                                     "accept_boot_loop_risk"sv};
+constexpr std::array kRunnerStepKeys{"commands"sv,
+                                     "downloads"sv,
+                                     "ensure_entities"sv,
+                                     "delete_entities"sv,
+                                     "dns"sv,
+                                     "hostname"sv,
+                                     "sysctl"sv,
+                                     "authorized_keys"sv,
+                                     "users"sv,
+                                     "modules"sv,
+                                     "environment"sv,
+                                     "environment_file"sv,
+                                     "package_pins"sv,
+                                     "packages"sv,
+                                     "unpack_images"sv,
+                                     "after"sv,
+                                     "datasource"sv,
+                                     "layout"sv,
+                                     "systemd_firstboot"sv,
+                                     "timesyncd"sv,
+                                     "git"sv};
+constexpr std::array kRunnerConditionals{
+    "node"sv,    "only_os"sv, "only_os_version"sv, "only_arch"sv, "only_service_manager"sv,
+    "if_files"sv};
+constexpr std::array kCloudConfig{"write_files"sv, "runcmd"sv,   "users"sv,
+                                  "hostname"sv,    "growpart"sv, "ssh_authorized_keys"sv,
+                                  "milpa_files"sv};
+
+// Optimal string alignment distance: edits, with a swap of neighbours as one.
+std::size_t distance(std::string_view a, std::string_view b) {
+  const std::size_t n = a.size();
+  const std::size_t m = b.size();
+  std::vector<std::vector<std::size_t>> d(n + 1, std::vector<std::size_t>(m + 1));
+  for (std::size_t i = 0; i <= n; ++i)
+    d[i][0] = i;
+  for (std::size_t j = 0; j <= m; ++j)
+    d[0][j] = j;
+  for (std::size_t i = 1; i <= n; ++i) {
+    for (std::size_t j = 1; j <= m; ++j) {
+      const std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+      }
+    }
+  }
+  return d[n][m];
+}
+
+std::string normalized(std::string_view key) {
+  std::string out;
+  for (char c : key) {
+    if (c == '-' || c == '_' || c == ' ') continue;
+    out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  return out;
+}
+
+}  // namespace
+
+std::span<const std::string_view> top_level() {
+  return kTopLevel;
+}
+std::span<const std::string_view> step() {
+  return kStep;
+}
+std::span<const std::string_view> file() {
+  return kFile;
+}
+std::span<const std::string_view> directory() {
+  return kDirectory;
+}
+std::span<const std::string_view> systemctl() {
+  return kSystemctl;
+}
+std::span<const std::string_view> override_entry() {
+  return kOverride;
+}
+std::span<const std::string_view> boot_assessment() {
+  return kBootAssessment;
+}
+std::span<const std::string_view> runner_step_keys() {
+  return kRunnerStepKeys;
+}
+std::span<const std::string_view> runner_conditionals() {
+  return kRunnerConditionals;
+}
+std::span<const std::string_view> cloud_config_keys() {
+  return kCloudConfig;
+}
+
+bool contains(std::span<const std::string_view> set, std::string_view key) {
+  return std::find(set.begin(), set.end(), key) != set.end();
+}
+
+std::string suggest(std::string_view key, std::span<const std::string_view> candidates) {
+  // Misspellings seen in the wild (yip's own README writes `systctl`), where
+  // the nearest key by edit distance is not the one meant.
+  static constexpr std::array<std::pair<std::string_view, std::string_view>, 3> kKnown{
+      {{"systctl", "systemctl"},
+       {"ssh_authorized_keys", "authorized_keys"},
+       {"if_file", "if_files"}}};
+  for (const auto& [wrong, right] : kKnown) {
+    if (key == wrong && contains(candidates, right)) return std::string(right);
+  }
+  const std::string k = normalized(key);
+  std::string_view best;
+  std::size_t best_distance = 0;
+  for (std::string_view c : candidates) {
+    const std::size_t dist = distance(k, normalized(c));
+    if (best.empty() || dist < best_distance) {
+      best = c;
+      best_distance = dist;
+    }
+  }
+  // Close enough: at most 2 edits, and fewer than a third of the word.
+  const std::size_t limit = std::min<std::size_t>(2, std::max<std::size_t>(1, k.size() / 3));
+  if (best.empty() || best_distance > limit) return {};
+  return std::string(best);
+}
+
+}  // namespace bootassess::keys

@@ -1,0 +1,504 @@
+#include "load/loader.h"
+
+#include <dirent.h>
+#include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <sstream>
+
+#include "load/keys.h"
+#include "load/yaml_node.h"
+#include "load/yip_integer.h"
+
+namespace bootassess {
+namespace {
+
+constexpr std::uint32_t kDefaultFileMode = 0644;
+constexpr std::uint32_t kDefaultDirectoryMode = 0755;
+
+// yip's test for the #cloud-config header: within the first ten lines, after
+// blank lines and other comments, a line that is exactly "#cloud-config".
+bool is_cloud_config(const std::string& text) {
+  std::size_t start = 0;
+  for (int line = 0; line < 10 && start <= text.size(); ++line) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    std::string_view l(text.data() + start, end - start);
+    while (!l.empty() && std::isspace(static_cast<unsigned char>(l.back())))
+      l.remove_suffix(1);
+    if (l == "#cloud-config") return true;
+    if (!l.empty() && l.front() != '#') return false;
+    start = end + 1;
+  }
+  return false;
+}
+
+class DocumentReader {
+ public:
+  DocumentReader(const std::string& file, const std::string& text, Diagnostics& diagnostics)
+      : ctx_{file, diagnostics}, text_(text) {}
+
+  std::optional<Document> read(const YAML::Node& root);
+
+ private:
+  Step read_step(const YAML::Node& node);
+  FileEntry read_file(const YAML::Node& node);
+  DirectoryEntry read_directory(const YAML::Node& node);
+  SystemctlStep read_systemctl(const YAML::Node& node);
+  SystemctlOverride read_override(const YAML::Node& node);
+  BootAssessmentStep read_boot_assessment(const YAML::Node& node);
+
+  std::optional<Located<std::uint32_t>> read_permissions(const YAML::Node& node);
+  std::uint32_t read_id(const YAML::Node& node, const std::string& what);
+  std::vector<Located<std::string>> read_names(const YAML::Node& node, const std::string& what);
+  Located<std::string> located_string(const YAML::Node& node, const std::string& what);
+
+  void check_encoding(const FileEntry& f);
+  void unknown_key(const MapEntry& entry, std::span<const std::string_view> known,
+                   const std::string& where);
+  void alias_key(const MapEntry& entry, std::string_view real, const std::string& where);
+
+  ReadContext ctx_;
+  const std::string& text_;
+};
+
+std::optional<Document> DocumentReader::read(const YAML::Node& root) {
+  Document doc;
+  doc.file = ctx_.file;
+  doc.cloud_config = is_cloud_config(text_);
+  for (const MapEntry& e : map_entries(ctx_, root, "the document")) {
+    if (e.key == "name") {
+      doc.name = string_value(ctx_, e.value, "`name`");
+    } else if (e.key == "stages") {
+      for (const MapEntry& stage : map_entries(ctx_, e.value, "`stages`")) {
+        std::vector<Step>& steps = doc.stages[stage.key];
+        for (const YAML::Node& item :
+             sequence_items(ctx_, stage.value, fmt::format("stage '{}'", stage.key))) {
+          steps.push_back(read_step(item));
+        }
+      }
+    } else if (doc.cloud_config && keys::contains(keys::cloud_config_keys(), e.key)) {
+      ctx_.diagnostics.note(ctx_.at(e.key_node), "runner-key",
+                            fmt::format("cloud-config key '{}' is the stage runner's; "
+                                        "bootassess leaves it alone",
+                                        e.key));
+    } else {
+      unknown_key(e, keys::top_level(), "the document");
+    }
+  }
+  if (ctx_.failed) return std::nullopt;
+  return doc;
+}
+
+Step DocumentReader::read_step(const YAML::Node& node) {
+  Step step;
+  step.pos = ctx_.at(node);
+  for (const MapEntry& e : map_entries(ctx_, node, "a step")) {
+    if (e.key == "name") {
+      step.name = string_value(ctx_, e.value, "`name`");
+    } else if (e.key == "if") {
+      step.condition = located_string(e.value, "`if`");
+    } else if (e.key == "files") {
+      for (const YAML::Node& item : sequence_items(ctx_, e.value, "`files`")) {
+        step.files.push_back(read_file(item));
+      }
+    } else if (e.key == "directories") {
+      for (const YAML::Node& item : sequence_items(ctx_, e.value, "`directories`")) {
+        step.directories.push_back(read_directory(item));
+      }
+    } else if (e.key == "systemctl") {
+      step.systemctl = read_systemctl(e.value);
+    } else if (e.key == "boot_assessment") {
+      step.boot_assessment = read_boot_assessment(e.value);
+    } else if (keys::contains(keys::runner_step_keys(), e.key)) {
+      step.runner_keys.push_back({e.key, ctx_.at(e.key_node)});
+    } else if (keys::contains(keys::runner_conditionals(), e.key)) {
+      step.runner_conditionals.push_back({e.key, ctx_.at(e.key_node)});
+    } else {
+      std::vector<std::string_view> known(keys::step().begin(), keys::step().end());
+      known.insert(known.end(), keys::runner_step_keys().begin(), keys::runner_step_keys().end());
+      known.insert(known.end(), keys::runner_conditionals().begin(),
+                   keys::runner_conditionals().end());
+      unknown_key(e, known, "a step");
+    }
+  }
+  return step;
+}
+
+FileEntry DocumentReader::read_file(const YAML::Node& node) {
+  FileEntry f;
+  f.pos = ctx_.at(node);
+  for (const MapEntry& e : map_entries(ctx_, node, "a `files` entry")) {
+    if (e.key == "path") {
+      f.path = located_string(e.value, "`path`");
+    } else if (e.key == "permissions") {
+      f.permissions = read_permissions(e.value);
+    } else if (e.key == "owner") {
+      f.owner = read_id(e.value, "`owner`");
+    } else if (e.key == "group") {
+      f.group = read_id(e.value, "`group`");
+    } else if (e.key == "content") {
+      f.content = located_string(e.value, "`content`");
+      f.content_is_block = is_block_scalar(e.value, text_);
+    } else if (e.key == "encoding") {
+      f.encoding = located_string(e.value, "`encoding`");
+    } else if (e.key == "ownerstring" || e.key == "owner_string") {
+      if (e.key == "owner_string") alias_key(e, "ownerstring", "a `files` entry");
+      f.ownerstring = located_string(e.value, "`ownerstring`");
+    } else {
+      unknown_key(e, keys::file(), "a `files` entry");
+    }
+  }
+  check_encoding(f);
+  if (!f.permissions && node.IsMap()) {
+    ctx_.diagnostics.warning(
+        f.pos, "permissions-omitted",
+        fmt::format("`permissions` omitted: yip would write mode 0000; bootassess writes {:04o}",
+                    kDefaultFileMode),
+        fmt::format("add `permissions: {:04o}`", kDefaultFileMode));
+  }
+  return f;
+}
+
+DirectoryEntry DocumentReader::read_directory(const YAML::Node& node) {
+  DirectoryEntry d;
+  d.pos = ctx_.at(node);
+  for (const MapEntry& e : map_entries(ctx_, node, "a `directories` entry")) {
+    if (e.key == "path") {
+      d.path = located_string(e.value, "`path`");
+    } else if (e.key == "permissions") {
+      d.permissions = read_permissions(e.value);
+    } else if (e.key == "owner") {
+      d.owner = read_id(e.value, "`owner`");
+    } else if (e.key == "group") {
+      d.group = read_id(e.value, "`group`");
+    } else {
+      unknown_key(e, keys::directory(), "a `directories` entry");
+    }
+  }
+  if (!d.permissions && node.IsMap()) {
+    ctx_.diagnostics.warning(
+        d.pos, "permissions-omitted",
+        fmt::format("`permissions` omitted: yip would set mode 0000; bootassess uses {:04o}",
+                    kDefaultDirectoryMode),
+        fmt::format("add `permissions: {:04o}`", kDefaultDirectoryMode));
+  }
+  return d;
+}
+
+SystemctlStep DocumentReader::read_systemctl(const YAML::Node& node) {
+  SystemctlStep s;
+  s.pos = ctx_.at(node);
+  for (const MapEntry& e : map_entries(ctx_, node, "`systemctl`")) {
+    if (e.key == "enable" || e.key == "enabled") {
+      if (e.key == "enabled") alias_key(e, "enable", "`systemctl`");
+      std::vector<Located<std::string>> names = read_names(e.value, "`systemctl.enable`");
+      s.enable.insert(s.enable.end(), names.begin(), names.end());
+    } else if (e.key == "disable") {
+      s.disable = read_names(e.value, "`systemctl.disable`");
+    } else if (e.key == "mask") {
+      s.mask = read_names(e.value, "`systemctl.mask`");
+    } else if (e.key == "start") {
+      s.start = read_names(e.value, "`systemctl.start`");
+    } else if (e.key == "overrides") {
+      for (const YAML::Node& item : sequence_items(ctx_, e.value, "`systemctl.overrides`")) {
+        s.overrides.push_back(read_override(item));
+      }
+    } else if (e.key == "runtime") {
+      s.runtime = bool_value(ctx_, e.value, "`systemctl.runtime`").value_or(false);
+    } else {
+      unknown_key(e, keys::systemctl(), "`systemctl`");
+    }
+  }
+  return s;
+}
+
+SystemctlOverride DocumentReader::read_override(const YAML::Node& node) {
+  SystemctlOverride o;
+  o.pos = ctx_.at(node);
+  for (const MapEntry& e : map_entries(ctx_, node, "a `systemctl.overrides` entry")) {
+    if (e.key == "service") {
+      o.service = located_string(e.value, "`service`");
+    } else if (e.key == "content") {
+      o.content = located_string(e.value, "`content`");
+      o.content_is_block = is_block_scalar(e.value, text_);
+    } else if (e.key == "name") {
+      o.name = located_string(e.value, "`name`");
+    } else {
+      unknown_key(e, keys::override_entry(), "a `systemctl.overrides` entry");
+    }
+  }
+  return o;
+}
+
+BootAssessmentStep DocumentReader::read_boot_assessment(const YAML::Node& node) {
+  BootAssessmentStep b;
+  b.pos = ctx_.at(node);
+  for (const MapEntry& e : map_entries(ctx_, node, "`boot_assessment`")) {
+    if (e.key == "units") {
+      b.units = read_names(e.value, "`boot_assessment.units`");
+    } else if (e.key == "reboot_on_failure") {
+      b.reboot_on_failure = read_names(e.value, "`boot_assessment.reboot_on_failure`");
+    } else if (e.key == "modes") {
+      b.modes = read_names(e.value, "`boot_assessment.modes`");
+    } else if (e.key == "accept_boot_loop_risk") {
+      std::optional<bool> v = bool_value(ctx_, e.value, "`accept_boot_loop_risk`");
+      if (v) b.accept_boot_loop_risk = Located<bool>{*v, ctx_.at(e.value)};
+    } else {
+      unknown_key(e, keys::boot_assessment(), "`boot_assessment`");
+    }
+  }
+  return b;
+}
+
+std::optional<Located<std::uint32_t>> DocumentReader::read_permissions(const YAML::Node& node) {
+  const Position pos = ctx_.at(node);
+  if (node.IsNull()) return std::nullopt;
+  if (!node.IsScalar()) {
+    ctx_.type_error(node, "`permissions` must be a number such as 0644");
+    return std::nullopt;
+  }
+  const std::string& text = node.Scalar();
+  if (is_quoted(node)) {
+    std::optional<std::uint32_t> octal = parse_quoted_octal(text);
+    if (!octal) {
+      ctx_.type_error(node, fmt::format("`permissions` \"{}\" is not an octal mode", text));
+      return std::nullopt;
+    }
+    ctx_.diagnostics.warning(
+        pos, "permissions-quoted",
+        fmt::format("quoted `permissions` \"{}\": yip cannot decode it and "
+                    "skips the whole file; bootassess reads it as octal {:04o}",
+                    text, *octal & 07777),
+        fmt::format("write `permissions: {:04o}` without quotes", *octal));
+    return Located<std::uint32_t>{*octal & 0777, pos};
+  }
+  std::optional<YipInteger> value = parse_yip_unsigned(text, UINT32_MAX);
+  if (!value) {
+    ctx_.type_error(node, fmt::format("`permissions` '{}' is not a number yip can decode", text));
+    return std::nullopt;
+  }
+  const std::uint32_t mode = static_cast<std::uint32_t>(value->value);
+  const bool octal_looking = value->decimal && value->value >= 8 &&
+                             text.find_first_not_of("01234567") == std::string::npos;
+  if (octal_looking || value->from_float) {
+    ctx_.diagnostics.warning(
+        pos, "permissions-decimal",
+        fmt::format("`permissions: {}` is the decimal number {}, i.e. mode {:04o}, not {}{}", text,
+                    value->value, mode & 0777, octal_looking ? "0" : "", text),
+        octal_looking ? fmt::format("write `permissions: 0{}` for mode 0{}", text, text)
+                      : std::string("write an octal mode such as 0644"));
+  }
+  if (mode > 0777 && !octal_looking) {
+    ctx_.diagnostics.warning(pos, "permissions-high-bits",
+                             fmt::format("mode {:o} has bits above 0777; yip drops them (no "
+                                         "setuid, setgid or sticky), so does bootassess",
+                                         mode));
+  }
+  return Located<std::uint32_t>{mode & 0777, pos};
+}
+
+std::uint32_t DocumentReader::read_id(const YAML::Node& node, const std::string& what) {
+  if (node.IsNull()) return 0;
+  if (!node.IsScalar()) {
+    ctx_.type_error(node, fmt::format("{} must be a numeric id", what));
+    return 0;
+  }
+  std::optional<YipInteger> value = parse_yip_unsigned(node.Scalar(), INT32_MAX);
+  if (!value || value->from_float) {
+    ctx_.type_error(node, fmt::format("{} '{}' is not a numeric id", what, node.Scalar()));
+    return 0;
+  }
+  if (is_quoted(node)) {
+    ctx_.diagnostics.warning(ctx_.at(node), "id-quoted",
+                             fmt::format("quoted {} \"{}\": yip cannot decode it and skips the "
+                                         "whole file; bootassess reads it as {}",
+                                         what, node.Scalar(), value->value),
+                             "write the number without quotes");
+  }
+  return static_cast<std::uint32_t>(value->value);
+}
+
+std::vector<Located<std::string>> DocumentReader::read_names(const YAML::Node& node,
+                                                             const std::string& what) {
+  std::vector<Located<std::string>> names;
+  for (const YAML::Node& item : sequence_items(ctx_, node, what)) {
+    names.push_back(located_string(item, fmt::format("an item of {}", what)));
+  }
+  return names;
+}
+
+Located<std::string> DocumentReader::located_string(const YAML::Node& node,
+                                                    const std::string& what) {
+  return {string_value(ctx_, node, what), ctx_.at(node)};
+}
+
+// Static checks of a file's content that yip would treat differently.
+void DocumentReader::check_encoding(const FileEntry& f) {
+  static constexpr std::array<std::string_view, 9> kKnown{
+      "", "b64", "base64", "gz", "gzip", "gz+base64", "gzip+base64", "gz+b64", "gzip+b64"};
+  if (std::find(kKnown.begin(), kKnown.end(), f.encoding.value) == kKnown.end()) {
+    ctx_.diagnostics.warning(f.encoding.pos, "encoding-unknown",
+                             fmt::format("encoding '{}' is not one yip knows: the content is "
+                                         "written as it is, undecoded",
+                                         f.encoding.value),
+                             "use b64, base64, gz, gzip, gz+b64 or gzip+b64, or omit it");
+  }
+  const std::string& text = f.content.value;
+  const std::size_t open = text.find("{{");
+  if (open != std::string::npos && text.find("}}", open) != std::string::npos) {
+    ctx_.diagnostics.warning(f.content.pos, "template-not-rendered",
+                             "the content holds a `{{ }}` template: yip renders Go templates "
+                             "in file content, bootassess writes the text exactly as given");
+  }
+}
+
+void DocumentReader::unknown_key(const MapEntry& entry, std::span<const std::string_view> known,
+                                 const std::string& where) {
+  std::string suggestion = keys::suggest(entry.key, known);
+  ctx_.diagnostics.warning(
+      ctx_.at(entry.key_node), "unknown-key",
+      fmt::format("unknown key '{}' in {}: yip ignores it, and so does bootassess", entry.key,
+                  where),
+      suggestion.empty() ? std::string() : fmt::format("did you mean `{}`?", suggestion));
+}
+
+void DocumentReader::alias_key(const MapEntry& entry, std::string_view real,
+                               const std::string& where) {
+  ctx_.diagnostics.warning(ctx_.at(entry.key_node), "key-alias",
+                           fmt::format("'{}' in {} is not a yip key: yip silently ignores it; "
+                                       "bootassess reads it as `{}`",
+                                       entry.key, where, real),
+                           fmt::format("did you mean `{}`?", real));
+}
+
+bool read_whole_file(const std::string& file, std::string& text, std::string& error) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) {
+    error = std::strerror(errno);
+    return false;
+  }
+  text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  if (in.bad()) {
+    error = std::strerror(errno);
+    return false;
+  }
+  return true;
+}
+
+bool has_yaml_extension(std::string_view name) {
+  const std::size_t dot = name.rfind('.');
+  if (dot == std::string_view::npos) return false;
+  const std::string_view ext = name.substr(dot);
+  return ext == ".yaml" || ext == ".yml";
+}
+
+// yip's directory walk: depth-first, entries in byte-wise order, symlinked
+// directories not entered, every non-directory named *.yaml or *.yml read.
+void walk_directory(const std::string& dir, std::vector<std::string>& files,
+                    std::vector<std::string>& errors) {
+  DIR* d = ::opendir(dir.c_str());
+  if (d == nullptr) {
+    errors.push_back(fmt::format("cannot read directory {}: {}", dir, std::strerror(errno)));
+    return;
+  }
+  std::vector<std::string> names;
+  while (struct dirent* entry = ::readdir(d)) {
+    std::string_view name(entry->d_name);
+    if (name != "." && name != "..") names.emplace_back(name);
+  }
+  ::closedir(d);
+  std::sort(names.begin(), names.end());
+  for (const std::string& name : names) {
+    const std::string full = dir.back() == '/' ? dir + name : dir + "/" + name;
+    struct stat st {};
+    if (::lstat(full.c_str(), &st) != 0) continue;
+    if (S_ISDIR(st.st_mode)) {
+      walk_directory(full, files, errors);
+    } else if (has_yaml_extension(name)) {
+      files.push_back(full);
+    }
+  }
+}
+
+}  // namespace
+
+std::optional<Document> load_document(const std::string& file, const std::string& text,
+                                      Diagnostics& diagnostics) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    Position where{file, e.mark.is_null() ? 0 : e.mark.line + 1,
+                   e.mark.is_null() ? 0 : e.mark.column + 1};
+    diagnostics.error(where, "yaml-syntax", fmt::format("invalid YAML: {}", e.msg));
+    return std::nullopt;
+  }
+  try {
+    DocumentReader reader(file, text, diagnostics);
+    return reader.read(root);
+  } catch (const std::exception& e) {
+    diagnostics.error({file, 0, 0}, "yaml-syntax",
+                      fmt::format("cannot read document: {}", e.what()));
+    return std::nullopt;
+  }
+}
+
+Source load_source(const std::string& argument, Diagnostics& diagnostics) {
+  Source source;
+  source.argument = argument;
+  std::vector<std::string> files;
+  std::vector<std::string> errors;
+  std::string text;
+  std::string error;
+
+  if (argument == "-") {
+    std::ostringstream all;
+    all << std::cin.rdbuf();
+    if (std::optional<Document> doc = load_document("<stdin>", all.str(), diagnostics)) {
+      source.documents.push_back(std::move(*doc));
+    } else {
+      source.failed = true;
+    }
+  } else {
+    struct stat st {};
+    if (::stat(argument.c_str(), &st) != 0) {
+      errors.push_back(fmt::format("cannot read source {}: {}", argument, std::strerror(errno)));
+    } else if (S_ISDIR(st.st_mode)) {
+      walk_directory(argument, files, errors);
+    } else {
+      files.push_back(argument);
+    }
+    for (const std::string& file : files) {
+      if (!read_whole_file(file, text, error)) {
+        errors.push_back(fmt::format("cannot read {}: {}", file, error));
+        continue;
+      }
+      if (std::optional<Document> doc = load_document(file, text, diagnostics)) {
+        source.documents.push_back(std::move(*doc));
+      } else {
+        source.failed = true;
+      }
+    }
+  }
+  for (const std::string& e : errors)
+    diagnostics.error({argument, 0, 0}, "source-unreadable", e);
+  if (!errors.empty()) source.failed = true;
+  if (source.failed) {
+    diagnostics.error({argument, 0, 0}, "source-skipped",
+                      "nothing from this source is applied: one of its documents cannot be "
+                      "decoded (yip skips such a source whole)");
+    source.documents.clear();
+  }
+  return source;
+}
+
+}  // namespace bootassess

@@ -1,0 +1,231 @@
+#include "load/loader.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+namespace bootassess {
+namespace {
+
+struct Loaded {
+  std::optional<Document> doc;
+  Diagnostics diagnostics;
+
+  bool has(std::string_view rule, int line = 0) const {
+    return std::any_of(
+        diagnostics.items().begin(), diagnostics.items().end(),
+        [&](const Diagnostic& d) { return d.rule == rule && (line == 0 || d.where.line == line); });
+  }
+  const Diagnostic* find(std::string_view rule) const {
+    for (const Diagnostic& d : diagnostics.items()) {
+      if (d.rule == rule) return &d;
+    }
+    return nullptr;
+  }
+};
+
+Loaded load(const std::string& text) {
+  Loaded l;
+  l.doc = load_document("t.yaml", text, l.diagnostics);
+  return l;
+}
+
+TEST(LoaderTest, ReadsStepsWithPositions) {
+  Loaded l = load(R"(name: demo
+stages:
+  initramfs:
+    - name: one
+      if: '[ -f "/run/cos/active_mode" ]'
+      files:
+        - path: /etc/x.conf
+          permissions: 0600
+          owner: 1
+          group: 2
+          content: |
+            a
+            b
+      systemctl:
+        enable: [foo, bar.socket]
+)");
+  ASSERT_TRUE(l.doc) << l.diagnostics.items().size();
+  EXPECT_EQ(l.doc->name, "demo");
+  const Step& step = l.doc->stages.at("initramfs").at(0);
+  EXPECT_EQ(step.name, "one");
+  EXPECT_EQ(step.pos.line, 4);
+  ASSERT_TRUE(step.condition);
+  EXPECT_EQ(step.condition->value, "[ -f \"/run/cos/active_mode\" ]");
+  EXPECT_EQ(step.condition->pos.line, 5);
+  ASSERT_EQ(step.files.size(), 1u);
+  EXPECT_EQ(step.files[0].path.value, "/etc/x.conf");
+  EXPECT_EQ(step.files[0].permissions->value, 0600u);
+  EXPECT_EQ(step.files[0].owner, 1u);
+  EXPECT_EQ(step.files[0].group, 2u);
+  EXPECT_EQ(step.files[0].content.value, "a\nb\n");
+  EXPECT_TRUE(step.files[0].content_is_block);
+  EXPECT_EQ(step.files[0].content.pos.line, 11);
+  ASSERT_TRUE(step.systemctl);
+  ASSERT_EQ(step.systemctl->enable.size(), 2u);
+  EXPECT_EQ(step.systemctl->enable[1].value, "bar.socket");
+  EXPECT_TRUE(l.diagnostics.empty());
+}
+
+TEST(LoaderTest, DocumentedMisspellingsAreAliasesWithWarnings) {
+  Loaded l = load(R"(stages:
+  initramfs:
+    - systemctl:
+        enabled: [foo]
+      files:
+        - path: /x
+          permissions: 0644
+          owner_string: "root"
+)");
+  ASSERT_TRUE(l.doc);
+  const Step& step = l.doc->stages.at("initramfs").at(0);
+  ASSERT_EQ(step.systemctl->enable.size(), 1u);
+  EXPECT_EQ(step.systemctl->enable[0].value, "foo");
+  ASSERT_TRUE(step.files[0].ownerstring);
+  const Diagnostic* alias = l.find("key-alias");
+  ASSERT_NE(alias, nullptr);
+  EXPECT_EQ(alias->where.line, 4);
+  EXPECT_EQ(alias->where.column, 9);
+  EXPECT_NE(alias->fix.find("`enable`"), std::string::npos);
+  EXPECT_TRUE(l.has("key-alias", 8));
+}
+
+TEST(LoaderTest, UnknownKeysSuggestTheClosest) {
+  Loaded l = load(R"(stages:
+  initramfs:
+    - systctl:
+        enable: [foo]
+      fils: []
+      frobnicate: 1
+)");
+  ASSERT_TRUE(l.doc);
+  std::vector<std::string> fixes;
+  for (const Diagnostic& d : l.diagnostics.items()) {
+    EXPECT_EQ(d.rule, "unknown-key");
+    fixes.push_back(d.fix);
+  }
+  ASSERT_EQ(fixes.size(), 3u);
+  EXPECT_EQ(fixes[0], "did you mean `systemctl`?");
+  EXPECT_EQ(fixes[1], "did you mean `files`?");
+  EXPECT_EQ(fixes[2], "");
+}
+
+TEST(LoaderTest, PermissionTraps) {
+  Loaded l = load(R"(stages:
+  s:
+    - files:
+        - path: /a
+          permissions: 644
+        - path: /b
+          permissions: "0640"
+        - path: /c
+        - path: /d
+          permissions: 0o600
+)");
+  ASSERT_TRUE(l.doc);
+  const std::vector<FileEntry>& files = l.doc->stages.at("s").at(0).files;
+  EXPECT_EQ(files[0].permissions->value, 0204u);
+  EXPECT_TRUE(l.has("permissions-decimal", 5));
+  EXPECT_EQ(files[1].permissions->value, 0640u);
+  EXPECT_TRUE(l.has("permissions-quoted", 7));
+  EXPECT_FALSE(files[2].permissions);
+  EXPECT_TRUE(l.has("permissions-omitted", 8));
+  EXPECT_EQ(files[3].permissions->value, 0600u);
+  EXPECT_EQ(l.diagnostics.items().size(), 3u);
+}
+
+TEST(LoaderTest, TypeErrorsFailTheDocument) {
+  Loaded scalar_stage = load("stages:\n  initramfs: oops\n");
+  EXPECT_FALSE(scalar_stage.doc);
+  EXPECT_TRUE(scalar_stage.has("type-error", 2));
+
+  Loaded bad_perm =
+      load("stages:\n  s:\n    - files:\n        - path: /a\n          permissions: rw\n");
+  EXPECT_FALSE(bad_perm.doc);
+  EXPECT_TRUE(bad_perm.has("type-error", 5));
+
+  Loaded map_unit = load("stages:\n  s:\n    - systemctl:\n        enable:\n          - name: x\n");
+  EXPECT_FALSE(map_unit.doc);
+}
+
+TEST(LoaderTest, DuplicateKeysFailTheDocument) {
+  Loaded l = load("stages:\n  s:\n    - name: a\n      name: b\n");
+  EXPECT_FALSE(l.doc);
+  const Diagnostic* d = l.find("duplicate-key");
+  ASSERT_NE(d, nullptr);
+  EXPECT_EQ(d->where.line, 4);
+  EXPECT_NE(d->message.find("line 3"), std::string::npos);
+}
+
+TEST(LoaderTest, SyntaxErrorsHavePositions) {
+  Loaded l = load("stages:\n  s: [\n");
+  EXPECT_FALSE(l.doc);
+  const Diagnostic* d = l.find("yaml-syntax");
+  ASSERT_NE(d, nullptr);
+  EXPECT_GT(d->where.line, 0);
+}
+
+TEST(LoaderTest, MergeKeysAndAnchors) {
+  Loaded l = load(R"(common: &common
+  permissions: 0600
+  owner: 7
+stages:
+  s:
+    - files:
+        - <<: *common
+          path: /a
+          owner: 8
+)");
+  ASSERT_TRUE(l.doc);
+  const FileEntry& f = l.doc->stages.at("s").at(0).files.at(0);
+  EXPECT_EQ(f.permissions->value, 0600u);
+  EXPECT_EQ(f.owner, 8u);
+  EXPECT_TRUE(l.has("unknown-key", 1));  // top-level `common` is not a yip key
+}
+
+TEST(LoaderTest, CloudConfigHeaderAndRunnerKeys) {
+  Loaded l = load(R"(# comment
+#cloud-config
+runcmd: [echo]
+stages:
+  initramfs:
+    - commands: [echo hi]
+      only_arch: amd64
+)");
+  ASSERT_TRUE(l.doc);
+  EXPECT_TRUE(l.doc->cloud_config);
+  const Step& step = l.doc->stages.at("initramfs").at(0);
+  ASSERT_EQ(step.runner_keys.size(), 1u);
+  EXPECT_EQ(step.runner_keys[0].value, "commands");
+  ASSERT_EQ(step.runner_conditionals.size(), 1u);
+  EXPECT_TRUE(l.has("runner-key", 3));
+}
+
+TEST(LoaderTest, EmptyDocumentsAreEmptyConfigs) {
+  Loaded l = load("# nothing\n");
+  ASSERT_TRUE(l.doc);
+  EXPECT_TRUE(l.doc->stages.empty());
+}
+
+TEST(LoaderTest, BinaryAndEncodingChecks) {
+  Loaded l = load(R"(stages:
+  s:
+    - files:
+        - path: /a
+          permissions: 0644
+          content: !!binary aGVsbG8=
+        - path: /b
+          permissions: 0644
+          encoding: B64
+          content: "{{ .Values.node.hostname }}"
+)");
+  ASSERT_TRUE(l.doc);
+  EXPECT_EQ(l.doc->stages.at("s")[0].files[0].content.value, "hello");
+  EXPECT_TRUE(l.has("encoding-unknown", 9));
+  EXPECT_TRUE(l.has("template-not-rendered", 10));
+}
+
+}  // namespace
+}  // namespace bootassess

@@ -1,0 +1,102 @@
+// The typed model of yip stage configurations that bootassess acts on. Every
+// item keeps the position it came from, so that whatever happens to it later
+// (a skip, a failure, a lint finding) can point at the line that asked for it.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "diag/diagnostic.h"
+
+namespace bootassess {
+
+template <typename T>
+struct Located {
+  T value{};
+  Position pos;
+};
+
+struct DirectoryEntry {
+  Position pos;
+  Located<std::string> path;
+  std::optional<Located<std::uint32_t>> permissions;  // as yip decodes it
+  std::uint32_t owner = 0;
+  std::uint32_t group = 0;
+};
+
+struct FileEntry {
+  Position pos;
+  Located<std::string> path;
+  std::optional<Located<std::uint32_t>> permissions;
+  std::uint32_t owner = 0;
+  std::uint32_t group = 0;
+  std::optional<Located<std::string>> ownerstring;
+  Located<std::string> content;
+  bool content_is_block = false;  // a `|` block: line N of the text is pos.line + N
+  Located<std::string> encoding;
+};
+
+struct SystemctlOverride {
+  Position pos;
+  Located<std::string> service;
+  Located<std::string> content;
+  bool content_is_block = false;
+  Located<std::string> name;
+};
+
+struct SystemctlStep {
+  Position pos;
+  std::vector<Located<std::string>> enable;
+  std::vector<Located<std::string>> disable;
+  std::vector<Located<std::string>> mask;
+  std::vector<Located<std::string>> start;
+  std::vector<SystemctlOverride> overrides;
+  bool runtime = false;  // links under /run/systemd/system, like `systemctl --runtime`
+};
+
+// The plugin's own `boot_assessment:` step module.
+struct BootAssessmentStep {
+  Position pos;
+  std::vector<Located<std::string>> units;
+  std::optional<std::vector<Located<std::string>>> reboot_on_failure;  // default [active]
+  std::optional<std::vector<Located<std::string>>> modes;              // default active..autoreset
+  std::optional<Located<bool>> accept_boot_loop_risk;  // allows rebooting outside active
+};
+
+struct Step {
+  Position pos;
+  std::string name;
+  std::optional<Located<std::string>> condition;  // `if:`
+  std::vector<DirectoryEntry> directories;
+  std::vector<FileEntry> files;
+  std::optional<SystemctlStep> systemctl;
+  std::optional<BootAssessmentStep> boot_assessment;
+  // Keys that belong to the stage runner (commands, users, ...): left alone.
+  std::vector<Located<std::string>> runner_keys;
+  // yip's other conditionals (node, only_arch, if_files, ...).
+  std::vector<Located<std::string>> runner_conditionals;
+
+  // "name" or "#N" (N 0-based) for steps without a name.
+  std::string label(std::size_t index) const;
+};
+
+// One configuration file (or standard input).
+struct Document {
+  std::string file;
+  std::string name;  // top-level `name:`
+  bool cloud_config = false;
+  // Stage name -> steps, in file order.
+  std::map<std::string, std::vector<Step>> stages;
+};
+
+// One SOURCE argument: a file, a directory or standard input.
+struct Source {
+  std::string argument;
+  std::vector<Document> documents;
+  bool failed = false;  // a document failed to load: the whole source is skipped, as yip does
+};
+
+}  // namespace bootassess

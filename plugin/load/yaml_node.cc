@@ -1,0 +1,168 @@
+#include "load/yaml_node.h"
+
+#include <fmt/format.h>
+
+#include <array>
+#include <map>
+
+#include "load/codec.h"
+
+namespace bootassess {
+
+Position ReadContext::at(const YAML::Node& node) const {
+  return at(node.Mark());
+}
+
+Position ReadContext::at(const YAML::Mark& mark) const {
+  if (mark.is_null()) return {file, 0, 0};
+  return {file, mark.line + 1, mark.column + 1};
+}
+
+void ReadContext::type_error(const YAML::Node& node, const std::string& message) {
+  diagnostics.error(at(node), "type-error", message);
+  failed = true;
+}
+
+namespace {
+
+std::string node_kind(const YAML::Node& node) {
+  switch (node.Type()) {
+    case YAML::NodeType::Null:
+      return "null";
+    case YAML::NodeType::Scalar:
+      return fmt::format("the scalar '{}'", node.Scalar());
+    case YAML::NodeType::Sequence:
+      return "a list";
+    case YAML::NodeType::Map:
+      return "a mapping";
+    case YAML::NodeType::Undefined:
+      break;
+  }
+  return "nothing";
+}
+
+bool is_merge_key(const YAML::Node& key) {
+  return key.IsScalar() && key.Scalar() == "<<" && !is_quoted(key);
+}
+
+// Adds the entries of a mapping merged in with `<<`: keys already present
+// (explicit ones, or from an earlier merge) win, as in yaml.v3.
+void merge_entries(ReadContext& ctx, const YAML::Node& source, std::vector<MapEntry>& out,
+                   std::map<std::string, YAML::Mark>& seen) {
+  if (!source.IsMap()) {
+    ctx.type_error(source, "a `<<` merge key needs a mapping or a list of mappings");
+    return;
+  }
+  for (auto it = source.begin(); it != source.end(); ++it) {
+    if (!it->first.IsScalar() || is_merge_key(it->first)) continue;
+    if (seen.emplace(it->first.Scalar(), it->first.Mark()).second) {
+      out.push_back({it->first.Scalar(), it->first, it->second});
+    }
+  }
+}
+
+}  // namespace
+
+std::vector<MapEntry> map_entries(ReadContext& ctx, const YAML::Node& node,
+                                  const std::string& what) {
+  std::vector<MapEntry> out;
+  if (node.IsNull()) return out;
+  if (!node.IsMap()) {
+    ctx.type_error(node, fmt::format("{} must be a mapping, not {}", what, node_kind(node)));
+    return out;
+  }
+  std::map<std::string, YAML::Mark> seen;
+  for (auto it = node.begin(); it != node.end(); ++it) {
+    const YAML::Node& key = it->first;
+    if (is_merge_key(key)) continue;
+    if (!key.IsScalar()) {
+      ctx.type_error(key,
+                     fmt::format("a key in {} must be a plain name, not {}", what, node_kind(key)));
+      continue;
+    }
+    const std::string& name = key.Scalar();
+    if (auto found = seen.find(name); found != seen.end()) {
+      ctx.diagnostics.error(
+          ctx.at(key), "duplicate-key",
+          fmt::format("key '{}' is already defined at line {}", name, found->second.line + 1));
+      ctx.failed = true;
+      continue;
+    }
+    seen.emplace(name, key.Mark());
+    out.push_back({name, key, it->second});
+  }
+  for (auto it = node.begin(); it != node.end(); ++it) {
+    if (!is_merge_key(it->first)) continue;
+    if (it->second.IsSequence()) {
+      for (const YAML::Node& item : it->second)
+        merge_entries(ctx, item, out, seen);
+    } else {
+      merge_entries(ctx, it->second, out, seen);
+    }
+  }
+  return out;
+}
+
+std::vector<YAML::Node> sequence_items(ReadContext& ctx, const YAML::Node& node,
+                                       const std::string& what) {
+  std::vector<YAML::Node> out;
+  if (node.IsNull()) return out;
+  if (!node.IsSequence()) {
+    ctx.type_error(node, fmt::format("{} must be a list, not {}", what, node_kind(node)));
+    return out;
+  }
+  for (const YAML::Node& item : node)
+    out.push_back(item);
+  return out;
+}
+
+std::string string_value(ReadContext& ctx, const YAML::Node& node, const std::string& what) {
+  if (node.IsNull()) return {};
+  if (!node.IsScalar()) {
+    ctx.type_error(node, fmt::format("{} must be a string, not {}", what, node_kind(node)));
+    return {};
+  }
+  if (node.Tag() == "tag:yaml.org,2002:binary") {
+    std::string decoded;
+    std::string error;
+    if (!decode_base64(node.Scalar(), decoded, error)) {
+      ctx.type_error(node, fmt::format("{}: invalid !!binary value: {}", what, error));
+      return {};
+    }
+    return decoded;
+  }
+  return node.Scalar();
+}
+
+bool is_quoted(const YAML::Node& node) {
+  return node.Tag() == "!";
+}
+
+bool is_block_scalar(const YAML::Node& node, const std::string& source_text) {
+  const YAML::Mark mark = node.Mark();
+  if (mark.is_null() || mark.pos < 0 || static_cast<std::size_t>(mark.pos) >= source_text.size()) {
+    return false;
+  }
+  const char c = source_text[static_cast<std::size_t>(mark.pos)];
+  return c == '|' || c == '>';
+}
+
+std::optional<bool> bool_value(ReadContext& ctx, const YAML::Node& node, const std::string& what) {
+  static const std::array<std::string_view, 11> kTrue{"true", "True", "TRUE", "yes", "Yes", "YES",
+                                                      "on",   "On",   "ON",   "y",   "Y"};
+  static const std::array<std::string_view, 11> kFalse{"false", "False", "FALSE", "no", "No", "NO",
+                                                       "off",   "Off",   "OFF",   "n",  "N"};
+  if (node.IsNull()) return false;
+  if (node.IsScalar() && !is_quoted(node)) {
+    for (std::string_view t : kTrue) {
+      if (node.Scalar() == t) return true;
+    }
+    for (std::string_view f : kFalse) {
+      if (node.Scalar() == f) return false;
+    }
+  }
+  ctx.type_error(node, fmt::format("{} must be true or false, not {}", what, node_kind(node)));
+  return std::nullopt;
+}
+
+}  // namespace bootassess

@@ -1,0 +1,57 @@
+// Reading yaml-cpp nodes the way yip's decoder reads them, with positions and
+// errors as diagnostics instead of exceptions.
+#pragma once
+
+#include <yaml-cpp/yaml.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "diag/diagnostic.h"
+
+namespace bootassess {
+
+// Shared state while one document is read: where diagnostics go, and whether a
+// type error has made the document unusable (yip then drops the whole source).
+struct ReadContext {
+  std::string file;
+  Diagnostics& diagnostics;
+  bool failed = false;
+
+  Position at(const YAML::Node& node) const;
+  Position at(const YAML::Mark& mark) const;
+  // Records a decode error that yip would also fail the source for.
+  void type_error(const YAML::Node& node, const std::string& message);
+};
+
+struct MapEntry {
+  std::string key;
+  YAML::Node key_node;
+  YAML::Node value;
+};
+
+// The entries of a mapping in document order, with `<<` merge keys expanded
+// (yaml.v3 supports them, yaml-cpp does not). A key defined twice is an
+// error, as in yaml.v3. A non-mapping is a type error naming `what`.
+std::vector<MapEntry> map_entries(ReadContext& ctx, const YAML::Node& node,
+                                  const std::string& what);
+
+// The items of a sequence; null is an empty list; anything else a type error.
+std::vector<YAML::Node> sequence_items(ReadContext& ctx, const YAML::Node& node,
+                                       const std::string& what);
+
+// A string field: the scalar's text as written, "" for null; a type error
+// for a mapping or sequence. `!!binary` scalars are base64-decoded, as yaml.v3
+// does for string fields.
+std::string string_value(ReadContext& ctx, const YAML::Node& node, const std::string& what);
+
+// True when the scalar was written quoted or as a block (not plain).
+bool is_quoted(const YAML::Node& node);
+// True for a `|` or `>` block scalar.
+bool is_block_scalar(const YAML::Node& node, const std::string& source_text);
+
+// A bool field as yaml.v3 decodes one (true/false, yes/no, on/off, y/n).
+std::optional<bool> bool_value(ReadContext& ctx, const YAML::Node& node, const std::string& what);
+
+}  // namespace bootassess

@@ -1,0 +1,126 @@
+#include "plan/file_actions.h"
+
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "root/path.h"
+#include "root/resolve.h"
+
+namespace bootassess {
+namespace {
+
+std::string walk_error(const std::string& path, const Resolved& r) {
+  switch (r.error) {
+    case ENOTDIR:
+      return fmt::format("cannot use {}: {} is not a directory", path, r.path);
+    case ELOOP:
+      return fmt::format("cannot use {}: too many levels of symbolic links", path);
+    default:
+      return fmt::format("cannot use {}: {}", path, std::strerror(r.error));
+  }
+}
+
+// mkdir actions for every missing directory below `r.existing`, down to and
+// excluding the last `keep_last` missing names.
+void add_missing_directories(const Resolved& r, std::size_t keep_last, std::uint32_t mode,
+                             std::uint32_t uid, std::uint32_t gid, const Position& origin,
+                             std::vector<Action>& out) {
+  std::string dir = r.existing;
+  for (std::size_t i = 0; i + keep_last < r.missing.size(); ++i) {
+    dir = path::join(dir, r.missing[i]);
+    Action a;
+    a.kind = ActionKind::mkdir;
+    a.path = dir;
+    a.mode = mode;
+    a.uid = uid;
+    a.gid = gid;
+    a.origin = origin;
+    out.push_back(std::move(a));
+  }
+}
+
+}  // namespace
+
+std::uint32_t yip_parent_mode(std::uint32_t file_mode) {
+  return file_mode < 0700 ? file_mode + 0100 : file_mode;
+}
+
+ItemPlan plan_file(const RootView& view, const FileRequest& request, const std::string& cwd) {
+  ItemPlan plan;
+  if (request.path.empty()) {
+    plan.error = "the file has no `path`";
+    return plan;
+  }
+  Resolved r = resolve(view, request.path, cwd, true);
+  if (r.error != 0 && r.error != ENOENT) {
+    plan.error = walk_error(request.path, r);
+    return plan;
+  }
+  if (r.info && r.info->type == FileType::directory) {
+    plan.error = fmt::format("cannot write {}: it is a directory", request.path);
+    return plan;
+  }
+  if (r.path == "/") {
+    plan.error = fmt::format("cannot write {}: it is the root", request.path);
+    return plan;
+  }
+  add_missing_directories(r, 1, request.parent_mode, request.parent_uid, request.parent_gid,
+                          request.origin, plan.actions);
+  Action a;
+  a.kind = ActionKind::write;
+  a.path = r.path;
+  a.content = request.content;
+  a.mode = request.mode & 0777;
+  a.uid = request.uid;
+  a.gid = request.gid;
+  a.origin = request.origin;
+  if (r.info && r.info->type == FileType::regular && r.info->mode == a.mode &&
+      r.info->uid == a.uid && r.info->gid == a.gid && r.info->size == a.content.size()) {
+    std::optional<std::string> old = view.read_file(r.path);
+    a.unchanged = old && *old == a.content;
+  }
+  plan.actions.push_back(std::move(a));
+  return plan;
+}
+
+ItemPlan plan_directory(const RootView& view, const DirectoryRequest& request,
+                        const std::string& cwd) {
+  ItemPlan plan;
+  if (request.path.empty()) {
+    plan.error = "the directory has no `path`";
+    return plan;
+  }
+  Resolved r = resolve(view, request.path, cwd, true);
+  if (r.error != 0 && r.error != ENOENT) {
+    plan.error = walk_error(request.path, r);
+    return plan;
+  }
+  if (r.info && r.info->type != FileType::directory) {
+    plan.error = fmt::format("{} already exists and is not a directory", request.path);
+    return plan;
+  }
+  if (r.path == "/") {
+    plan.error = fmt::format("refusing to change the mode of the root ({})", request.path);
+    return plan;
+  }
+  // yip creates missing ancestors with the same mode and owner as the leaf,
+  // and sets an existing directory's mode and owner exactly.
+  add_missing_directories(r, 0, request.mode & 0777, request.uid, request.gid, request.origin,
+                          plan.actions);
+  if (r.info) {
+    Action a;
+    a.kind = ActionKind::mkdir;
+    a.path = r.path;
+    a.mode = request.mode & 0777;
+    a.uid = request.uid;
+    a.gid = request.gid;
+    a.origin = request.origin;
+    a.unchanged = r.info->mode == a.mode && r.info->uid == a.uid && r.info->gid == a.gid;
+    plan.actions.push_back(std::move(a));
+  }
+  return plan;
+}
+
+}  // namespace bootassess
