@@ -1,0 +1,114 @@
+#include "apply/applier.h"
+
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "support/temp_dir.h"
+
+namespace bootassess {
+namespace {
+
+using testing::read_text;
+using testing::TempDir;
+using testing::write_text;
+
+class ApplierTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    testing::make_dirs(root_ / "root");
+    fd_ = ::open((root_ / "root").c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+    ASSERT_GE(fd_, 0);
+  }
+  void TearDown() override { ::close(fd_); }
+
+  ApplyResult apply(ActionKind kind, const std::string& path, std::uint32_t mode = 0644,
+                    const std::string& content = {}, const std::string& target = {}) {
+    Action a;
+    a.kind = kind;
+    a.path = path;
+    a.mode = mode;
+    a.uid = ::geteuid();
+    a.gid = ::getegid();
+    a.content = content;
+    a.target = target;
+    return Applier(fd_).apply(a);
+  }
+  std::string in_root(const std::string& rel) { return root_ / ("root" + rel); }
+
+  TempDir root_;
+  int fd_ = -1;
+};
+
+TEST_F(ApplierTest, WritesThenReportsUnchanged) {
+  ASSERT_TRUE(apply(ActionKind::mkdir, "/etc", 0755).ok);
+  ApplyResult first = apply(ActionKind::write, "/etc/a.conf", 0640, "hello\n");
+  ASSERT_TRUE(first.ok) << first.error;
+  EXPECT_TRUE(first.changed);
+  EXPECT_EQ(read_text(in_root("/etc/a.conf")), "hello\n");
+  struct stat st {};
+  ASSERT_EQ(::stat(in_root("/etc/a.conf").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, 0640u);
+
+  ApplyResult second = apply(ActionKind::write, "/etc/a.conf", 0640, "hello\n");
+  ASSERT_TRUE(second.ok);
+  EXPECT_FALSE(second.changed);
+  ApplyResult chmod_only = apply(ActionKind::write, "/etc/a.conf", 0600, "hello\n");
+  EXPECT_TRUE(chmod_only.changed);
+  ASSERT_EQ(::stat(in_root("/etc/a.conf").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, 0600u);
+}
+
+TEST_F(ApplierTest, ReplacesAtomicallyWithoutLeftovers) {
+  ASSERT_TRUE(apply(ActionKind::write, "/f", 0644, "old").ok);
+  ASSERT_TRUE(apply(ActionKind::write, "/f", 0644, "new content").ok);
+  EXPECT_EQ(read_text(in_root("/f")), "new content");
+  int entries = 0;
+  for ([[maybe_unused]] auto& e : std::filesystem::directory_iterator(in_root("")))
+    ++entries;
+  EXPECT_EQ(entries, 1);  // no temporary left behind
+}
+
+TEST_F(ApplierTest, RefusesToWalkThroughSymlinks) {
+  TempDir outside;
+  ASSERT_EQ(::symlink(outside.path().c_str(), in_root("/escape").c_str()), 0);
+  ApplyResult r = apply(ActionKind::write, "/escape/pwned", 0644, "x");
+  EXPECT_FALSE(r.ok);
+  EXPECT_FALSE(std::filesystem::exists(outside / "pwned"));
+  EXPECT_FALSE(apply(ActionKind::write, "/../escape/x", 0644, "x").ok);
+  EXPECT_FALSE(apply(ActionKind::write, "relative", 0644, "x").ok);
+  EXPECT_FALSE(apply(ActionKind::mkdir, "/", 0755).ok);
+}
+
+TEST_F(ApplierTest, SymlinksAreCreatedAndReplaced) {
+  ASSERT_TRUE(apply(ActionKind::symlink, "/l", 0, {}, "/usr/lib/a.service").ok);
+  EXPECT_EQ(std::filesystem::read_symlink(in_root("/l")), "/usr/lib/a.service");
+  EXPECT_FALSE(apply(ActionKind::symlink, "/l", 0, {}, "/usr/lib/a.service").changed);
+  ASSERT_TRUE(apply(ActionKind::symlink, "/l", 0, {}, "/etc/b.service").changed);
+  EXPECT_EQ(std::filesystem::read_symlink(in_root("/l")), "/etc/b.service");
+  ASSERT_TRUE(apply(ActionKind::remove, "/l").ok);
+  EXPECT_FALSE(std::filesystem::is_symlink(in_root("/l")));
+  EXPECT_FALSE(apply(ActionKind::remove, "/l").changed);
+}
+
+TEST_F(ApplierTest, DirectoriesGetExactModes) {
+  mode_t old = ::umask(077);
+  ApplyResult r = apply(ActionKind::mkdir, "/d", 0755);
+  ::umask(old);
+  ASSERT_TRUE(r.ok) << r.error;
+  struct stat st {};
+  ASSERT_EQ(::stat(in_root("/d").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, 0755u);
+  EXPECT_TRUE(apply(ActionKind::mkdir, "/d", 0700).changed);
+  ASSERT_EQ(::stat(in_root("/d").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, 0700u);
+  write_text(in_root("/file"), "x");
+  EXPECT_FALSE(apply(ActionKind::mkdir, "/file", 0755).ok);
+  EXPECT_FALSE(apply(ActionKind::write, "/d", 0644, "x").ok);
+}
+
+}  // namespace
+}  // namespace bootassess
