@@ -1,0 +1,34 @@
+// Runs a condition with `/bin/sh -c TEXT` the way yip does (stdin from
+// /dev/null, stdout and stderr captured together, environment inherited),
+// either as a plain child process or confined to a root directory with a
+// simulated boot mode (see condition.h for the exact rules).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "plan/boot_mode.h"
+
+namespace bootassess::conditions {
+
+struct ShellRequest {
+  std::string_view text;
+  std::string root_dir = "/";  // "/" with no simulated mode: the host itself
+  std::string cwd;             // inside the root; empty: the caller's cwd (host only)
+  std::optional<BootMode> simulated_mode;
+};
+
+struct ShellRun {
+  bool started = false;  // false: refused, see `problem`
+  int status = 0;        // exit status, or 128+N when killed by signal N
+  std::string output;    // stdout and stderr, interleaved as written (capped)
+  std::string problem;   // why the shell was not started
+};
+
+// Whether `request` needs a private mount namespace and a chroot.
+bool needs_confinement(const ShellRequest& request);
+
+ShellRun run_shell(const ShellRequest& request);
+
+}  // namespace bootassess::conditions
