@@ -48,52 +48,6 @@ std::string read_text(const std::string& file) {
   return ss.str();
 }
 
-namespace {
-
-std::string escaped(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    if (c == '\n') {
-      out += "\\n";
-    } else if (c == '\\') {
-      out += "\\\\";
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
-}  // namespace
-
-std::string snapshot(const std::string& root) {
-  std::vector<std::string> lines;
-  for (auto it = fs::recursive_directory_iterator(root); it != fs::recursive_directory_iterator();
-       ++it) {
-    const std::string p = it->path().string();
-    struct stat st {};
-    if (::lstat(p.c_str(), &st) != 0) continue;
-    std::string rel = p.substr(root.size());
-    char type = S_ISREG(st.st_mode)   ? 'f'
-                : S_ISDIR(st.st_mode) ? 'd'
-                : S_ISLNK(st.st_mode) ? 'l'
-                                      : '?';
-    std::string line =
-        fmt::format("{} {} {:04o} {}:{}", type, rel, st.st_mode & 07777, st.st_uid, st.st_gid);
-    if (type == 'l') {
-      line = fmt::format("{} {} -> {}", type, rel, fs::read_symlink(p).string());
-    } else if (type == 'f') {
-      line += " = " + escaped(read_text(p));
-    }
-    lines.push_back(line);
-  }
-  std::sort(lines.begin(), lines.end());
-  std::string out;
-  for (const std::string& l : lines)
-    out += l + "\n";
-  return out;
-}
-
 int run_command(const std::string& command, std::string* output) {
   std::string cmd = command + " 2>&1";
   FILE* pipe = ::popen(cmd.c_str(), "r");

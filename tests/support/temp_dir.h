@@ -24,11 +24,6 @@ void write_text(const std::string& file, const std::string& content, unsigned mo
 void make_dirs(const std::string& dir);
 std::string read_text(const std::string& file);
 
-// Every entry below `root`, one line each, sorted:
-// "TYPE PATH MODE UID:GID" plus " -> TARGET" for symlinks and " = CONTENT"
-// (escaped) for regular files. TYPE is f, d, l or ?.
-std::string snapshot(const std::string& root);
-
 // Runs `command` with /bin/sh; returns its exit status and fills `output`
 // with what it printed on stdout and stderr.
 int run_command(const std::string& command, std::string* output = nullptr);

@@ -1,0 +1,46 @@
+#include "cli/apply_command.h"
+
+#include <fmt/format.h>
+
+#include "cli/session.h"
+
+namespace bootassess {
+
+int run_apply(const ApplyOptions& options) {
+  ApplyLog log(options.verbosity, options.dry_run);
+  std::string error;
+  std::unique_ptr<DiskRoot> root = DiskRoot::open(options.root, error);
+  if (!root) {
+    fmt::print(stderr, "bootassess: error: {}\n", error);
+    return kExitUsage;
+  }
+  std::optional<BootMode> simulated;
+  if (options.mode != "auto") simulated = parse_mode(options.mode);
+
+  Diagnostics load_diagnostics;
+  std::vector<Source> sources = load_sources(options.sources, load_diagnostics);
+  for (const Diagnostic& d : load_diagnostics.items())
+    log.diagnostic(d);
+
+  PlanOptions plan = plan_options(*root, options.stages, simulated, true, options.runtime);
+  if (!plan.mode_detected) {
+    log.diagnostic({{root->root_dir(), 0, 0},
+                    Severity::warning,
+                    "mode-unknown",
+                    "no boot-mode sentinel under /run/cos: conditions see no mode",
+                    "pass --mode to simulate one"});
+  }
+  ModeView view(*root, simulated);
+  RecordOnlyExecutor record_only;
+  DiskExecutor disk(*root);
+  ActionExecutor& executor = options.dry_run ? static_cast<ActionExecutor&>(record_only) : disk;
+  Planner planner(view.view(), plan, executor, [&](const PlanEvent& e) { log.event(e); });
+  planner.run(sources);
+
+  log.summary(
+      fmt::format("bootassess: mode {}{}", mode_name(plan.mode), simulated ? " (simulated)" : ""));
+  if (planner.failed() || any_failed(sources) || load_diagnostics.has_errors()) return kExitFailed;
+  return kExitOk;
+}
+
+}  // namespace bootassess

@@ -1,0 +1,42 @@
+// The parsed command line of each subcommand.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "report/apply_log.h"
+
+namespace bootassess {
+
+// Exit statuses of the command-line contract.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailed = 1;
+inline constexpr int kExitUsage = 2;
+
+struct ApplyOptions {
+  std::vector<std::string> stages;
+  std::string root = "/";
+  std::string mode = "auto";
+  bool dry_run = false;
+  bool runtime = false;
+  Verbosity verbosity = Verbosity::normal;
+  std::vector<std::string> sources;
+};
+
+struct PlanCommandOptions {
+  std::vector<std::string> stages;
+  std::string root = "/";
+  std::string mode;
+  bool all_modes = false;
+  bool runtime = false;
+  std::string format = "text";
+  std::vector<std::string> sources;
+};
+
+struct ValidateOptions {
+  bool strict = false;
+  std::string format = "text";
+  std::vector<std::string> sources;
+};
+
+}  // namespace bootassess

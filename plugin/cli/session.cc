@@ -1,0 +1,60 @@
+#include "cli/session.h"
+
+#include <unistd.h>
+
+#include "load/loader.h"
+
+namespace bootassess {
+
+std::vector<Source> load_sources(const std::vector<std::string>& arguments,
+                                 Diagnostics& diagnostics) {
+  std::vector<Source> sources;
+  sources.reserve(arguments.size());
+  for (const std::string& argument : arguments) {
+    sources.push_back(load_source(argument, diagnostics));
+  }
+  return sources;
+}
+
+bool any_failed(const std::vector<Source>& sources) {
+  for (const Source& s : sources) {
+    if (s.failed) return true;
+  }
+  return false;
+}
+
+PlanOptions plan_options(const DiskRoot& root, const std::vector<std::string>& stages,
+                         std::optional<BootMode> simulated, bool allow_shell, bool runtime) {
+  PlanOptions options;
+  if (!stages.empty()) options.stages = stages;
+  options.root_dir = root.root_dir();
+  options.simulated_mode = simulated;
+  options.allow_shell = allow_shell;
+  options.runtime = runtime;
+  // Relative paths start where the stage runner would start them: the
+  // current directory on the live system, the root's "/" anywhere else.
+  options.cwd = "/";
+  if (root.root_dir() == "/") {
+    char buf[4096];
+    if (::getcwd(buf, sizeof buf) != nullptr) options.cwd = buf;
+  }
+  if (simulated) {
+    options.mode = *simulated;
+    options.mode_detected = true;
+  } else if (std::optional<BootMode> detected = detect_mode(root)) {
+    options.mode = *detected;
+    options.mode_detected = true;
+  }
+  return options;
+}
+
+ModeView::ModeView(const DiskRoot& root, std::optional<BootMode> simulated) : root_(root) {
+  if (simulated) simulated_ = std::make_unique<SimulatedModeRoot>(root, *simulated);
+}
+
+const RootView& ModeView::view() const {
+  if (simulated_) return *simulated_;
+  return root_;
+}
+
+}  // namespace bootassess

@@ -1,0 +1,56 @@
+// What every subcommand does first: load the sources and open the root.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "diag/diagnostic.h"
+#include "load/model.h"
+#include "plan/boot_mode.h"
+#include "plan/planner.h"
+#include "root/disk_root.h"
+
+namespace bootassess {
+
+// Loads every SOURCE in order.
+std::vector<Source> load_sources(const std::vector<std::string>& arguments,
+                                 Diagnostics& diagnostics);
+
+bool any_failed(const std::vector<Source>& sources);
+
+// The options of a planner run over `root` for one boot mode: a simulated
+// mode, or (nullopt) the mode the root's sentinels show.
+PlanOptions plan_options(const DiskRoot& root, const std::vector<std::string>& stages,
+                         std::optional<BootMode> simulated, bool allow_shell, bool runtime);
+
+// The view the planner starts from: the root, with the simulated mode's
+// sentinel when one is given.
+class ModeView {
+ public:
+  ModeView(const DiskRoot& root, std::optional<BootMode> simulated);
+  const RootView& view() const;
+
+ private:
+  const DiskRoot& root_;
+  std::unique_ptr<SimulatedModeRoot> simulated_;
+};
+
+// Accepts actions without performing them: `plan` and `--dry-run`.
+class RecordOnlyExecutor final : public ActionExecutor {
+ public:
+  ApplyResult execute(const Action&) override { return {true, true, {}}; }
+};
+
+// Performs actions on the root.
+class DiskExecutor final : public ActionExecutor {
+ public:
+  explicit DiskExecutor(const DiskRoot& root) : applier_(root.fd()) {}
+  ApplyResult execute(const Action& action) override { return applier_.apply(action); }
+
+ private:
+  Applier applier_;
+};
+
+}  // namespace bootassess

@@ -1,0 +1,41 @@
+#include "cli/validate_command.h"
+
+#include <fmt/format.h>
+
+#include "cli/session.h"
+#include "lint/validate.h"
+#include "report/json.h"
+
+namespace bootassess {
+
+int run_validate(const ValidateOptions& options) {
+  Diagnostics loaded;
+  std::vector<Source> sources = load_sources(options.sources, loaded);
+  std::vector<Diagnostic> diagnostics = validate_sources(sources, loaded);
+
+  std::size_t errors = 0, warnings = 0, notes = 0;
+  for (const Diagnostic& d : diagnostics) {
+    if (d.severity == Severity::error) ++errors;
+    if (d.severity == Severity::warning) ++warnings;
+    if (d.severity == Severity::note) ++notes;
+  }
+  if (options.format == "json") {
+    std::string out = "{\"diagnostics\": [";
+    for (std::size_t i = 0; i < diagnostics.size(); ++i) {
+      if (i > 0) out += ", ";
+      out += json::diagnostic(diagnostics[i]);
+    }
+    out += fmt::format("], \"errors\": {}, \"warnings\": {}, \"notes\": {}}}\n", errors, warnings,
+                       notes);
+    std::fwrite(out.data(), 1, out.size(), stdout);
+  } else {
+    for (const Diagnostic& d : diagnostics)
+      fmt::print("{}\n", format_diagnostic(d));
+    fmt::print("{} error{}, {} warning{}, {} note{}\n", errors, errors == 1 ? "" : "s", warnings,
+               warnings == 1 ? "" : "s", notes, notes == 1 ? "" : "s");
+  }
+  const bool failed = errors > 0 || (options.strict && warnings > 0);
+  return failed ? kExitFailed : kExitOk;
+}
+
+}  // namespace bootassess

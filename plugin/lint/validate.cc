@@ -1,0 +1,82 @@
+#include "lint/validate.h"
+
+#include <algorithm>
+#include <array>
+#include <set>
+
+#include "lint/directive_rules.h"
+#include "lint/mode_rules.h"
+#include "lint/written_units.h"
+#include "plan/mode_plans.h"
+#include "root/empty_root.h"
+
+namespace bootassess {
+namespace {
+
+using namespace std::string_view_literals;
+
+// Planner findings that hold whatever the root holds; the others (a unit or
+// user that does not exist in an empty root) say nothing about the
+// configuration.
+constexpr std::array kRootIndependent{"content-decode"sv,       "unsupported-conditional"sv,
+                                      "override-empty"sv,       "override-unit"sv,
+                                      "systemctl-start"sv,      "runner-key"sv,
+                                      "condition-undecided"sv,  "systemd-invalid-unit-name"sv,
+                                      "systemd-name-escaped"sv, "systemd-path-argument"sv,
+                                      "boot-assessment"sv};
+
+std::vector<std::string> stage_names(const std::vector<Source>& sources) {
+  std::set<std::string> names;
+  for (const Source& s : sources) {
+    for (const Document& d : s.documents) {
+      for (const auto& [stage, steps] : d.stages)
+        names.insert(stage);
+    }
+  }
+  return {names.begin(), names.end()};
+}
+
+}  // namespace
+
+std::vector<Diagnostic> validate_sources(const std::vector<Source>& sources,
+                                         const Diagnostics& loaded) {
+  Diagnostics all;
+  all.append(loaded);
+  EmptyRoot empty;
+  const lint::ContentLocator locator(sources);
+  for (const std::string& stage : stage_names(sources)) {
+    PlanOptions options;
+    options.stages = {stage};
+    std::vector<ModePlan> plans = plan_modes(empty, sources, planned_modes(), options);
+    std::set<std::string> checked;
+    for (const ModePlan& plan : plans) {
+      for (const Diagnostic& d : plan.diagnostics) {
+        if (std::find(kRootIndependent.begin(), kRootIndependent.end(), d.rule) !=
+            kRootIndependent.end()) {
+          all.add(d);
+        }
+      }
+      for (const PlannedAction& p : plan.actions) {
+        if (p.action.kind != ActionKind::write) continue;
+        std::optional<lint::UnitPath> unit = lint::unit_path_of(p.action.path);
+        if (!unit || !checked.insert(p.action.origin.str() + p.action.path).second) continue;
+        lint::check_directives(lint::parse_directives(p.action, locator), unit->unit, all);
+      }
+    }
+    lint::check_modes(plans, locator, all);
+  }
+
+  std::vector<Diagnostic> out;
+  std::set<std::string> seen;
+  for (const Diagnostic& d : all.items()) {
+    if (seen.insert(format_diagnostic(d)).second) out.push_back(d);
+  }
+  std::stable_sort(out.begin(), out.end(), [](const Diagnostic& a, const Diagnostic& b) {
+    if (a.where.file != b.where.file) return a.where.file < b.where.file;
+    if (a.where.line != b.where.line) return a.where.line < b.where.line;
+    return a.where.column < b.where.column;
+  });
+  return out;
+}
+
+}  // namespace bootassess

@@ -1,0 +1,268 @@
+#include "plan/planner.h"
+
+#include <fmt/format.h>
+
+#include "load/codec.h"
+#include "plan/ownership.h"
+#include "systemd/enablement.h"
+
+namespace bootassess {
+namespace {
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front())))
+    s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())))
+    s.remove_suffix(1);
+  return s;
+}
+
+// Decodes `content` by yip's encoding names; any other name means the text
+// is written as it is (the loader has warned about it).
+bool decode_content(const std::string& encoding, const std::string& content, std::string& out,
+                    std::string& error) {
+  if (encoding == "b64" || encoding == "base64") return decode_base64(content, out, error);
+  if (encoding == "gz" || encoding == "gzip") return decode_gzip(content, out, error);
+  if (encoding == "gz+base64" || encoding == "gzip+base64" || encoding == "gz+b64" ||
+      encoding == "gzip+b64") {
+    std::string compressed;
+    return decode_base64(content, compressed, error) && decode_gzip(compressed, out, error);
+  }
+  out = content;
+  return true;
+}
+
+}  // namespace
+
+Planner::Planner(const RootView& base, PlanOptions options, ActionExecutor& executor,
+                 PlanEventSink sink)
+    : view_(base), options_(std::move(options)), executor_(executor), sink_(std::move(sink)) {}
+
+void Planner::run(const std::vector<Source>& sources) {
+  for (const std::string& stage : options_.stages) {
+    for (const Source& source : sources) {
+      if (source.failed) continue;
+      for (const Document& doc : source.documents) {
+        auto it = doc.stages.find(stage);
+        if (it == doc.stages.end()) continue;
+        for (std::size_t i = 0; i < it->second.size(); ++i)
+          run_step(doc, it->second[i], i);
+      }
+    }
+  }
+}
+
+void Planner::report(Severity severity, const Position& where, std::string rule,
+                     std::string message, std::string fix) {
+  if (severity == Severity::error) failed_ = true;
+  PlanEvent event;
+  event.kind = PlanEvent::Kind::diagnostic;
+  event.diagnostic = {where, severity, std::move(rule), std::move(message), std::move(fix)};
+  sink_(event);
+}
+
+void Planner::run_step(const Document& doc, const Step& step, std::size_t index) {
+  (void)doc;
+  undecided_.reset();
+  PlanEvent skipped;
+  skipped.kind = PlanEvent::Kind::skipped;
+  skipped.step = step.label(index);
+  skipped.where = step.pos;
+  skipped.step_ref = &step;
+
+  for (const Located<std::string>& key : step.runner_conditionals) {
+    report(Severity::error, key.pos, "unsupported-conditional",
+           fmt::format("yip decides this step with `{}`, which bootassess does not evaluate; "
+                       "the step is skipped rather than applied unconditionally",
+                       key.value),
+           "express the condition with `if:`");
+  }
+  if (!step.runner_conditionals.empty()) {
+    skipped.reason =
+        fmt::format("`{}` is not evaluated by bootassess", step.runner_conditionals.front().value);
+    sink_(skipped);
+    return;
+  }
+
+  if (step.condition && !trim(step.condition->value).empty()) {
+    ConditionContext ctx;
+    ctx.view = &view_;
+    ctx.root_dir = options_.root_dir;
+    ctx.cwd = options_.cwd;
+    ctx.simulated_mode = options_.simulated_mode;
+    ctx.allow_shell = options_.allow_shell;
+    const ConditionResult result = evaluate_condition(step.condition->value, ctx);
+    switch (result.outcome) {
+      case ConditionOutcome::holds:
+        break;
+      case ConditionOutcome::fails:
+        skipped.reason = fmt::format("condition `{}` is false (exit status {})",
+                                     trim(step.condition->value), result.status);
+        sink_(skipped);
+        return;
+      case ConditionOutcome::undecided:
+        undecided_ = step.condition->pos;
+        report(Severity::note, step.condition->pos, "condition-undecided",
+               fmt::format("condition `{}` needs a shell and is not run here; the step's "
+                           "actions below depend on it",
+                           trim(step.condition->value)));
+        break;
+      case ConditionOutcome::refused:
+        report(Severity::error, step.condition->pos, "condition-refused",
+               fmt::format("condition `{}` cannot be evaluated: {}", trim(step.condition->value),
+                           result.detail));
+        skipped.reason = "its condition could not be evaluated";
+        sink_(skipped);
+        return;
+    }
+  }
+
+  PlanEvent started = skipped;
+  started.kind = PlanEvent::Kind::started;
+  started.undecided = undecided_;
+  sink_(started);
+
+  for (const Located<std::string>& key : step.runner_keys) {
+    report(Severity::note, key.pos, "runner-key",
+           fmt::format("`{}` belongs to the stage runner; bootassess leaves it alone", key.value));
+  }
+  plan_directories(step);
+  plan_files(step);
+  plan_systemctl(step);
+  plan_boot_assessment(step);
+}
+
+void Planner::plan_directories(const Step& step) {
+  for (const DirectoryEntry& d : step.directories) {
+    DirectoryRequest request;
+    request.path = d.path.value;
+    request.mode = d.permissions ? d.permissions->value : 0755;
+    request.uid = d.owner;
+    request.gid = d.group;
+    request.origin = d.pos;
+    commit(plan_directory(view_, request, options_.cwd), d.pos);
+  }
+}
+
+void Planner::plan_files(const Step& step) {
+  for (const FileEntry& f : step.files) {
+    FileRequest request;
+    request.path = f.path.value;
+    request.mode = f.permissions ? f.permissions->value : 0644;
+    request.uid = f.owner;
+    request.gid = f.group;
+    request.parent_mode = yip_parent_mode(request.mode);
+    request.parent_uid = f.owner;
+    request.parent_gid = f.group;
+    request.origin = f.pos;
+    std::string error;
+    if (!decode_content(f.encoding.value, f.content.value, request.content, error)) {
+      report(Severity::error, f.content.pos, "content-decode",
+             fmt::format("cannot decode the content of {} as {}: {}; nothing is written",
+                         f.path.value, f.encoding.value, error));
+      continue;
+    }
+    if (f.ownerstring && !f.ownerstring->value.empty()) {
+      Ownership owner;
+      if (!resolve_ownerstring(view_, f.ownerstring->value, owner, error)) {
+        report(Severity::error, f.ownerstring->pos, "ownerstring-unknown",
+               fmt::format("{}; {} is not written", error, f.path.value));
+        continue;
+      }
+      request.uid = owner.uid;
+      request.gid = owner.gid;
+    }
+    commit(plan_file(view_, request, options_.cwd), f.pos);
+  }
+}
+
+void Planner::plan_systemctl(const Step& step) {
+  if (!step.systemctl) return;
+  const SystemctlStep& s = *step.systemctl;
+  const systemd::Scope scope =
+      options_.runtime || s.runtime ? systemd::Scope::runtime : systemd::Scope::persistent;
+
+  // Overrides first: an override may carry the [Install] section that the
+  // enable below must see (yip writes them last and misses it).
+  for (const SystemctlOverride& o : s.overrides) {
+    if (o.service.value.empty()) {
+      report(Severity::warning, o.pos, "override-empty",
+             "override without `service`: skipped, as yip does");
+      continue;
+    }
+    if (o.content.value.empty()) {
+      report(
+          Severity::warning, o.pos, "override-empty",
+          fmt::format("override for {} has no `content`: skipped, as yip does", o.service.value));
+      continue;
+    }
+    systemd::OverridePath path =
+        systemd::override_dropin_path(o.service.value, o.name.value, scope);
+    if (!path.ok()) {
+      report(Severity::error, o.service.pos, "override-unit", path.error);
+      continue;
+    }
+    FileRequest request;
+    request.path = path.path;
+    request.content = o.content.value;
+    request.origin = o.pos;
+    commit(plan_file(view_, request, "/"), o.pos);
+  }
+
+  // One installer for the step's units: it caches what it looked up, and sees
+  // its own links through the planned view.
+  systemd::Installer installer(view_);
+  using Verb =
+      systemd::Outcome (systemd::Installer::*)(const systemd::UnitRequest&, systemd::Scope);
+  auto each = [&](const std::vector<Located<std::string>>& units, Verb verb) {
+    for (const Located<std::string>& unit : units) {
+      systemd::Outcome outcome =
+          (installer.*verb)(systemd::UnitRequest{unit.value, unit.pos}, scope);
+      for (const Diagnostic& d : outcome.diagnostics.items()) {
+        report(d.severity, d.where, d.rule, d.message, d.fix);
+      }
+      if (outcome.failed) failed_ = true;
+      ItemPlan plan;
+      plan.actions = std::move(outcome.actions);
+      commit(plan, unit.pos);
+    }
+  };
+  each(s.enable, &systemd::Installer::enable);
+  each(s.disable, &systemd::Installer::disable);
+  each(s.mask, &systemd::Installer::mask);
+  for (const Located<std::string>& unit : s.start) {
+    report(Severity::note, unit.pos, "systemctl-start",
+           fmt::format("`start {}` skipped: nothing can be started from the initramfs chroot or "
+                       "a foreign root; enable it instead",
+                       unit.value));
+  }
+}
+
+void Planner::plan_boot_assessment(const Step& step) {
+  if (!step.boot_assessment) return;
+  report(Severity::error, step.boot_assessment->pos, "boot-assessment-unsupported",
+         "`boot_assessment` is not implemented in this version; nothing is written for it");
+}
+
+void Planner::commit(const ItemPlan& plan, const Position& origin) {
+  if (!plan.error.empty()) {
+    report(Severity::error, origin, "item-failed", plan.error);
+    return;
+  }
+  for (const Action& action : plan.actions) {
+    PlanEvent event;
+    event.kind = PlanEvent::Kind::action;
+    event.action = action;
+    event.undecided = undecided_;
+    event.result = action.unchanged ? ApplyResult{true, false, {}} : executor_.execute(action);
+    sink_(event);
+    if (!event.result.ok) {
+      failed_ = true;
+      report(Severity::error, action.origin, "apply-failed", event.result.error);
+      return;
+    }
+    view_.record(action);
+  }
+}
+
+}  // namespace bootassess

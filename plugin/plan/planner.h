@@ -1,0 +1,93 @@
+// Model + boot mode + a view of the root -> filesystem actions, step by step.
+//
+// The planner walks the requested stages over every source in order, exactly
+// as the stage runner would: a step's condition is evaluated when the step is
+// reached, against the root as the earlier steps left it. Every action goes
+// through an ActionExecutor (which performs it for `apply`, or only accepts it
+// for `plan` and `--dry-run`) and is then recorded in a PlannedRoot, so later
+// steps see it either way.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "apply/applier.h"
+#include "conditions/condition.h"
+#include "load/model.h"
+#include "plan/boot_mode.h"
+#include "plan/file_actions.h"
+#include "plan/planned_root.h"
+
+namespace bootassess {
+
+struct PlanOptions {
+  std::vector<std::string> stages{"initramfs"};
+  std::string root_dir = "/";
+  std::string cwd = "/";  // where relative paths start
+  std::optional<BootMode> simulated_mode;
+  BootMode mode = BootMode::unknown;  // the mode the run is for (simulated or detected)
+  bool mode_detected = false;         // false: no sentinel was found
+  bool allow_shell = true;            // false: non-native conditions are undecided
+  bool runtime = false;               // systemd changes under /run/systemd/system
+};
+
+// Performs an action, or pretends to.
+class ActionExecutor {
+ public:
+  virtual ~ActionExecutor() = default;
+  virtual ApplyResult execute(const Action& action) = 0;
+};
+
+// What the planner reports, in order, while it runs.
+struct PlanEvent {
+  // `started`: a step's condition held (or is undecided) and its items follow.
+  enum class Kind { started, action, skipped, diagnostic };
+  Kind kind = Kind::action;
+  const Step* step_ref = nullptr;  // started, skipped
+  // action
+  Action action;
+  ApplyResult result;
+  std::optional<Position> undecided;  // the action (or started step) depends on this condition
+  // skipped
+  std::string step;  // label of the step
+  Position where;    // the step's position
+  std::string reason;
+  // diagnostic
+  Diagnostic diagnostic;
+};
+
+using PlanEventSink = std::function<void(const PlanEvent&)>;
+
+class Planner {
+ public:
+  Planner(const RootView& base, PlanOptions options, ActionExecutor& executor, PlanEventSink sink);
+
+  void run(const std::vector<Source>& sources);
+
+  // Some item failed (the exit status is then 1).
+  bool failed() const { return failed_; }
+  const PlannedRoot& planned() const { return view_; }
+
+ private:
+  void run_step(const Document& doc, const Step& step, std::size_t index);
+  void plan_directories(const Step& step);
+  void plan_files(const Step& step);
+  void plan_systemctl(const Step& step);
+  void plan_boot_assessment(const Step& step);
+
+  // Executes and records an item's actions; reports the item's error if any.
+  void commit(const ItemPlan& plan, const Position& origin);
+  void report(Severity severity, const Position& where, std::string rule, std::string message,
+              std::string fix = {});
+
+  PlannedRoot view_;
+  PlanOptions options_;
+  ActionExecutor& executor_;
+  PlanEventSink sink_;
+  std::optional<Position> undecided_;  // the current step's undecided condition
+  bool failed_ = false;
+};
+
+}  // namespace bootassess

@@ -1,0 +1,267 @@
+#include "plan/planner.h"
+
+#include <gtest/gtest.h>
+
+#include "load/loader.h"
+#include "support/memory_root.h"
+
+namespace bootassess {
+namespace {
+
+using testing::MemoryRoot;
+
+class CountingExecutor final : public ActionExecutor {
+ public:
+  ApplyResult execute(const Action&) override {
+    ++calls;
+    return {true, true, {}};
+  }
+  int calls = 0;
+};
+
+struct PlanRun {
+  std::vector<PlanEvent> events;
+  bool failed = false;
+
+  std::vector<Action> actions() const {
+    std::vector<Action> out;
+    for (const PlanEvent& e : events) {
+      if (e.kind == PlanEvent::Kind::action) out.push_back(e.action);
+    }
+    return out;
+  }
+  std::vector<std::string> skipped() const {
+    std::vector<std::string> out;
+    for (const PlanEvent& e : events) {
+      if (e.kind == PlanEvent::Kind::skipped) out.push_back(e.step);
+    }
+    return out;
+  }
+  bool has_rule(std::string_view rule) const {
+    for (const PlanEvent& e : events) {
+      if (e.kind == PlanEvent::Kind::diagnostic && e.diagnostic.rule == rule) return true;
+    }
+    return false;
+  }
+};
+
+PlanRun plan(const RootView& root, const std::string& yaml, PlanOptions options = {}) {
+  Diagnostics diagnostics;
+  std::optional<Document> doc = load_document("t.yaml", yaml, diagnostics);
+  EXPECT_TRUE(doc) << (diagnostics.empty() ? "" : format_diagnostic(diagnostics.items()[0]));
+  Source source;
+  if (doc) source.documents.push_back(*doc);
+  CountingExecutor executor;
+  PlanRun run;
+  Planner planner(root, options, executor, [&](const PlanEvent& e) { run.events.push_back(e); });
+  planner.run({source});
+  run.failed = planner.failed();
+  return run;
+}
+
+MemoryRoot base_root() {
+  MemoryRoot r;
+  r.add_dir("/etc").add_dir("/run");
+  r.add_file("/etc/passwd", "root:x:0:0::/root:/bin/sh\napp:x:1000:1001::/home/app:/bin/sh\n");
+  r.add_file("/etc/group", "root:x:0:\napp:x:1001:\nstaff:x:50:\n");
+  return r;
+}
+
+TEST(PlannerTest, FileWithMissingParentsGetsYipParentModes) {
+  MemoryRoot root = base_root();
+  PlanRun run = plan(root, R"(stages:
+  initramfs:
+    - files:
+        - path: /etc/app/conf.d/a.conf
+          permissions: 0640
+          owner: 5
+          group: 6
+          content: hi
+)");
+  std::vector<Action> a = run.actions();
+  ASSERT_EQ(a.size(), 3u);
+  EXPECT_EQ(a[0].kind, ActionKind::mkdir);
+  EXPECT_EQ(a[0].path, "/etc/app");
+  EXPECT_EQ(a[0].mode, 0740u);
+  EXPECT_EQ(a[0].uid, 5u);
+  EXPECT_EQ(a[1].path, "/etc/app/conf.d");
+  EXPECT_EQ(a[2].kind, ActionKind::write);
+  EXPECT_EQ(a[2].path, "/etc/app/conf.d/a.conf");
+  EXPECT_EQ(a[2].mode, 0640u);
+  EXPECT_EQ(a[2].content, "hi");
+  EXPECT_EQ(a[2].origin.line, 4);
+  EXPECT_FALSE(run.failed);
+}
+
+TEST(PlannerTest, UnchangedFilesAreMarked) {
+  MemoryRoot root = base_root();
+  root.add_file("/etc/a", "same", 0644);
+  PlanRun run = plan(root,
+                     "stages:\n  initramfs:\n    - files:\n        - path: /etc/a\n"
+                     "          permissions: 0644\n          content: same\n");
+  ASSERT_EQ(run.actions().size(), 1u);
+  EXPECT_TRUE(run.actions()[0].unchanged);
+}
+
+TEST(PlannerTest, ConditionsSeeEarlierStepsAndTheSimulatedMode) {
+  MemoryRoot disk = base_root();
+  SimulatedModeRoot active(disk, BootMode::active);
+  PlanOptions options;
+  options.simulated_mode = BootMode::active;
+  PlanRun run = plan(active, R"(stages:
+  initramfs:
+    - name: passive only
+      if: '[ -f "/run/cos/passive_mode" ]'
+      files: [{path: /etc/p, permissions: 0644, content: p}]
+    - name: active only
+      if: '[ -f "/run/cos/active_mode" ]'
+      files: [{path: /etc/marker, permissions: 0644, content: a}]
+    - name: after marker
+      if: test -e /etc/marker && [ ! -e /etc/p ]
+      files: [{path: /etc/seen, permissions: 0644, content: s}]
+)",
+                     options);
+  EXPECT_EQ(run.skipped(), std::vector<std::string>{"passive only"});
+  std::vector<Action> a = run.actions();
+  ASSERT_EQ(a.size(), 2u);
+  EXPECT_EQ(a[0].path, "/etc/marker");
+  EXPECT_EQ(a[1].path, "/etc/seen");
+}
+
+TEST(PlannerTest, ShellConditionsAreUndecidedWhenTheShellIsNotAllowed) {
+  MemoryRoot root = base_root();
+  PlanOptions options;
+  options.allow_shell = false;
+  PlanRun run = plan(root, R"(stages:
+  initramfs:
+    - if: grep -q foo /proc/cmdline
+      files: [{path: /etc/x, permissions: 0644, content: x}]
+)",
+                     options);
+  ASSERT_EQ(run.events.size(), 3u);
+  EXPECT_TRUE(run.has_rule("condition-undecided"));
+  EXPECT_EQ(run.events[1].kind, PlanEvent::Kind::started);
+  ASSERT_EQ(run.actions().size(), 1u);
+  const PlanEvent& action = run.events[2];
+  ASSERT_TRUE(action.undecided);
+  EXPECT_EQ(action.undecided->line, 3);
+}
+
+TEST(PlannerTest, OwnerstringComesFromTheRoot) {
+  MemoryRoot root = base_root();
+  PlanRun run = plan(root, R"(stages:
+  initramfs:
+    - files:
+        - {path: /etc/a, permissions: 0600, ownerstring: app}
+        - {path: /etc/b, permissions: 0600, ownerstring: "app:staff"}
+        - {path: /etc/c, permissions: 0600, ownerstring: nobody}
+)");
+  std::vector<Action> a = run.actions();
+  ASSERT_EQ(a.size(), 2u);
+  EXPECT_EQ(a[0].uid, 1000u);
+  EXPECT_EQ(a[0].gid, 1001u);
+  EXPECT_EQ(a[1].gid, 50u);
+  EXPECT_TRUE(run.has_rule("ownerstring-unknown"));
+  EXPECT_TRUE(run.failed);
+}
+
+TEST(PlannerTest, UndecodableContentWritesNothing) {
+  MemoryRoot root = base_root();
+  PlanRun run = plan(root, R"(stages:
+  initramfs:
+    - files:
+        - {path: /etc/a, permissions: 0644, encoding: b64, content: "not base64!"}
+        - {path: /etc/b, permissions: 0644, encoding: base64, content: "aGk="}
+)");
+  ASSERT_EQ(run.actions().size(), 1u);
+  EXPECT_EQ(run.actions()[0].path, "/etc/b");
+  EXPECT_EQ(run.actions()[0].content, "hi");
+  EXPECT_TRUE(run.has_rule("content-decode"));
+  EXPECT_TRUE(run.failed);
+}
+
+TEST(PlannerTest, DirectoriesSetExistingModesAndCreateAncestors) {
+  MemoryRoot root = base_root();
+  root.add_dir("/srv", 0700);
+  PlanRun run = plan(root, R"(stages:
+  initramfs:
+    - directories:
+        - {path: /srv, permissions: 0750}
+        - {path: /var/lib/app, permissions: 0700, owner: 3}
+)");
+  std::vector<Action> a = run.actions();
+  ASSERT_EQ(a.size(), 4u);
+  EXPECT_EQ(a[0].path, "/srv");
+  EXPECT_EQ(a[0].mode, 0750u);
+  EXPECT_FALSE(a[0].unchanged);
+  EXPECT_EQ(a[1].path, "/var");
+  EXPECT_EQ(a[1].mode, 0700u);
+  EXPECT_EQ(a[1].uid, 3u);
+  EXPECT_EQ(a[3].path, "/var/lib/app");
+}
+
+TEST(PlannerTest, PathsStayInsideTheRoot) {
+  MemoryRoot root = base_root();
+  root.add_link("/etc/out", "../../../../tmp");
+  PlanRun run = plan(root, R"(stages:
+  initramfs:
+    - files:
+        - {path: /../../etc/shadow-copy, permissions: 0600, content: x}
+        - {path: /etc/out/file, permissions: 0600, content: y}
+)");
+  std::vector<Action> a = run.actions();
+  ASSERT_EQ(a.size(), 3u);
+  EXPECT_EQ(a[0].path, "/etc/shadow-copy");
+  EXPECT_EQ(a[1].path, "/tmp");
+  EXPECT_EQ(a[2].path, "/tmp/file");
+}
+
+TEST(PlannerTest, UnsupportedYipConditionalsSkipTheStep) {
+  MemoryRoot root = base_root();
+  PlanRun run = plan(root, R"(stages:
+  initramfs:
+    - name: arch
+      only_arch: arm64
+      files: [{path: /etc/x, permissions: 0644, content: x}]
+)");
+  EXPECT_TRUE(run.actions().empty());
+  EXPECT_EQ(run.skipped(), std::vector<std::string>{"arch"});
+  EXPECT_TRUE(run.failed);
+}
+
+TEST(PlannerTest, OverridesAreWrittenBeforeEnableSeesThem) {
+  MemoryRoot root = base_root();
+  root.add_dir("/usr").add_dir("/usr/lib").add_dir("/usr/lib/systemd");
+  root.add_dir("/usr/lib/systemd/system");
+  root.add_file("/usr/lib/systemd/system/app.service", "[Service]\nExecStart=/bin/true\n");
+  root.add_file("/usr/lib/systemd/system/app.socket", "[Socket]\nListenStream=1\n");
+  PlanRun run = plan(root, R"(stages:
+  initramfs:
+    - systemctl:
+        enable: [app]
+        overrides:
+          - service: app
+            content: "[Install]\nRequiredBy=boot-complete.target\n"
+          - service: app.socket
+            name: tune
+            content: "[Socket]\nBacklog=8\n"
+)");
+  EXPECT_FALSE(run.failed);
+  std::vector<std::string> paths;
+  for (const Action& a : run.actions())
+    paths.push_back(a.path);
+  EXPECT_EQ(paths, (std::vector<std::string>{
+                       "/etc/systemd",
+                       "/etc/systemd/system",
+                       "/etc/systemd/system/app.service.d",
+                       "/etc/systemd/system/app.service.d/override-yip.conf",
+                       "/etc/systemd/system/app.socket.d",
+                       "/etc/systemd/system/app.socket.d/tune.conf",
+                       "/etc/systemd/system/boot-complete.target.requires",
+                       "/etc/systemd/system/boot-complete.target.requires/app.service",
+                   }));
+  EXPECT_EQ(run.actions().back().target, "/usr/lib/systemd/system/app.service");
+}
+
+}  // namespace
+}  // namespace bootassess

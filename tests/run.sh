@@ -1,0 +1,16 @@
+#!/bin/sh
+# The whole test suite: installs what is missing, builds with warnings as
+# errors, checks formatting, then runs every test (unit, differential against
+# /bin/sh and systemctl, fixtures, examples in every boot mode).
+set -eu
+cd "$(dirname "$0")/.."
+./tests/setup-debian.sh
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBOOTASSESS_TESTS=ON >/dev/null
+cmake --build build -j2
+unformatted=$(find plugin tests -name '*.cc' -o -name '*.h' | xargs clang-format --dry-run 2>&1 | grep -c warning || true)
+if [ "$unformatted" != "0" ]; then
+  echo "clang-format: $unformatted places differ from .clang-format" >&2
+  find plugin tests -name '*.cc' -o -name '*.h' | xargs clang-format --dry-run 2>&1 | head -20 >&2
+  exit 1
+fi
+ctest --test-dir build --output-on-failure -j2
