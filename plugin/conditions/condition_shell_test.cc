@@ -1,0 +1,320 @@
+// Tests of the shell fallback: plain runs on the host, and runs confined to
+// a root directory with a simulated boot mode (those need root).
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "conditions/condition.h"
+#include "conditions/shell_runner.h"
+#include "conditions/simulated_run_cos.h"
+#include "root/disk_root.h"
+#include "support/temp_dir.h"
+
+namespace bootassess {
+namespace {
+
+namespace fs = std::filesystem;
+using conditions::plan_run_cos_tmpfs;
+using conditions::run_shell;
+using conditions::ShellRequest;
+
+std::unique_ptr<DiskRoot> open_root(const std::string& dir) {
+  std::string error;
+  std::unique_ptr<DiskRoot> root = DiskRoot::open(dir, error);
+  EXPECT_NE(root, nullptr) << error;
+  return root;
+}
+
+ConditionResult on_host(std::string_view text, const std::string& cwd = "/") {
+  static std::unique_ptr<DiskRoot> host = open_root("/");
+  ConditionContext ctx;
+  ctx.view = host.get();
+  ctx.cwd = cwd;
+  return evaluate_condition(text, ctx);
+}
+
+bool mounted_below(const std::string& dir) {
+  std::ifstream mountinfo("/proc/self/mountinfo");
+  std::string line;
+  while (std::getline(mountinfo, line)) {
+    if (line.find(dir) != std::string::npos) return true;
+  }
+  return false;
+}
+
+TEST(ConditionShell, StatusAndOutputPropagate) {
+  ConditionResult r = on_host("exit 3");
+  EXPECT_EQ(r.outcome, ConditionOutcome::fails);
+  EXPECT_EQ(r.status, 3);
+  EXPECT_FALSE(r.native);
+
+  r = on_host("echo hello; echo oops >&2; exit 0");
+  EXPECT_EQ(r.outcome, ConditionOutcome::holds);
+  EXPECT_EQ(r.status, 0);
+  EXPECT_NE(r.detail.find("hello"), std::string::npos) << r.detail;
+  EXPECT_NE(r.detail.find("oops"), std::string::npos) << r.detail;
+
+  r = on_host("kill -9 $$");
+  EXPECT_EQ(r.outcome, ConditionOutcome::fails);
+  EXPECT_EQ(r.status, 128 + 9);
+
+  // stdin is /dev/null: reading it ends at once.
+  r = on_host("test -z \"$(cat)\"");
+  EXPECT_EQ(r.outcome, ConditionOutcome::holds) << r.detail;
+}
+
+TEST(ConditionShell, InheritsTheEnvironmentAndUsesTheCwd) {
+  ::setenv("BOOTASSESS_CONDITION_TEST", "seen", 1);
+  EXPECT_EQ(on_host("[ \"$BOOTASSESS_CONDITION_TEST\" = seen ]").outcome, ConditionOutcome::holds);
+  ::unsetenv("BOOTASSESS_CONDITION_TEST");
+
+  testing::TempDir dir;
+  testing::write_text(dir / "marker", "");
+  EXPECT_EQ(on_host("ls marker >/dev/null", dir.path()).outcome, ConditionOutcome::holds);
+  EXPECT_EQ(on_host("ls marker >/dev/null 2>&1", "/").outcome, ConditionOutcome::fails);
+}
+
+TEST(ConditionShell, NothingRunsWhenTheShellIsNotAllowed) {
+  testing::TempDir dir;
+  const std::string marker = dir / "touched";
+  ConditionContext ctx;
+  std::unique_ptr<DiskRoot> host = open_root("/");
+  ctx.view = host.get();
+  ctx.allow_shell = false;
+  ConditionResult r = evaluate_condition("touch '" + marker + "'", ctx);
+  EXPECT_EQ(r.outcome, ConditionOutcome::undecided);
+  EXPECT_FALSE(r.native);
+  EXPECT_FALSE(r.detail.empty());
+  EXPECT_FALSE(fs::exists(marker));
+  // Native conditions are still answered.
+  r = evaluate_condition("[ -d '" + dir.path() + "' ]", ctx);
+  EXPECT_EQ(r.outcome, ConditionOutcome::holds);
+  EXPECT_TRUE(r.native);
+}
+
+TEST(ConditionShell, ABackgroundJobDoesNotHoldTheResult) {
+  const auto start = std::chrono::steady_clock::now();
+  ConditionResult r = on_host("sleep 5 & true");
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  EXPECT_EQ(r.outcome, ConditionOutcome::holds);
+  EXPECT_LT(elapsed, std::chrono::seconds(4));
+}
+
+// A root directory with /bin/sh (dash), cat and ls and the libraries they
+// load, as `ldd` lists them.
+class ChrootedRoot {
+ public:
+  ChrootedRoot() {
+    for (const char* tool : {"/bin/dash", "/bin/cat", "/bin/ls"})
+      copy_with_libraries(tool);
+    fs::copy_file(dir_ / "bin/dash", dir_ / "bin/sh");
+  }
+  const std::string& path() const { return dir_.path(); }
+  std::string operator/(const std::string& rel) const { return dir_ / rel; }
+  const std::string& problem() const { return problem_; }
+
+ private:
+  void copy_file(const std::string& from) {
+    const std::string to = dir_ / from.substr(1);
+    if (fs::exists(to)) return;
+    std::error_code ec;
+    fs::create_directories(fs::path(to).parent_path(), ec);
+    if (!fs::copy_file(from, to, ec))
+      problem_ += "cannot copy " + from + ": " + ec.message() + "\n";
+    ::chmod(to.c_str(), 0755);
+  }
+
+  void copy_with_libraries(const std::string& tool) {
+    if (!fs::exists(tool)) {
+      problem_ += tool + " is missing\n";
+      return;
+    }
+    copy_file(tool);
+    std::string listing;
+    testing::run_command("ldd " + tool, &listing);
+    std::istringstream lines(listing);
+    std::string word;
+    while (lines >> word) {
+      if (word.starts_with('/') && fs::exists(word)) copy_file(word);
+    }
+  }
+
+  testing::TempDir dir_;
+  std::string problem_;
+};
+
+class ConditionChroot : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (::geteuid() != 0) GTEST_SKIP() << "needs root (mount namespaces and chroot)";
+    ASSERT_TRUE(root_.problem().empty()) << root_.problem();
+    view_ = open_root(root_.path());
+  }
+
+  void make_run_cos() {
+    testing::write_text(root_ / "run/cos/passive_mode", "1", 0755);
+    testing::write_text(root_ / "run/cos/state", "kept\n", 0640);
+    fs::create_symlink("state", root_ / "run/cos/link");
+    testing::make_dirs(root_ / "run/cos/dir");
+  }
+
+  ConditionContext context(std::optional<BootMode> mode) {
+    ConditionContext ctx;
+    if (mode) {
+      simulated_ = std::make_unique<SimulatedModeRoot>(*view_, *mode);
+      ctx.view = simulated_.get();
+    } else {
+      ctx.view = view_.get();
+    }
+    ctx.root_dir = root_.path();
+    ctx.cwd = "/";
+    ctx.simulated_mode = mode;
+    return ctx;
+  }
+
+  conditions::ShellRun shell(std::string_view text, std::optional<BootMode> mode) {
+    ShellRequest request;
+    request.text = text;
+    request.root_dir = root_.path();
+    request.cwd = "/";
+    request.simulated_mode = mode;
+    return run_shell(request);
+  }
+
+  ChrootedRoot root_;
+  std::unique_ptr<DiskRoot> view_;
+  std::unique_ptr<SimulatedModeRoot> simulated_;
+};
+
+TEST_F(ConditionChroot, ShowsExactlyTheSimulatedSentinel) {
+  make_run_cos();
+  ConditionResult r = evaluate_condition("cat /run/cos/active_mode", context(BootMode::active));
+  EXPECT_EQ(r.outcome, ConditionOutcome::holds) << r.detail;
+  EXPECT_FALSE(r.native);
+
+  conditions::ShellRun run = shell("cat /run/cos/active_mode", BootMode::active);
+  ASSERT_TRUE(run.started) << run.problem;
+  EXPECT_EQ(run.status, 0);
+  EXPECT_EQ(run.output, "1");
+
+  run = shell("ls /run/cos", BootMode::active);
+  ASSERT_TRUE(run.started) << run.problem;
+  EXPECT_EQ(run.output, "active_mode\nstate\n");
+  run = shell("cat /run/cos/state && ls -ln /run/cos/state", BootMode::active);
+  EXPECT_EQ(run.output.substr(0, 16), "kept\n-rw-r----- ") << run.output;
+
+  r = evaluate_condition("ls /run/cos/passive_mode", context(BootMode::active));
+  EXPECT_EQ(r.outcome, ConditionOutcome::fails) << r.detail;
+  // The native view agrees with what the shell saw.
+  r = evaluate_condition("[ -f /run/cos/active_mode ] && [ ! -e /run/cos/passive_mode ]",
+                         context(BootMode::active));
+  EXPECT_TRUE(r.native);
+  EXPECT_EQ(r.outcome, ConditionOutcome::holds);
+
+  // Nothing on disk or in the host's mount table changed.
+  EXPECT_TRUE(fs::exists(root_ / "run/cos/passive_mode"));
+  EXPECT_FALSE(fs::exists(root_ / "run/cos/active_mode"));
+  EXPECT_FALSE(mounted_below(root_.path()));
+}
+
+TEST_F(ConditionChroot, TheUnknownModeHasItsOwnSentinelName) {
+  make_run_cos();
+  conditions::ShellRun run = shell("ls /run/cos", BootMode::unknown);
+  ASSERT_TRUE(run.started) << run.problem;
+  EXPECT_EQ(run.output, "state\nunknown\n");
+}
+
+TEST_F(ConditionChroot, CoversRunWhenTheRootHasNoRunCos) {
+  testing::write_text(root_ / "run/other", "x");
+  conditions::ShellRun run =
+      shell("ls /run; ls /run/cos; cat /run/cos/recovery_mode", BootMode::recovery);
+  ASSERT_TRUE(run.started) << run.problem;
+  EXPECT_EQ(run.status, 0);
+  EXPECT_EQ(run.output, "cos\nrecovery_mode\n1");
+  EXPECT_FALSE(fs::exists(root_ / "run/cos"));
+}
+
+TEST_F(ConditionChroot, RefusesWithoutRun) {
+  ConditionResult r = evaluate_condition("ls /run/cos", context(BootMode::active));
+  EXPECT_EQ(r.outcome, ConditionOutcome::refused);
+  EXPECT_NE(r.detail.find("/run"), std::string::npos) << r.detail;
+}
+
+TEST_F(ConditionChroot, RefusesWithoutAShellInsideTheRoot) {
+  fs::remove(root_ / "bin/sh");
+  ConditionResult r = evaluate_condition("true; true", context(std::nullopt));
+  EXPECT_EQ(r.outcome, ConditionOutcome::refused);
+  EXPECT_NE(r.detail.find("/bin/sh"), std::string::npos) << r.detail;
+}
+
+TEST_F(ConditionChroot, AForeignRootCannotSeeHostFiles) {
+  testing::TempDir host;
+  const std::string host_file = host / "host-only";
+  testing::write_text(host_file, "secret");
+  fs::create_directories(root_ / "etc");
+  fs::create_symlink(host_file, root_ / "etc/escape");
+  ASSERT_FALSE(fs::exists(root_ / host_file.substr(1)));
+
+  EXPECT_EQ(on_host("cat '" + host_file + "' >/dev/null").outcome, ConditionOutcome::holds);
+  for (const std::string& text : {"cat '" + host_file + "'", std::string("cat /etc/escape")}) {
+    ConditionResult r = evaluate_condition(text, context(std::nullopt));
+    EXPECT_EQ(r.outcome, ConditionOutcome::fails) << text << ": " << r.detail;
+    EXPECT_EQ(r.detail.find("secret"), std::string::npos) << r.detail;
+  }
+  // Natively, through the root's view, it is not there either.
+  ConditionResult r =
+      evaluate_condition("[ -e '" + host_file + "' ] || [ -e /etc/escape ]", context(std::nullopt));
+  EXPECT_TRUE(r.native);
+  EXPECT_EQ(r.outcome, ConditionOutcome::fails);
+}
+
+TEST(ConditionLiveRoot, SimulatingAModeHidesTheHostsSentinels) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root (mount namespaces)";
+  const bool had_live_sentinel = fs::exists("/run/cos/live_mode");
+  std::unique_ptr<DiskRoot> host = open_root("/");
+  SimulatedModeRoot live(*host, BootMode::live);
+  ConditionContext ctx;
+  ctx.view = &live;
+  ctx.simulated_mode = BootMode::live;
+  ConditionResult r = evaluate_condition("cat /run/cos/live_mode", ctx);
+  EXPECT_EQ(r.outcome, ConditionOutcome::holds) << r.detail;
+  r = evaluate_condition("ls /run/cos/active_mode /run/cos/passive_mode", ctx);
+  EXPECT_EQ(r.outcome, ConditionOutcome::fails) << r.detail;
+  EXPECT_EQ(fs::exists("/run/cos/live_mode"), had_live_sentinel);
+}
+
+TEST(ConditionRunCos, PlansTheSentinelAndCopiesOfOtherRegularFiles) {
+  testing::TempDir root;
+  testing::write_text(root / "run/cos.d/active_mode", "1");
+  testing::write_text(root / "run/cos.d/state", "kept", 0600);
+  fs::create_symlink("cos.d", root / "run/cos");
+  fs::create_symlink("state", root / "run/cos.d/link");
+  std::unique_ptr<DiskRoot> view = open_root(root.path());
+  conditions::RunCosTmpfsPlan plan = plan_run_cos_tmpfs(*view, BootMode::passive);
+  ASSERT_TRUE(plan.tmpfs) << plan.problem;
+  EXPECT_EQ(plan.tmpfs->mount_point, "/run/cos.d");
+  EXPECT_TRUE(plan.tmpfs->directory.empty());
+  ASSERT_EQ(plan.tmpfs->files.size(), 2u);
+  EXPECT_EQ(plan.tmpfs->files[0].path, "/run/cos.d/state");
+  EXPECT_EQ(plan.tmpfs->files[0].content, "kept");
+  EXPECT_EQ(plan.tmpfs->files[0].mode, 0600u);
+  EXPECT_EQ(plan.tmpfs->files[1].path, "/run/cos.d/passive_mode");
+  EXPECT_EQ(plan.tmpfs->files[1].content, "1");
+
+  fs::remove(root / "run/cos");
+  testing::write_text(root / "run/cos", "not a directory");
+  EXPECT_FALSE(plan_run_cos_tmpfs(*view, BootMode::passive).tmpfs);
+}
+
+}  // namespace
+}  // namespace bootassess
