@@ -67,6 +67,11 @@ ConditionResult evaluate_condition(std::string_view text, const ConditionContext
     return ConditionResult{ConditionOutcome::undecided, 0, false,
                            fmt::format("needs the shell ({}); not run here", why_not)};
   }
+  // sh would only see the text up to the first NUL; yip's exec refuses it.
+  if (text.find('\0') != std::string_view::npos) {
+    return ConditionResult{ConditionOutcome::refused, 0, false,
+                           "the condition contains a NUL byte; it cannot be passed to /bin/sh"};
+  }
   conditions::ShellRequest request;
   request.text = text;
   request.root_dir = root_dir;

@@ -115,7 +115,7 @@ class StateBuilder {
         for (std::size_t i = 0; i < children; ++i) {
           entry(rel + "/" + rng_.pick(kNames), depth + 1);
         }
-        if (rng_.percent(60)) modes_.emplace_back(full, rng_.pick(kModes));
+        if (rng_.percent(60)) modes_.emplace_back(full, directory_mode());
         break;
       }
       default:
@@ -123,6 +123,14 @@ class StateBuilder {
         break;
     }
     made_.push_back(rel);
+  }
+
+  // Without privileges, the kernel checks search permission for "." and ".."
+  // after a directory while a walk through a view applies them lexically; a
+  // boot runs as root, so unprivileged runs keep directories searchable.
+  unsigned directory_mode() {
+    const unsigned mode = rng_.pick(kModes);
+    return ::geteuid() == 0 ? mode : (mode | 0700);
   }
 
   std::string link_target(const std::string& rel) {
@@ -370,6 +378,7 @@ struct Tally {
   int cases = 0;
   int native = 0;
   int mismatches = 0;
+  int not_native = 0;
   int fallback_runs = 0;
   int fallback_mismatches = 0;
   std::vector<std::string> reports;
@@ -398,6 +407,9 @@ void check_case(const std::string& text, const std::string& top, const RootView&
     return;
   }
   EXPECT_EQ(native.outcome, ConditionOutcome::undecided) << text;
+  // Every other one also through the module's fallback (processes are the
+  // expensive part of this test).
+  if (++tally.not_native % 2 == 0) return;
   ctx.allow_shell = true;
   ConditionResult shell = evaluate_condition(text, ctx);
   ++tally.fallback_runs;
@@ -438,7 +450,7 @@ TEST(ConditionDifferential, RandomStatesAndConditionsAgreeWithSh) {
   EXPECT_EQ(tally.mismatches, 0);
   EXPECT_EQ(tally.fallback_mismatches, 0);
   EXPECT_GE(share, 0.60);
-  EXPECT_GT(tally.fallback_runs, 100);
+  EXPECT_GT(tally.fallback_runs, 150);
 }
 
 // Every argument list of up to five words over a small alphabet of

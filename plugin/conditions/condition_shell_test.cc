@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -276,6 +277,31 @@ TEST_F(ConditionChroot, AForeignRootCannotSeeHostFiles) {
       evaluate_condition("[ -e '" + host_file + "' ] || [ -e /etc/escape ]", context(std::nullopt));
   EXPECT_TRUE(r.native);
   EXPECT_EQ(r.outcome, ConditionOutcome::fails);
+}
+
+TEST_F(ConditionChroot, RefusedWhenNotPrivileged) {
+  // A child drops to an unprivileged user and reports the outcome it saw.
+  const pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    if (::setgid(65534) != 0 || ::setuid(65534) != 0) ::_exit(2);
+    ConditionContext ctx;
+    ctx.root_dir = root_.path();
+    ctx.cwd = "/";
+    const ConditionResult r = evaluate_condition("true; true", ctx);
+    const bool ok =
+        r.outcome == ConditionOutcome::refused && r.detail.find("unshare") != std::string::npos;
+    ::_exit(ok ? 0 : 1);
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+}
+
+TEST(ConditionShell, ANulByteIsRefused) {
+  ConditionResult r = on_host(std::string_view("true\0; false", 12));
+  EXPECT_EQ(r.outcome, ConditionOutcome::refused);
 }
 
 TEST(ConditionLiveRoot, SimulatingAModeHidesTheHostsSentinels) {

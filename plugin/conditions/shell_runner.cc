@@ -136,7 +136,9 @@ ShellRun run_plain(const ShellRequest& request) {
   posix_spawn_file_actions_destroy(&actions);
   output->write_end.reset();
   if (error != 0) {
-    return refused(fmt::format("cannot start {}: {}", kShell, std::strerror(error)));
+    return refused(fmt::format("cannot start {}{}: {}", kShell,
+                               request.cwd.empty() ? std::string() : " in " + request.cwd,
+                               std::strerror(error)));
   }
   return collect(output->read_end.get(), pid);
 }
@@ -161,41 +163,38 @@ struct ChildFailure {
 };
 
 std::string describe(const ChildFailure& failure, const ShellRequest& request,
-                     const std::optional<RunCosTmpfs>& tmpfs) {
-  const char* what = "prepare the shell";
+                     const std::optional<RunCosTmpfs>& tmpfs, const std::string& cwd) {
+  std::string step = "preparing it";
   switch (static_cast<ChildStep>(failure.step)) {
     case ChildStep::redirect:
-      what = "redirect the shell's input and output";
+      step = "redirecting its input and output";
       break;
     case ChildStep::unshare:
-      what = "give the shell its own mount namespace (unshare(CLONE_NEWNS); needs root)";
+      step = "unshare(CLONE_NEWNS), which needs root";
       break;
     case ChildStep::private_mounts:
-      what = "make the shell's mounts private (is / a mount point?)";
+      step = "making its mounts private (is / a mount point?)";
       break;
     case ChildStep::chroot:
-      what = "chroot into the root";
+      step = "chroot";
       break;
     case ChildStep::mount_tmpfs:
-      what = "mount a tmpfs on /run/cos to simulate the boot mode";
+      step = fmt::format("mounting a tmpfs on {} for the simulated boot mode",
+                         tmpfs ? tmpfs->mount_point : std::string("/run/cos"));
       break;
     case ChildStep::make_directory:
     case ChildStep::write_file:
-      what = "write the simulated /run/cos";
+      step = "writing the simulated /run/cos";
       break;
     case ChildStep::chdir:
-      what = "change to the working directory inside the root";
+      step = fmt::format("chdir to {}", cwd);
       break;
     case ChildStep::exec:
-      what = "execute /bin/sh inside the root";
+      step = fmt::format("executing {} inside the root", kShell);
       break;
   }
-  std::string text =
-      fmt::format("cannot {} {}: {}", what, request.root_dir, std::strerror(failure.error));
-  if (tmpfs && static_cast<ChildStep>(failure.step) == ChildStep::mount_tmpfs) {
-    text += fmt::format(" (mount point {})", tmpfs->mount_point);
-  }
-  return text;
+  return fmt::format("cannot run {} confined to {}: {}: {}", kShell, request.root_dir, step,
+                     std::strerror(failure.error));
 }
 
 [[noreturn]] void child_fail(int report_fd, ChildStep step) {
@@ -325,7 +324,7 @@ ShellRun run_confined(const ShellRequest& request) {
   }
   if (got == sizeof failure) {
     wait_for(pid);
-    return refused(describe(failure, request, tmpfs));
+    return refused(describe(failure, request, tmpfs, cwd));
   }
   return collect(output->read_end.get(), pid);
 }
