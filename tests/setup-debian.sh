@@ -4,7 +4,7 @@
 set -eu
 
 packages="cmake make g++ pkg-config libyaml-cpp-dev libcli11-dev libfmt-dev zlib1g-dev
-libgtest-dev libbenchmark-dev python3 python3-jsonschema systemd strace clang-format"
+libgtest-dev libbenchmark-dev python3 python3-jsonschema python3-yaml systemd strace clang-format"
 
 missing=""
 for p in $packages; do
