@@ -137,7 +137,6 @@ ApplyResult write_file(int dir, const std::string& name, const Action& a) {
     ::unlinkat(dir, tmp.c_str(), 0);
     return failure("cannot write", a.path, err);
   }
-  ::fsync(dir);
   return {true, true, {}};
 }
 
@@ -160,7 +159,6 @@ ApplyResult make_directory(int dir, const std::string& name, const Action& a) {
   if (::fstat(d.get(), &st) != 0) return failure("cannot inspect", a.path, errno);
   if (!created && same_metadata(st, a)) return {true, false, {}};
   if (!set_metadata(d.get(), a)) return failure("cannot set mode and owner of", a.path, errno);
-  if (created) ::fsync(dir);
   return {true, true, {}};
 }
 
@@ -190,7 +188,6 @@ ApplyResult make_symlink(int dir, const std::string& name, const Action& a) {
     ::unlinkat(dir, tmp.c_str(), 0);
     return failure("cannot create symlink", a.path, err);
   }
-  ::fsync(dir);
   return {true, true, {}};
 }
 
@@ -203,13 +200,12 @@ ApplyResult remove_entry(int dir, const std::string& name, const Action& a) {
   if (::unlinkat(dir, name.c_str(), S_ISDIR(st.st_mode) ? AT_REMOVEDIR : 0) != 0) {
     return failure("cannot remove", a.path, errno);
   }
-  ::fsync(dir);
   return {true, true, {}};
 }
 
 }  // namespace
 
-ApplyResult Applier::apply(const Action& action) const {
+ApplyResult Applier::apply(const Action& action) {
   if (action.path.empty() || action.path.front() != '/' || action.path == "/") {
     return failure(
         fmt::format("refusing to change the root itself or a relative path: '{}'", action.path));
@@ -221,17 +217,34 @@ ApplyResult Applier::apply(const Action& action) const {
   Fd dir = open_directory(root_fd_, path::dirname(action.path), err);
   if (!dir.ok()) return failure("cannot open the directory of", action.path, err);
   const std::string name = path::basename(action.path);
+  ApplyResult result = failure("unknown action");
   switch (action.kind) {
     case ActionKind::write:
-      return write_file(dir.get(), name, action);
+      result = write_file(dir.get(), name, action);
+      break;
     case ActionKind::mkdir:
-      return make_directory(dir.get(), name, action);
+      result = make_directory(dir.get(), name, action);
+      break;
     case ActionKind::symlink:
-      return make_symlink(dir.get(), name, action);
+      result = make_symlink(dir.get(), name, action);
+      break;
     case ActionKind::remove:
-      return remove_entry(dir.get(), name, action);
+      result = remove_entry(dir.get(), name, action);
+      break;
   }
-  return failure("unknown action");
+  if (result.changed) dirty_.insert(path::dirname(action.path));
+  return result;
+}
+
+bool Applier::flush() {
+  bool ok = true;
+  for (const std::string& dir : dirty_) {
+    int err = 0;
+    Fd fd = open_directory(root_fd_, dir, err);
+    if (!fd.ok() || ::fsync(fd.get()) != 0) ok = false;
+  }
+  dirty_.clear();
+  return ok;
 }
 
 }  // namespace bootassess

@@ -3,11 +3,14 @@
 //   refusing symlinks, so nothing outside the root is ever touched even if the
 //   tree changes under us;
 // - a file or symlink is replaced by writing a temporary in the same
-//   directory, fsyncing it and renaming it over the old one, then fsyncing the
-//   directory: a reader sees the old or the new content, never a torn one;
+//   directory, fsyncing it and renaming it over the old one: a reader (or a
+//   boot after a crash) sees the old or the new content, never a torn one;
+// - the directories whose entries changed are fsynced once, by flush(), so
+//   that a thousand links cost one fsync per directory rather than one each;
 // - what already matches is left alone.
 #pragma once
 
+#include <set>
 #include <string>
 
 #include "plan/action.h"
@@ -25,10 +28,14 @@ class Applier {
   // `root_fd` is a descriptor of the root directory (O_PATH is enough); it
   // stays owned by the caller.
   explicit Applier(int root_fd) : root_fd_(root_fd) {}
-  ApplyResult apply(const Action& action) const;
+  ApplyResult apply(const Action& action);
+  // Makes the changed directory entries durable. Returns false when a
+  // directory could not be synced.
+  bool flush();
 
  private:
   int root_fd_;
+  std::set<std::string> dirty_;  // directories whose entries changed
 };
 
 }  // namespace bootassess

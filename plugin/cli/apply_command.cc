@@ -22,12 +22,15 @@ int run_apply(const ApplyOptions& options) {
   for (const Diagnostic& d : load_diagnostics.items())
     log.diagnostic(d);
 
-  PlanOptions plan = plan_options(*root, options.stages, simulated, true, options.runtime);
+  // A dry run starts no shell: a shell condition could change something.
+  PlanOptions plan =
+      plan_options(*root, options.stages, simulated, !options.dry_run, options.runtime);
   if (!plan.mode_detected) {
-    log.diagnostic({{root->root_dir(), 0, 0},
+    log.diagnostic({{},
                     Severity::warning,
                     "mode-unknown",
-                    "no boot-mode sentinel under /run/cos: conditions see no mode",
+                    fmt::format("no boot-mode sentinel under {}/run/cos: conditions see no mode",
+                                root->root_dir() == "/" ? "" : root->root_dir()),
                     "pass --mode to simulate one"});
   }
   ModeView view(*root, simulated);

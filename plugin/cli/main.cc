@@ -33,8 +33,10 @@ int main(int argc, char** argv) {
 
   ApplyOptions apply;
   CLI::App* apply_cmd = app.add_subcommand("apply", "Apply the stage's steps to the root");
-  apply_cmd->add_option("-s,--stage", apply.stages,
-                        "Stage to run (repeatable, in order; default: initramfs)");
+  apply_cmd
+      ->add_option("-s,--stage", apply.stages,
+                   "Stage to run (repeatable, in order; default: initramfs)")
+      ->allow_extra_args(false);
   apply_cmd->add_option("--root", apply.root, "Root directory to work on")->capture_default_str();
   apply_cmd->add_option("--mode", apply.mode, "Boot mode: auto reads ROOT/run/cos, or simulate one")
       ->check(CLI::IsMember(mode_choices(true)))
@@ -52,8 +54,10 @@ int main(int argc, char** argv) {
   PlanCommandOptions plan;
   CLI::App* plan_cmd =
       app.add_subcommand("plan", "Show what each boot mode would get; touch nothing");
-  plan_cmd->add_option("-s,--stage", plan.stages,
-                       "Stage to plan (repeatable, in order; default: initramfs)");
+  plan_cmd
+      ->add_option("-s,--stage", plan.stages,
+                   "Stage to plan (repeatable, in order; default: initramfs)")
+      ->allow_extra_args(false);
   plan_cmd->add_option("--root", plan.root, "Root directory to read")->capture_default_str();
   CLI::Option* plan_mode =
       plan_cmd->add_option("--mode", plan.mode, "Boot mode to plan (auto reads ROOT/run/cos)")

@@ -48,6 +48,7 @@ class DiskExecutor final : public ActionExecutor {
  public:
   explicit DiskExecutor(const DiskRoot& root) : applier_(root.fd()) {}
   ApplyResult execute(const Action& action) override { return applier_.apply(action); }
+  bool finish() override { return applier_.flush(); }
 
  private:
   Applier applier_;

@@ -136,10 +136,12 @@ Step DocumentReader::read_step(const YAML::Node& node) {
 FileEntry DocumentReader::read_file(const YAML::Node& node) {
   FileEntry f;
   f.pos = ctx_.at(node);
+  bool has_permissions = false;
   for (const MapEntry& e : map_entries(ctx_, node, "a `files` entry")) {
     if (e.key == "path") {
       f.path = located_string(e.value, "`path`");
     } else if (e.key == "permissions") {
+      has_permissions = !e.value.IsNull();
       f.permissions = read_permissions(e.value);
     } else if (e.key == "owner") {
       f.owner = read_id(e.value, "`owner`");
@@ -158,7 +160,7 @@ FileEntry DocumentReader::read_file(const YAML::Node& node) {
     }
   }
   check_encoding(f);
-  if (!f.permissions && node.IsMap()) {
+  if (!has_permissions && node.IsMap()) {
     ctx_.diagnostics.warning(
         f.pos, "permissions-omitted",
         fmt::format("`permissions` omitted: yip would write mode 0000; bootassess writes {:04o}",
@@ -171,10 +173,12 @@ FileEntry DocumentReader::read_file(const YAML::Node& node) {
 DirectoryEntry DocumentReader::read_directory(const YAML::Node& node) {
   DirectoryEntry d;
   d.pos = ctx_.at(node);
+  bool has_permissions = false;
   for (const MapEntry& e : map_entries(ctx_, node, "a `directories` entry")) {
     if (e.key == "path") {
       d.path = located_string(e.value, "`path`");
     } else if (e.key == "permissions") {
+      has_permissions = !e.value.IsNull();
       d.permissions = read_permissions(e.value);
     } else if (e.key == "owner") {
       d.owner = read_id(e.value, "`owner`");
@@ -184,7 +188,7 @@ DirectoryEntry DocumentReader::read_directory(const YAML::Node& node) {
       unknown_key(e, keys::directory(), "a `directories` entry");
     }
   }
-  if (!d.permissions && node.IsMap()) {
+  if (!has_permissions && node.IsMap()) {
     ctx_.diagnostics.warning(
         d.pos, "permissions-omitted",
         fmt::format("`permissions` omitted: yip would set mode 0000; bootassess uses {:04o}",

@@ -38,6 +38,8 @@ class ActionExecutor {
  public:
   virtual ~ActionExecutor() = default;
   virtual ApplyResult execute(const Action& action) = 0;
+  // Called once after the last action: make everything durable.
+  virtual bool finish() { return true; }
 };
 
 // What the planner reports, in order, while it runs.

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 
 namespace bootassess {
@@ -45,7 +46,12 @@ std::unique_ptr<DiskRoot> DiskRoot::open(const std::string& root_dir, std::strin
     error = fmt::format("cannot open root directory {}: {}", root_dir, std::strerror(errno));
     return nullptr;
   }
-  return std::unique_ptr<DiskRoot>(new DiskRoot(root_dir, fd));
+  // The canonical absolute name: what a chroot for a shell condition needs,
+  // and what messages should show.
+  char* canonical = ::realpath(root_dir.c_str(), nullptr);
+  std::string name = canonical != nullptr ? std::string(canonical) : root_dir;
+  std::free(canonical);
+  return std::unique_ptr<DiskRoot>(new DiskRoot(std::move(name), fd));
 }
 
 DiskRoot::~DiskRoot() {

@@ -1,0 +1,172 @@
+// Whole-process properties of `bootassess apply`: confinement against
+// hostile symlinks and "..", idempotence, no process spawned for native
+// conditions, and the exit statuses of the command-line contract.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "support/temp_dir.h"
+#include "support/tree.h"
+
+namespace bootassess {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::read_text;
+using testing::run_command;
+using testing::TempDir;
+using testing::write_text;
+
+const std::string kBinary = BOOTASSESS_BINARY;
+const std::string kExamples = std::string(BOOTASSESS_SOURCE_DIR) + "/examples";
+
+std::string apply(const std::string& root, const std::string& args, int* status) {
+  std::string output;
+  *status = run_command(kBinary + " apply --root '" + root + "' " + args, &output);
+  return output;
+}
+
+void seed_unit(const std::string& root) {
+  write_text(root + "/usr/lib/systemd/system/myapp.service",
+             "[Unit]\nDescription=My application\n\n[Service]\nExecStart=/usr/bin/myapp\n");
+}
+
+// Counts execve calls and reports any fork-like call in an strace log.
+void expect_no_child_process(const std::string& calls) {
+  std::size_t execs = 0;
+  for (std::size_t at = calls.find("execve("); at != std::string::npos;
+       at = calls.find("execve(", at + 1)) {
+    ++execs;
+  }
+  EXPECT_EQ(execs, 1u) << calls;
+  for (const char* call : {"fork(", "vfork(", "clone(", "clone3("}) {
+    EXPECT_EQ(calls.find(call), std::string::npos) << call << " in\n" << calls;
+  }
+}
+
+TEST(EndToEndTest, HostileSymlinksAndDotDotStayInsideTheRoot) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root to set owners";
+  TempDir tmp;
+  const std::string root = tmp / "root";
+  const std::string outside = tmp / "outside";
+  testing::make_dirs(root + "/etc");
+  testing::make_dirs(outside);
+  // Links that would escape if followed on the host.
+  fs::create_directory_symlink(outside, root + "/etc/abs-escape");
+  fs::create_directory_symlink("../../../../../../../../" + outside.substr(1),
+                               root + "/etc/rel-escape");
+  fs::create_symlink(outside + "/target.conf", root + "/etc/file-escape.conf");
+  fs::create_directory_symlink("/", root + "/etc/root-link");
+  write_text(tmp / "config.yaml", R"(stages:
+  initramfs:
+    - files:
+        - {path: /etc/abs-escape/a.conf, permissions: 0644, content: a}
+        - {path: /etc/rel-escape/b.conf, permissions: 0644, content: b}
+        - {path: /etc/file-escape.conf, permissions: 0644, content: c}
+        - {path: /../../../../etc/d.conf, permissions: 0644, content: d}
+        - {path: /etc/root-link/../../e.conf, permissions: 0644, content: e}
+      directories:
+        - {path: /etc/rel-escape/dir, permissions: 0700}
+      systemctl:
+        overrides:
+          - {service: x.service, content: "[Unit]\n", name: ../../../../escape}
+)");
+  int status = 0;
+  const std::string output = apply(root, "--mode active " + (tmp / "config.yaml"), &status);
+  // Nothing outside the root changed.
+  EXPECT_TRUE(fs::is_empty(outside)) << output;
+  EXPECT_FALSE(fs::exists(tmp / "e.conf"));
+  EXPECT_FALSE(fs::exists("/escape.conf"));
+  // Everything landed where it resolves inside the root.
+  const std::string inside = root + outside;  // absolute targets restart at the root
+  EXPECT_EQ(read_text(inside + "/a.conf"), "a") << output;
+  EXPECT_EQ(read_text(inside + "/b.conf"), "b");
+  EXPECT_EQ(read_text(inside + "/target.conf"), "c");
+  EXPECT_EQ(read_text(root + "/etc/d.conf"), "d");
+  EXPECT_EQ(read_text(root + "/e.conf"), "e");
+  EXPECT_TRUE(fs::is_directory(inside + "/dir"));
+}
+
+TEST(EndToEndTest, SecondIdenticalRunWritesNothing) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root to set owners";
+  TempDir tmp;
+  const std::string root = tmp / "root";
+  seed_unit(root);
+  const std::string example = kExamples + "/active-passive-overrides.yaml";
+  int status = 0;
+  std::string first = apply(root, "--mode active " + example, &status);
+  ASSERT_EQ(status, 0) << first;
+  const std::string before = testing::snapshot(root);
+  std::string second = apply(root, "--mode active " + example, &status);
+  ASSERT_EQ(status, 0) << second;
+  EXPECT_EQ(testing::snapshot(root), before);
+  EXPECT_NE(second.find(": 0 changed,"), std::string::npos) << second;
+  EXPECT_NE(second.find("unchanged /etc/systemd/system/myapp.service.d/override.conf"),
+            std::string::npos)
+      << second;
+  EXPECT_EQ(second.find("written "), std::string::npos) << second;
+}
+
+TEST(EndToEndTest, NativeConditionsSpawnNoProcess) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root to set owners";
+  if (run_command("command -v strace") != 0) GTEST_SKIP() << "strace is not installed";
+  TempDir tmp;
+  const std::string root = tmp / "root";
+  seed_unit(root);
+  const std::string trace = tmp / "trace";
+  std::string output;
+  const int status = run_command("strace -f -qq -e trace=process -o '" + trace + "' " + kBinary +
+                                     " apply --root '" + root + "' --mode active " + kExamples +
+                                     "/active-passive-overrides.yaml",
+                                 &output);
+  ASSERT_EQ(status, 0) << output;
+  // One execve (bootassess itself); no fork, vfork, clone or second execve.
+  expect_no_child_process(read_text(trace));
+  EXPECT_NE(output.find("written /etc/systemd/system/myapp.service.d/override.conf"),
+            std::string::npos)
+      << output;
+}
+
+TEST(EndToEndTest, DryRunStartsNoShell) {
+  if (run_command("command -v strace") != 0) GTEST_SKIP() << "strace is not installed";
+  TempDir tmp;
+  write_text(tmp / "c.yaml",
+             "stages:\n  initramfs:\n    - if: grep -q x /etc/hostname\n"
+             "      files: [{path: /x, permissions: 0644, content: x}]\n");
+  const std::string trace = tmp / "trace";
+  std::string output;
+  const int status = run_command("strace -f -qq -e trace=process -o '" + trace + "' " + kBinary +
+                                     " apply --dry-run --mode active " + (tmp / "c.yaml"),
+                                 &output);
+  EXPECT_EQ(status, 0) << output;
+  expect_no_child_process(read_text(trace));
+  EXPECT_NE(output.find("would write /x"), std::string::npos) << output;
+  EXPECT_NE(output.find("(if the condition at"), std::string::npos) << output;
+  EXPECT_FALSE(fs::exists("/x") && read_text("/x") == "x");
+}
+
+TEST(EndToEndTest, ExitStatuses) {
+  TempDir tmp;
+  const std::string root = tmp / "root";
+  testing::make_dirs(root);
+  write_text(tmp / "bad.yaml", "stages:\n  initramfs: [\n");
+  write_text(tmp / "ok.yaml",
+             "stages:\n  initramfs:\n    - if: '[ -e /nothing ]'\n"
+             "      files: [{path: /x, permissions: 0644, content: x}]\n");
+  int status = 0;
+  std::string output = apply(root, "--mode active " + (tmp / "ok.yaml"), &status);
+  EXPECT_EQ(status, 0) << output;  // a skipped step is success
+  output = apply(root, "--mode active " + (tmp / "bad.yaml") + " " + (tmp / "ok.yaml"), &status);
+  EXPECT_EQ(status, 1) << output;
+  EXPECT_NE(output.find("bad.yaml:3:1: error: invalid YAML"), std::string::npos) << output;
+  output = apply(root, "--mode sideways " + (tmp / "ok.yaml"), &status);
+  EXPECT_EQ(status, 2) << output;
+  output = apply(root, "", &status);
+  EXPECT_EQ(status, 2) << output;
+  output = apply(tmp / "missing-root", (tmp / "ok.yaml"), &status);
+  EXPECT_EQ(status, 2) << output;
+}
+
+}  // namespace
+}  // namespace bootassess
