@@ -28,13 +28,22 @@ systemd::SectionUse read_everything(std::string_view) {
   return systemd::SectionUse::read;
 }
 
+// Whether `name` ends in a unit type suffix. Lenient on purpose: a
+// documentation placeholder such as "<service-name>.service" is still read
+// as the unit file it stands for.
+bool looks_like_unit(std::string_view name) {
+  const std::size_t dot = name.rfind('.');
+  return dot != std::string_view::npos && dot > 0 &&
+         systemd::unit_type_from_string(name.substr(dot + 1)).has_value();
+}
+
 }  // namespace
 
 std::optional<UnitPath> unit_path_of(const std::string& p) {
   const std::string dir = path::dirname(p);
   const std::string name = path::basename(p);
   for (std::size_t i = 0; i < kUnitDirs.size(); ++i) {
-    if (dir == kUnitDirs[i] && systemd::is_valid_unit_name(name)) {
+    if (dir == kUnitDirs[i] && looks_like_unit(name)) {
       return UnitPath{name, false, name, static_cast<int>(i)};
     }
     const std::string parent = path::dirname(dir);
@@ -43,7 +52,7 @@ std::optional<UnitPath> unit_path_of(const std::string& p) {
         dropin_dir.compare(dropin_dir.size() - 2, 2, ".d") == 0 && name.size() > 5 &&
         name.compare(name.size() - 5, 5, ".conf") == 0) {
       std::string unit = dropin_dir.substr(0, dropin_dir.size() - 2);
-      if (systemd::is_valid_unit_name(unit)) {
+      if (looks_like_unit(unit)) {
         return UnitPath{unit, true, name, static_cast<int>(i)};
       }
     }
@@ -57,11 +66,11 @@ ContentLocator::ContentLocator(const std::vector<Source>& sources) {
       for (const auto& [stage, steps] : doc.stages) {
         for (const Step& step : steps) {
           for (const FileEntry& f : step.files) {
-            by_origin_[origin_key(f.pos)] = {f.content.pos, f.content_is_block};
+            by_origin_[origin_key(f.pos)] = {f.content.pos, f.content_is_block, f.content_column};
           }
           if (!step.systemctl) continue;
           for (const SystemctlOverride& o : step.systemctl->overrides) {
-            by_origin_[origin_key(o.pos)] = {o.content.pos, o.content_is_block};
+            by_origin_[origin_key(o.pos)] = {o.content.pos, o.content_is_block, o.content_column};
           }
         }
       }
@@ -75,7 +84,7 @@ Position ContentLocator::line_position(const Action& action, int line) const {
   Position p = it->second.pos;
   if (it->second.block) {
     p.line += line;  // the text starts on the line after the `|` or `>`
-    p.column = 0;
+    p.column = it->second.column;
   }
   return p;
 }

@@ -45,6 +45,7 @@ class ContentLocator {
   struct Content {
     Position pos;
     bool block = false;
+    int column = 0;
   };
   std::map<std::string, Content> by_origin_;
 };

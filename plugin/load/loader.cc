@@ -150,6 +150,7 @@ FileEntry DocumentReader::read_file(const YAML::Node& node) {
     } else if (e.key == "content") {
       f.content = located_string(e.value, "`content`");
       f.content_is_block = is_block_scalar(e.value, text_);
+      if (f.content_is_block) f.content_column = block_text_column(e.value, text_);
     } else if (e.key == "encoding") {
       f.encoding = located_string(e.value, "`encoding`");
     } else if (e.key == "ownerstring" || e.key == "owner_string") {
@@ -234,6 +235,7 @@ SystemctlOverride DocumentReader::read_override(const YAML::Node& node) {
     } else if (e.key == "content") {
       o.content = located_string(e.value, "`content`");
       o.content_is_block = is_block_scalar(e.value, text_);
+      if (o.content_is_block) o.content_column = block_text_column(e.value, text_);
     } else if (e.key == "name") {
       o.name = located_string(e.value, "`name`");
     } else {

@@ -36,6 +36,7 @@ struct FileEntry {
   std::optional<Located<std::string>> ownerstring;
   Located<std::string> content;
   bool content_is_block = false;  // a `|` block: line N of the text is pos.line + N
+  int content_column = 0;         // of a block's text (1-based), 0 when unknown
   Located<std::string> encoding;
 };
 
@@ -44,6 +45,7 @@ struct SystemctlOverride {
   Located<std::string> service;
   Located<std::string> content;
   bool content_is_block = false;
+  int content_column = 0;
   Located<std::string> name;
 };
 
