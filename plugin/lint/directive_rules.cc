@@ -72,16 +72,14 @@ bool is_rebooting_action(std::string_view value) {
 void check_directives(const std::vector<Directive>& directives, const std::string& unit,
                       Diagnostics& out) {
   for (const Directive& d : directives) {
+    if (!d.skipped_because.empty()) {
+      out.warning(d.where, "unit-syntax",
+                  fmt::format("systemd skips this line of {}: {}", unit, d.skipped_because));
+      continue;
+    }
     const bool unit_key = in(kUnitDirectives, d.key);
     const bool install_key = in(kInstallDirectives, d.key);
-    if (d.section.empty()) {
-      out.warning(d.where, "directive-outside-section",
-                  fmt::format("{}= in {} comes before any [Section] header: systemd ignores it",
-                              d.key, unit),
-                  unit_key      ? "put it under [Unit]"
-                  : install_key ? "put it under [Install]"
-                                : "");
-    } else if (unit_key && d.section != "Unit") {
+    if (unit_key && d.section != "Unit") {
       out.warning(
           d.where, "directive-wrong-section",
           fmt::format("{}= is a [Unit] directive but sits in [{}] of {}", d.key, d.section, unit),

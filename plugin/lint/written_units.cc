@@ -93,9 +93,12 @@ std::vector<Directive> parse_directives(const Action& write, const ContentLocato
   std::vector<Directive> out;
   for (const systemd::UnitFileItem& item :
        systemd::parse_unit_file(write.content, read_everything)) {
-    if (item.kind != systemd::UnitFileItem::Kind::assignment) continue;
-    out.push_back(
-        {item.section, item.key, item.value, locator.line_position(write, item.line), &write});
+    const Position where = locator.line_position(write, item.line);
+    if (item.kind == systemd::UnitFileItem::Kind::assignment) {
+      out.push_back({item.section, item.key, item.value, where, &write, {}});
+    } else {
+      out.push_back({{}, {}, {}, where, &write, item.message});
+    }
   }
   return out;
 }

@@ -31,6 +31,9 @@ struct Directive {
   std::string value;
   Position where;            // in the configuration
   const Action* written_by;  // the write that put it there
+  // Non-empty for a line systemd skips (no '=', outside any section, ...):
+  // why; the other fields are then empty.
+  std::string skipped_because;
 };
 
 // Finds where the content of a written file came from.

@@ -1,0 +1,199 @@
+// Every rule of `validate`, each with a case that fires it and a near miss
+// that does not.
+#include "lint/validate.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "load/loader.h"
+
+namespace bootassess {
+namespace {
+
+std::vector<Diagnostic> validate_text(const std::string& yaml) {
+  Diagnostics loaded;
+  Source source;
+  if (std::optional<Document> doc = load_document("t.yaml", yaml, loaded)) {
+    source.documents.push_back(*doc);
+  } else {
+    source.failed = true;
+  }
+  return validate_sources({source}, loaded);
+}
+
+std::string dump(const std::vector<Diagnostic>& ds) {
+  std::string out;
+  for (const Diagnostic& d : ds)
+    out += format_diagnostic(d) + "\n";
+  return out;
+}
+
+const Diagnostic* find(const std::vector<Diagnostic>& ds, std::string_view rule) {
+  auto it = std::find_if(ds.begin(), ds.end(), [&](const Diagnostic& d) { return d.rule == rule; });
+  return it == ds.end() ? nullptr : &*it;
+}
+
+struct RuleCase {
+  std::string rule;
+  Severity severity;
+  std::string fires;
+  std::string near_miss;
+};
+
+// A drop-in written by a step, with `unit_text` as its content.
+std::string dropin_step(const std::string& condition, const std::string& unit_text,
+                        const std::string& extra = "") {
+  std::string yaml = "    - name: step\n";
+  if (!condition.empty()) yaml += "      if: '" + condition + "'\n";
+  yaml +=
+      "      files:\n        - path: /etc/systemd/system/app.service.d/override.conf\n"
+      "          permissions: 0644\n          content: |\n";
+  std::size_t at = 0;
+  while (at < unit_text.size()) {
+    std::size_t nl = unit_text.find('\n', at);
+    yaml += "            " + unit_text.substr(at, nl - at) + "\n";
+    at = nl + 1;
+  }
+  return yaml + extra;
+}
+
+const std::string kHeader = "stages:\n  initramfs:\n";
+const std::string kEnable = "      systemctl:\n        enable: [app.service]\n";
+const std::string kGate =
+    "[Unit]\nBefore=boot-complete.target\n[Install]\nRequiredBy=boot-complete.target\n";
+
+std::vector<RuleCase> rule_cases() {
+  return {
+      {"unknown-key", Severity::warning, kHeader + "    - systctl: {enable: [a]}\n",
+       kHeader + "    - systemctl: {enable: [a]}\n"},
+      {"key-alias", Severity::warning, kHeader + "    - systemctl: {enabled: [a]}\n",
+       kHeader + "    - systemctl: {enable: [a]}\n"},
+      {"permissions-decimal", Severity::warning,
+       kHeader + "    - files: [{path: /a, permissions: 644}]\n",
+       kHeader + "    - files: [{path: /a, permissions: 0644}]\n"},
+      {"permissions-quoted", Severity::warning,
+       kHeader + "    - files: [{path: /a, permissions: \"0644\"}]\n",
+       kHeader + "    - files: [{path: /a, permissions: 0644}]\n"},
+      {"permissions-omitted", Severity::warning, kHeader + "    - files: [{path: /a}]\n",
+       kHeader + "    - files: [{path: /a, permissions: 0600}]\n"},
+      {"permissions-high-bits", Severity::warning,
+       kHeader + "    - files: [{path: /a, permissions: 04755}]\n",
+       kHeader + "    - files: [{path: /a, permissions: 0755}]\n"},
+      {"id-quoted", Severity::warning,
+       kHeader + "    - files: [{path: /a, permissions: 0644, owner: \"0\"}]\n",
+       kHeader + "    - files: [{path: /a, permissions: 0644, owner: 0}]\n"},
+      {"encoding-unknown", Severity::warning,
+       kHeader + "    - files: [{path: /a, permissions: 0644, encoding: B64, content: aGk=}]\n",
+       kHeader + "    - files: [{path: /a, permissions: 0644, encoding: b64, content: aGk=}]\n"},
+      {"template-not-rendered", Severity::warning,
+       kHeader + "    - files: [{path: /a, permissions: 0644, content: \"{{ .Values.x }}\"}]\n",
+       kHeader + "    - files: [{path: /a, permissions: 0644, content: \"{ .Values.x }\"}]\n"},
+      {"type-error", Severity::error, kHeader + "    - files: {path: /a}\n",
+       kHeader + "    - files: [{path: /a, permissions: 0644}]\n"},
+      {"duplicate-key", Severity::error, kHeader + "    - name: a\n      name: b\n",
+       kHeader + "    - name: a\n"},
+      {"yaml-syntax", Severity::error, kHeader + "    - name: [a\n", kHeader + "    - name: [a]\n"},
+      {"content-decode", Severity::error,
+       kHeader + "    - files: [{path: /a, permissions: 0644, encoding: b64, content: \"a\"}]\n",
+       kHeader +
+           "    - files: [{path: /a, permissions: 0644, encoding: b64, content: \"YQ==\"}]\n"},
+      {"unsupported-conditional", Severity::error,
+       kHeader + "    - only_arch: amd64\n      files: [{path: /a, permissions: 0644}]\n",
+       kHeader + "    - commands: [uname -m]\n      files: [{path: /a, permissions: 0644}]\n"},
+      {"override-empty", Severity::warning,
+       kHeader + "    - systemctl:\n        overrides: [{service: app, content: \"\"}]\n",
+       kHeader + "    - systemctl:\n        overrides: [{service: app, content: \"[Unit]\\n\"}]\n"},
+      {"override-unit", Severity::error,
+       kHeader + "    - systemctl:\n        overrides: [{service: \"bad/name\", content: x}]\n",
+       kHeader + "    - systemctl:\n        overrides: [{service: good.socket, content: x}]\n"},
+      {"directive-wrong-section", Severity::warning,
+       kHeader + dropin_step("", "[Service]\nFailureAction=reboot\n"),
+       kHeader + dropin_step("[ -f /run/cos/active_mode ]", "[Unit]\nFailureAction=reboot\n")},
+      {"unit-syntax", Severity::warning,
+       kHeader + dropin_step("", "Before=boot-complete.target\n[Unit]\n"),
+       kHeader + dropin_step("", "[Unit]\nBefore=x.target\n")},
+      {"directive-misspelled", Severity::warning,
+       kHeader + dropin_step("", "[Install]\nRequireBy=multi-user.target\n"),
+       kHeader + dropin_step("", "[Install]\nWantedBy=multi-user.target\n")},
+      {"failure-action-invalid", Severity::error,
+       kHeader + dropin_step("[ -f /run/cos/active_mode ]", "[Unit]\nFailureAction=restart\n"),
+       kHeader +
+           dropin_step("[ -f /run/cos/active_mode ]", "[Unit]\nFailureAction=reboot-force\n")},
+      {"boot-loop-risk", Severity::error,
+       kHeader + dropin_step("[ ! -f /run/cos/active_mode ]", "[Unit]\nFailureAction=reboot\n"),
+       kHeader + dropin_step("[ -f /run/cos/active_mode ]", "[Unit]\nFailureAction=reboot\n")},
+      {"mode-claim-mismatch", Severity::error,
+       kHeader + "    - name: Reboot on active\n      if: '[ ! -f /run/cos/active_mode ]'\n",
+       kHeader + "    - name: Reboot on active\n      if: '[ -f /run/cos/active_mode ]'\n"},
+      {"gate-incomplete", Severity::warning,
+       kHeader + dropin_step("", "[Install]\nRequiredBy=boot-complete.target\n", kEnable),
+       kHeader + dropin_step("", kGate, kEnable)},
+      {"gate-not-enabled", Severity::warning, kHeader + dropin_step("", kGate),
+       kHeader + dropin_step("", kGate, kEnable)},
+      {"path-written-twice", Severity::warning,
+       kHeader + dropin_step("", "[Unit]\nA=1\n") + dropin_step("", "[Unit]\nA=2\n"),
+       kHeader + dropin_step("[ -f /run/cos/active_mode ]", "[Unit]\nA=1\n") +
+           dropin_step("[ -f /run/cos/passive_mode ]", "[Unit]\nA=2\n")},
+      {"persistent-per-mode", Severity::note,
+       kHeader + dropin_step("[ -f /run/cos/active_mode ]", kGate, kEnable),
+       kHeader + dropin_step("", kGate, kEnable)},
+  };
+}
+
+TEST(ValidateRulesTest, EachRuleFiresAndItsNearMissDoesNot) {
+  for (const RuleCase& c : rule_cases()) {
+    SCOPED_TRACE(c.rule);
+    std::vector<Diagnostic> fired = validate_text(c.fires);
+    const Diagnostic* d = find(fired, c.rule);
+    ASSERT_NE(d, nullptr) << c.fires << "\n" << dump(fired);
+    EXPECT_EQ(d->severity, c.severity) << format_diagnostic(*d);
+    EXPECT_GT(d->where.line, 0) << format_diagnostic(*d);
+    std::vector<Diagnostic> near = validate_text(c.near_miss);
+    EXPECT_EQ(find(near, c.rule), nullptr) << c.near_miss << "\n" << dump(near);
+  }
+}
+
+TEST(ValidateRulesTest, PositionsPointInsideContentBlocks) {
+  std::vector<Diagnostic> ds =
+      validate_text(kHeader + dropin_step("[ -f /run/cos/passive_mode ]",
+                                          "[Unit]\nAfter=x\nFailureAction=reboot\n"));
+  const Diagnostic* d = find(ds, "boot-loop-risk");
+  ASSERT_NE(d, nullptr) << dump(ds);
+  // Line 1-2 header, 3 step, 4 if, 5 files, 6 path, 7 permissions, 8 content,
+  // then the block: [Unit] on 9, After on 10, FailureAction on 11.
+  EXPECT_EQ(d->where.line, 11);
+  EXPECT_EQ(d->where.column, 13);
+  EXPECT_NE(d->message.find("passive"), std::string::npos);
+}
+
+TEST(ValidateRulesTest, TheDocumentationsSecondExample) {
+  Diagnostics loaded;
+  Source source = load_source(
+      std::string(BOOTASSESS_SOURCE_DIR) + "/tests/fixtures/docs-second-example.yaml", loaded);
+  std::vector<Diagnostic> ds = validate_sources({source}, loaded);
+  const Diagnostic* alias = find(ds, "key-alias");
+  ASSERT_NE(alias, nullptr) << dump(ds);
+  EXPECT_NE(alias->fix.find("`enable`"), std::string::npos);
+  const Diagnostic* loop = find(ds, "boot-loop-risk");
+  ASSERT_NE(loop, nullptr) << dump(ds);
+  EXPECT_NE(loop->message.find("passive"), std::string::npos);
+  EXPECT_EQ(std::count_if(ds.begin(), ds.end(),
+                          [](const Diagnostic& d) { return d.rule == "mode-claim-mismatch"; }),
+            2)
+      << dump(ds);
+}
+
+TEST(ValidateRulesTest, ExamplesValidateWithoutWarnings) {
+  for (const char* name : {"gate-boot-on-service.yaml", "active-passive-overrides.yaml"}) {
+    Diagnostics loaded;
+    Source source = load_source(std::string(BOOTASSESS_SOURCE_DIR) + "/examples/" + name, loaded);
+    std::vector<Diagnostic> ds = validate_sources({source}, loaded);
+    for (const Diagnostic& d : ds) {
+      EXPECT_EQ(d.severity, Severity::note) << name << ": " << format_diagnostic(d);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace bootassess
