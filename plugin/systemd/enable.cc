@@ -31,7 +31,7 @@ class Enabler {
   explicit Enabler(Operation& op) : op_(op), config_(config_dir(op.scope)) {}
 
   Outcome run() {
-    if (!op_.normalize_name() || !op_.lookup_precheck()) return op_.finish(true);
+    if (!op_.normalize_name()) return op_.finish(true);
     const std::string asked = op_.path.empty() ? op_.unit : op_.path;
     int error = 0;
     UnitInfo* start = op_.context.add(op_.unit, op_.path, false, error);
@@ -43,7 +43,9 @@ class Enabler {
     // symlinks anywhere.
     UnitInfo* found = nullptr;
     if (int r = op_.context.traverse(*start, {true, true}, &found); r < 0) {
-      op_.report.error(-r, asked);
+      // systemctl's earlier lookup fails for a subset of these errors, with
+      // its own message; when it passes, the failure is discovery's.
+      if (op_.lookup_precheck()) op_.report.error(-r, asked);
       return op_.finish(true);
     }
     if (found->mode == InstallMode::masked) {

@@ -45,7 +45,7 @@ std::size_t rule_count(const UnitInfo& unit) {
 }  // namespace
 
 InstallContext::InstallContext(const RootView& view, const SearchPath& search,
-                               DirectoryCache& directories, SpecifierExpander& specifiers,
+                               LookupCache& directories, SpecifierExpander& specifiers,
                                InstallReport& report)
     : view_(view),
       search_(search),
@@ -428,12 +428,15 @@ int InstallContext::traverse(UnitInfo& start, SearchFlags flags, UnitInfo** foun
 }
 
 int InstallContext::probe(std::string_view name) {
+  const std::string key(name);
+  if (const std::optional<int> known = directories_.unit_lookup(key)) return *known;
   InstallReport ignored;
   InstallContext scratch(view_, search_, directories_, specifiers_, ignored);
   int error = 0;
   UnitInfo* unit = scratch.add(name, {}, false, error);
-  if (unit == nullptr) return error;
-  return scratch.traverse(*unit, SearchFlags{}, nullptr);
+  const int r = unit == nullptr ? error : scratch.traverse(*unit, SearchFlags{}, nullptr);
+  directories_.remember_unit_lookup(key, r);
+  return r;
 }
 
 }  // namespace bootassess::systemd

@@ -65,7 +65,7 @@ struct SearchFlags {
 
 class InstallContext {
  public:
-  InstallContext(const RootView& view, const SearchPath& search, DirectoryCache& directories,
+  InstallContext(const RootView& view, const SearchPath& search, LookupCache& directories,
                  SpecifierExpander& specifiers, InstallReport& report);
 
   const RootView& view() const { return view_; }
@@ -121,7 +121,7 @@ class InstallContext {
 
   const RootView& view_;
   const SearchPath& search_;
-  DirectoryCache& directories_;
+  LookupCache& directories_;
   SpecifierExpander& specifiers_;
   InstallReport& report_;
   std::deque<UnitInfo> units_;

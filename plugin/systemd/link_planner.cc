@@ -27,18 +27,38 @@ std::string_view last_name(std::string_view p) {
   return {};
 }
 
+// Links in these directories are dependencies, never unit files.
+bool is_dependency_directory(std::string_view dir) {
+  for (std::string_view suffix : {".wants", ".requires", ".upholds"}) {
+    if (dir.size() >= suffix.size() && dir.substr(dir.size() - suffix.size()) == suffix) {
+      return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
-const std::optional<std::string>& DirectoryCache::canonical(const RootView& view,
-                                                            const std::string& dir) {
-  auto it = cache_.find(dir);
-  if (it == cache_.end()) {
+const std::optional<std::string>& LookupCache::canonical(const RootView& view,
+                                                         const std::string& dir) {
+  auto it = directories_.find(dir);
+  if (it == directories_.end()) {
     const Resolved r = resolve(view, dir, "/", true);
     std::optional<std::string> found;
     if (r.exists() && r.info->type == FileType::directory) found = r.path;
-    it = cache_.emplace(dir, std::move(found)).first;
+    it = directories_.emplace(dir, std::move(found)).first;
   }
   return it->second;
+}
+
+std::optional<int> LookupCache::unit_lookup(const std::string& name) const {
+  const auto it = units_.find(name);
+  if (it == units_.end()) return std::nullopt;
+  return it->second;
+}
+
+void LookupCache::remember_unit_lookup(const std::string& name, int result) {
+  units_[name] = result;
 }
 
 void LinkPlanner::plan(Action action) {
@@ -48,6 +68,9 @@ void LinkPlanner::plan(Action action) {
     // A directory appeared: cached answers about directories are stale.
     changed_directories_ = true;
     directories_.clear();
+  } else if (!is_dependency_directory(path::dirname(action.path))) {
+    // A link where units are looked up (an alias, a mask).
+    directories_.forget_units();
   }
   actions_.push_back(std::move(action));
 }

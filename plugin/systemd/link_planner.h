@@ -20,21 +20,35 @@
 
 namespace bootassess::systemd {
 
-// Canonical paths of directories of the root, looked up once: the search
-// directories are asked about for every unit.
-class DirectoryCache {
+// What an Installer has learnt about the root and may reuse across requests:
+// the canonical paths of directories (the search directories are asked about
+// for every unit) and whether units exist (every WantedBy= target is looked
+// up). Planned actions keep it true: a new or removed directory forgets
+// everything, a link outside a .wants/, .requires/ or .upholds/ directory
+// (an alias, a mask) forgets the units.
+class LookupCache {
  public:
   // The canonical path of `dir` when it is a directory of the root.
   const std::optional<std::string>& canonical(const RootView& view, const std::string& dir);
-  void clear() { cache_.clear(); }
+
+  // A remembered unit lookup result (see InstallContext::probe).
+  std::optional<int> unit_lookup(const std::string& name) const;
+  void remember_unit_lookup(const std::string& name, int result);
+
+  void clear() {
+    directories_.clear();
+    units_.clear();
+  }
+  void forget_units() { units_.clear(); }
 
  private:
-  std::unordered_map<std::string, std::optional<std::string>> cache_;
+  std::unordered_map<std::string, std::optional<std::string>> directories_;
+  std::unordered_map<std::string, int> units_;
 };
 
 class LinkPlanner {
  public:
-  LinkPlanner(PlannedRoot& scratch, const SearchPath& search, DirectoryCache& directories,
+  LinkPlanner(PlannedRoot& scratch, const SearchPath& search, LookupCache& directories,
               std::vector<Action>& actions, const Position& origin)
       : scratch_(scratch),
         search_(search),
@@ -67,7 +81,7 @@ class LinkPlanner {
 
   PlannedRoot& scratch_;
   const SearchPath& search_;
-  DirectoryCache& directories_;
+  LookupCache& directories_;
   std::vector<Action>& actions_;
   Position origin_;
   bool changed_directories_ = false;

@@ -21,7 +21,7 @@ struct Installer::State {
 
   const RootView& view;
   SearchPath search;
-  DirectoryCache directories;
+  LookupCache directories;
   SpecifierExpander specifiers;
 };
 
