@@ -798,6 +798,22 @@ std::vector<Case> cases() {
          r.link("/etc/systemd/system/foo.service", "/usr/lib/systemd/system/foo.service");
        },
        {enable("foo2.service")}});
+  add({"linked_unit_dropin_read_before_the_file",
+       [](Root& r) {
+         r.file("/opt/linked3.service", "[Install]\nWantedBy=a.target\n");
+         r.link("/etc/systemd/system/linked3.service", "/opt/linked3.service");
+         r.etc("linked3.service.d/reset.conf", "[Install]\nWantedBy=\nRequiredBy=b.target\n");
+       },
+       {enable("linked3.service"), disable("linked3.service")}});
+  add({"instance_through_template_symlink_with_dropins",
+       [](Root& r) {
+         r.lib("real@.service", "[Install]\nWantedBy=multi-user.target\n");
+         r.link("/usr/lib/systemd/system/nick@.service", "real@.service");
+         r.etc("nick@.service.d/x.conf", "[Install]\nWantedBy=nick.target\n");
+         r.etc("real@.service.d/x.conf", "[Install]\nRequiredBy=real.target\n");
+         r.etc("real@one.service.d/y.conf", "[Install]\nRequiredBy=one.target\n");
+       },
+       {enable("nick@one.service"), enable("real@two.service"), disable("real@.service")}});
   add({"linked_unit_through_symlink_in_usr_lib",
        [](Root& r) {
          r.file("/opt/sub/x.service", kInstallMultiUser);
@@ -866,6 +882,15 @@ std::vector<Case> cases() {
          r.link("/etc/systemd/system/foo.service", "/usr/lib/systemd/system/foo.service");
        },
        {mask("foo.service")}});
+  add({"mask_over_relative_dev_null_link",
+       [](Root& r) { r.link("/etc/systemd/system/foo.service", "../../../dev/null"); },
+       {mask("foo.service"), enable("foo.service")}});
+  add({"mask_over_relative_dev_null_link_with_dev_null",
+       [](Root& r) {
+         r.link("/etc/systemd/system/foo.service", "../../../dev/null");
+         r.file("/dev/null", "");
+       },
+       {mask("foo.service"), enable("foo.service")}});
   add({"mask_runtime",
        [](Root& r) { r.lib("foo.service", kInstallMultiUser); },
        {mask("foo.service", Scope::runtime), enable("foo.service"),
