@@ -65,9 +65,16 @@ bool mentions(const std::string& value, std::string_view word) {
 std::set<std::string> enabled_units(const ModePlan& plan) {
   std::set<std::string> units;
   for (const StepRun& run : plan.steps) {
-    if (!run.ran || run.step == nullptr || !run.step->systemctl) continue;
-    for (const Located<std::string>& u : run.step->systemctl->enable) {
-      units.insert(unit_name_for(u.value));
+    if (!run.ran || run.step == nullptr) continue;
+    if (run.step->systemctl) {
+      for (const Located<std::string>& u : run.step->systemctl->enable) {
+        units.insert(unit_name_for(u.value));
+      }
+    }
+    if (run.step->boot_assessment) {  // the module enables its units itself
+      for (const Located<std::string>& u : run.step->boot_assessment->units) {
+        units.insert(unit_name_for(u.value));
+      }
     }
   }
   return units;
@@ -75,7 +82,7 @@ std::set<std::string> enabled_units(const ModePlan& plan) {
 
 void check_unit_in_mode(const std::string& unit, const std::vector<Directive>& directives,
                         const ModePlan& plan, const std::set<std::string>& enabled,
-                        Findings& findings) {
+                        const ContentLocator& locator, Findings& findings) {
   const Directive* reboot = nullptr;  // the effective rebooting action, if any
   const Directive* required_by = nullptr;
   const Directive* before = nullptr;
@@ -98,7 +105,16 @@ void check_unit_in_mode(const std::string& unit, const std::vector<Directive>& d
   }
   const BootMode mode = plan.mode;
   if (reboot != nullptr &&
-      (mode == BootMode::passive || mode == BootMode::recovery || mode == BootMode::autoreset)) {
+      (mode == BootMode::passive || mode == BootMode::recovery || mode == BootMode::autoreset) &&
+      locator.loop_risk_accepted(*reboot->written_by)) {
+    findings.add(Severity::warning, reboot->where, "boot-loop-risk",
+                 fmt::format("{} gets {}={} on {{modes}} boots (accepted with "
+                             "`accept_boot_loop_risk`): a failure there reboots into the same "
+                             "entry again until its boot counter runs out",
+                             unit, reboot->key, reboot->value),
+                 "", mode);
+  } else if (reboot != nullptr && (mode == BootMode::passive || mode == BootMode::recovery ||
+                                   mode == BootMode::autoreset)) {
     findings.add(Severity::error, reboot->where, "boot-loop-risk",
                  fmt::format("{} gets {}={} on {{modes}} boots: if it fails there as well (a "
                              "broken service usually fails in every mode), the machine reboots "
@@ -258,7 +274,7 @@ void check_modes(const std::vector<ModePlan>& plans, const ContentLocator& locat
   for (const ModePlan& plan : plans) {
     const std::set<std::string> enabled = enabled_units(plan);
     for (const auto& [unit, directives] : effective_unit_directives(plan, locator)) {
-      check_unit_in_mode(unit, directives, plan, enabled, findings);
+      check_unit_in_mode(unit, directives, plan, enabled, locator, findings);
     }
     check_paths_written_twice(plan, findings);
   }

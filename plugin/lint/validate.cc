@@ -47,6 +47,7 @@ std::vector<Diagnostic> validate_sources(const std::vector<Source>& sources,
   for (const std::string& stage : stage_names(sources)) {
     PlanOptions options;
     options.stages = {stage};
+    options.hypothetical_root = true;
     std::vector<ModePlan> plans = plan_modes(empty, sources, planned_modes(), options);
     std::set<std::string> checked;
     for (const ModePlan& plan : plans) {

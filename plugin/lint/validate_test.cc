@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
 
 #include "load/loader.h"
 
@@ -185,14 +186,50 @@ TEST(ValidateRulesTest, TheDocumentationsSecondExample) {
 }
 
 TEST(ValidateRulesTest, ExamplesValidateWithoutWarnings) {
-  for (const char* name : {"gate-boot-on-service.yaml", "active-passive-overrides.yaml"}) {
+  int examples = 0;
+  for (const auto& entry :
+       std::filesystem::directory_iterator(std::string(BOOTASSESS_SOURCE_DIR) + "/examples")) {
+    if (entry.path().extension() != ".yaml") continue;
+    ++examples;
+    const std::string name = entry.path().filename().string();
     Diagnostics loaded;
-    Source source = load_source(std::string(BOOTASSESS_SOURCE_DIR) + "/examples/" + name, loaded);
+    Source source = load_source(entry.path().string(), loaded);
     std::vector<Diagnostic> ds = validate_sources({source}, loaded);
     for (const Diagnostic& d : ds) {
       EXPECT_EQ(d.severity, Severity::note) << name << ": " << format_diagnostic(d);
     }
   }
+  EXPECT_GE(examples, 3);
+}
+
+TEST(ValidateRulesTest, BootAssessmentIsUnderstood) {
+  const std::string head =
+      kHeader + "    - name: gate\n      boot_assessment:\n        units: [app.service]\n";
+  // The default is safe.
+  std::vector<Diagnostic> safe = validate_text(head);
+  EXPECT_EQ(find(safe, "boot-loop-risk"), nullptr) << dump(safe);
+  EXPECT_EQ(find(safe, "gate-not-enabled"), nullptr) << dump(safe);
+  // Rebooting on passive without the acknowledgement is refused...
+  std::vector<Diagnostic> refused =
+      validate_text(head + "        reboot_on_failure: [active, passive]\n");
+  const Diagnostic* d = find(refused, "boot-assessment");
+  ASSERT_NE(d, nullptr) << dump(refused);
+  EXPECT_EQ(d->severity, Severity::error);
+  EXPECT_EQ(d->where.line, 6);
+  // ...and with it, the plan shows the reboot reaching passive, as a warning.
+  std::vector<Diagnostic> accepted = validate_text(
+      head + "        reboot_on_failure: [active, passive]\n        accept_boot_loop_risk: true\n");
+  EXPECT_EQ(find(accepted, "boot-assessment"), nullptr) << dump(accepted);
+  const Diagnostic* loop = find(accepted, "boot-loop-risk");
+  ASSERT_NE(loop, nullptr) << dump(accepted);
+  EXPECT_EQ(loop->severity, Severity::warning);
+  EXPECT_NE(loop->message.find("passive"), std::string::npos);
+  // A mode outside `modes` and live are refused.
+  std::vector<Diagnostic> outside =
+      validate_text(head + "        modes: [active]\n        reboot_on_failure: [recovery]\n");
+  EXPECT_NE(find(outside, "boot-assessment"), nullptr) << dump(outside);
+  std::vector<Diagnostic> bad_mode = validate_text(head + "        modes: [actve]\n");
+  EXPECT_NE(find(bad_mode, "boot-assessment"), nullptr) << dump(bad_mode);
 }
 
 }  // namespace

@@ -68,6 +68,12 @@ ContentLocator::ContentLocator(const std::vector<Source>& sources) {
           for (const FileEntry& f : step.files) {
             by_origin_[origin_key(f.pos)] = {f.content.pos, f.content_is_block, f.content_column};
           }
+          if (step.boot_assessment && step.boot_assessment->accept_boot_loop_risk &&
+              step.boot_assessment->accept_boot_loop_risk->value) {
+            for (const Located<std::string>& unit : step.boot_assessment->units) {
+              accepted_.insert(origin_key(unit.pos));
+            }
+          }
           if (!step.systemctl) continue;
           for (const SystemctlOverride& o : step.systemctl->overrides) {
             by_origin_[origin_key(o.pos)] = {o.content.pos, o.content_is_block, o.content_column};
@@ -87,6 +93,10 @@ Position ContentLocator::line_position(const Action& action, int line) const {
     p.column = it->second.column;
   }
   return p;
+}
+
+bool ContentLocator::loop_risk_accepted(const Action& action) const {
+  return accepted_.count(origin_key(action.origin)) != 0;
 }
 
 std::vector<Directive> parse_directives(const Action& write, const ContentLocator& locator) {

@@ -5,6 +5,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -43,6 +44,9 @@ class ContentLocator {
   // The configuration position of line `line` (1-based) of what `action`
   // wrote.
   Position line_position(const Action& action, int line) const;
+  // What `action` wrote comes from a `boot_assessment` step whose author
+  // accepted the boot-loop risk (`accept_boot_loop_risk: true`).
+  bool loop_risk_accepted(const Action& action) const;
 
  private:
   struct Content {
@@ -51,6 +55,7 @@ class ContentLocator {
     int column = 0;
   };
   std::map<std::string, Content> by_origin_;
+  std::set<std::string> accepted_;  // origins of acknowledged gates
 };
 
 // Every assignment of a unit file or drop-in text, in order, all sections.

@@ -435,6 +435,40 @@ void walk_directory(const std::string& dir, std::vector<std::string>& files,
   }
 }
 
+// The position of a quoted scalar whose closing quote is missing, if any.
+// yaml-cpp accepts a double- or single-quoted scalar that runs to the end of
+// the input when a newline precedes the end; YAML (and yip) reject it.
+std::optional<YAML::Mark> unterminated_quote(const YAML::Node& node, const std::string& text) {
+  if (node.IsMap() || node.IsSequence()) {
+    for (auto it = node.begin(); it != node.end(); ++it) {
+      if (node.IsMap()) {
+        if (auto m = unterminated_quote(it->first, text)) return m;
+        if (auto m = unterminated_quote(it->second, text)) return m;
+      } else if (auto m = unterminated_quote(*it, text)) {
+        return m;
+      }
+    }
+    return std::nullopt;
+  }
+  const YAML::Mark mark = node.Mark();
+  if (!node.IsScalar() || mark.is_null() || mark.pos < 0) return std::nullopt;
+  const auto start = static_cast<std::size_t>(mark.pos);
+  if (start >= text.size() || (text[start] != '"' && text[start] != '\'')) return std::nullopt;
+  const char quote = text[start];
+  for (std::size_t i = start + 1; i < text.size(); ++i) {
+    if (quote == '"' && text[i] == '\\') {
+      ++i;
+    } else if (text[i] == quote) {
+      if (quote == '\'' && i + 1 < text.size() && text[i + 1] == '\'') {
+        ++i;  // '' is an escaped quote
+        continue;
+      }
+      return std::nullopt;
+    }
+  }
+  return mark;
+}
+
 }  // namespace
 
 std::optional<Document> load_document(const std::string& file, const std::string& text,
@@ -446,6 +480,11 @@ std::optional<Document> load_document(const std::string& file, const std::string
     Position where{file, e.mark.is_null() ? 0 : e.mark.line + 1,
                    e.mark.is_null() ? 0 : e.mark.column + 1};
     diagnostics.error(where, "yaml-syntax", fmt::format("invalid YAML: {}", e.msg));
+    return std::nullopt;
+  }
+  if (std::optional<YAML::Mark> mark = unterminated_quote(root, text)) {
+    diagnostics.error({file, mark->line + 1, mark->column + 1}, "yaml-syntax",
+                      "invalid YAML: a quoted string is never closed");
     return std::nullopt;
   }
   try {

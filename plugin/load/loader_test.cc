@@ -167,6 +167,15 @@ TEST(LoaderTest, SyntaxErrorsHavePositions) {
   EXPECT_GT(d->where.line, 0);
 }
 
+TEST(LoaderTest, UnterminatedQuotesAreSyntaxErrors) {
+  Loaded l = load("stages:\n  s:\n    - name: \"never closed\n      if: x\n");
+  EXPECT_FALSE(l.doc);
+  EXPECT_TRUE(l.has("yaml-syntax", 3));
+  Loaded fine = load("stages:\n  s:\n    - name: 'it''s \\ fine'\n      if: \"a \\\" b\"\n");
+  ASSERT_TRUE(fine.doc);
+  EXPECT_EQ(fine.doc->stages.at("s")[0].name, "it's \\ fine");
+}
+
 TEST(LoaderTest, MergeKeysAndAnchors) {
   Loaded l = load(R"(common: &common
   permissions: 0600

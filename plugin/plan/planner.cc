@@ -238,12 +238,6 @@ void Planner::plan_systemctl(const Step& step) {
   }
 }
 
-void Planner::plan_boot_assessment(const Step& step) {
-  if (!step.boot_assessment) return;
-  report(Severity::error, step.boot_assessment->pos, "boot-assessment-unsupported",
-         "`boot_assessment` is not implemented in this version; nothing is written for it");
-}
-
 void Planner::commit(const ItemPlan& plan, const Position& origin) {
   if (!plan.error.empty()) {
     report(Severity::error, origin, "item-failed", plan.error);

@@ -31,6 +31,9 @@ struct PlanOptions {
   bool mode_detected = false;         // false: no sentinel was found
   bool allow_shell = true;            // false: non-native conditions are undecided
   bool runtime = false;               // systemd changes under /run/systemd/system
+  // The root is a stand-in (validate plans against an empty one): units the
+  // configuration names are taken to exist, so what it would write shows.
+  bool hypothetical_root = false;
 };
 
 // Performs an action, or pretends to.

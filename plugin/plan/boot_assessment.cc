@@ -1,0 +1,183 @@
+// The `boot_assessment:` step module: per boot, per unit, a drop-in under
+// /run/systemd/system that orders the unit before boot-complete.target and
+// makes it RequiredBy= it (with FailureAction=reboot only in the modes that
+// asked for it), plus the runtime enablement link. Everything lives in /run,
+// so nothing carries over into the next boot, whatever mode that is.
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "plan/planner.h"
+#include "root/path.h"
+#include "root/resolve.h"
+#include "systemd/enablement.h"
+#include "systemd/search_path.h"
+#include "systemd/unit_name.h"
+
+namespace bootassess {
+namespace {
+
+// Sorts after the usual names (override.conf, 10-*.conf) so that its
+// settings are the last word among same-directory drop-ins.
+constexpr std::string_view kDropinName = "zz-bootassess-boot-assessment.conf";
+
+constexpr BootMode kDefaultModes[] = {BootMode::active, BootMode::passive, BootMode::recovery,
+                                      BootMode::autoreset};
+
+struct ModeAt {
+  BootMode mode;
+  Position pos;
+};
+
+bool contains(const std::vector<ModeAt>& modes, BootMode mode) {
+  return std::any_of(modes.begin(), modes.end(), [&](const ModeAt& m) { return m.mode == mode; });
+}
+
+std::string dropin_content(const std::string& step, BootMode mode, bool reboot) {
+  std::string text = fmt::format(
+      "# Boot assessment gate for this boot ({} mode), written by bootassess: {}\n"
+      "[Unit]\n"
+      "After=default.target graphical.target multi-user.target\n"
+      "Before=boot-complete.target\n",
+      mode_name(mode), step);
+  if (reboot) text += "FailureAction=reboot\n";
+  text += "\n[Install]\nRequiredBy=boot-complete.target\n";
+  return text;
+}
+
+// Whether a unit file for `unit` (or its template) is anywhere on the search
+// path: the gate is refused for a unit that does not exist.
+bool unit_exists(const RootView& view, const std::string& unit) {
+  std::vector<std::string> names{unit};
+  if (std::optional<std::string> tmpl = systemd::template_of(unit); tmpl && *tmpl != unit) {
+    names.push_back(*tmpl);
+  }
+  const systemd::SearchPath search = systemd::SearchPath::for_root(view);
+  for (const std::string& dir : search.dirs()) {
+    for (const std::string& name : names) {
+      if (view.lstat(path::join(dir, name))) return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+void Planner::plan_boot_assessment(const Step& step) {
+  if (!step.boot_assessment) return;
+  const BootAssessmentStep& gate = *step.boot_assessment;
+  const std::string label = step.name.empty() ? gate.pos.file_line() : step.name;
+
+  // The configuration first: any mistake refuses the whole step, so that a
+  // half-understood gate never reaches the disk.
+  bool refused = false;
+  auto read_modes = [&](const std::vector<Located<std::string>>& names, const char* key) {
+    std::vector<ModeAt> modes;
+    for (const Located<std::string>& name : names) {
+      std::optional<BootMode> mode = parse_mode(name.value);
+      if (!mode || *mode == BootMode::unknown) {
+        report(Severity::error, name.pos, "boot-assessment",
+               fmt::format("'{}' in `{}` is not a boot mode (active, passive, recovery, "
+                           "autoreset, live); the gate is not applied",
+                           name.value, key));
+        refused = true;
+        continue;
+      }
+      modes.push_back({*mode, name.pos});
+    }
+    return modes;
+  };
+  std::vector<ModeAt> modes;
+  for (BootMode m : kDefaultModes)
+    modes.push_back({m, gate.pos});
+  if (gate.modes) modes = read_modes(*gate.modes, "modes");
+  std::vector<ModeAt> reboot{{BootMode::active, gate.pos}};
+  if (gate.reboot_on_failure) reboot = read_modes(*gate.reboot_on_failure, "reboot_on_failure");
+  const bool accepted = gate.accept_boot_loop_risk && gate.accept_boot_loop_risk->value;
+  if (gate.units.empty()) {
+    report(Severity::error, gate.pos, "boot-assessment",
+           "`boot_assessment` needs `units`: the services whose success marks the boot good");
+    refused = true;
+  }
+  for (const ModeAt& r : reboot) {
+    if (r.mode == BootMode::live || !contains(modes, r.mode)) {
+      report(Severity::error, r.pos, "boot-assessment",
+             fmt::format("`reboot_on_failure` names {}, where the gate does not apply "
+                         "(`modes`{}); the gate is not applied",
+                         mode_name(r.mode),
+                         r.mode == BootMode::live ? ", and never on live media" : ""));
+      refused = true;
+    } else if (r.mode != BootMode::active && !accepted) {
+      report(Severity::error, r.pos, "boot-assessment",
+             fmt::format("rebooting on failure on {} boots can loop: a service that fails "
+                         "there usually fails on every boot of that entry; the gate is not "
+                         "applied",
+                         mode_name(r.mode)),
+             "add `accept_boot_loop_risk: true` if you mean it");
+      refused = true;
+    }
+  }
+  if (refused) return;
+
+  const BootMode mode = options_.mode;
+  if (!options_.mode_detected || mode == BootMode::live || !contains(modes, mode)) {
+    report(Severity::note, gate.pos, "boot-assessment-inactive",
+           fmt::format("the boot assessment gate does not apply on {} boots: nothing written",
+                       options_.mode_detected ? mode_name(mode) : "undetected"));
+    return;
+  }
+  if (!view_.lstat("/run/cos/uki_boot_mode")) {
+    report(Severity::note, gate.pos, "boot-assessment-no-counting",
+           "no /run/cos/uki_boot_mode: without systemd-boot boot counting, a failed gate does "
+           "not change which entry boots next (the services still run and FailureAction= "
+           "still applies)");
+  }
+
+  const bool reboots = contains(reboot, mode);
+  for (const Located<std::string>& unit_name : gate.units) {
+    std::optional<systemd::MangledName> unit = systemd::mangle_unit_name(unit_name.value);
+    if (!unit) {
+      report(Severity::error, unit_name.pos, "boot-assessment",
+             fmt::format("'{}' is not a unit name", unit_name.value));
+      continue;
+    }
+    if (!options_.hypothetical_root && !unit_exists(view_, unit->name)) {
+      report(Severity::error, unit_name.pos, "boot-assessment-unit-missing",
+             fmt::format("{} does not exist in the root: no gate is written for it", unit->name));
+      continue;
+    }
+    // The drop-in and the link are planned together on a scratch layer, so
+    // a unit whose enablement fails gets neither.
+    FileRequest request;
+    request.path =
+        path::join(path::join(systemd::kRuntimeConfigDir, unit->name + ".d"), kDropinName);
+    request.content = dropin_content(label, mode, reboots);
+    request.origin = unit_name.pos;
+    ItemPlan plan = plan_file(view_, request, "/");
+    if (!plan.error.empty()) {
+      commit(plan, unit_name.pos);
+      continue;
+    }
+    PlannedRoot scratch(view_);
+    for (const Action& a : plan.actions)
+      scratch.record(a);
+    systemd::Outcome linked = systemd::plan_enable(
+        scratch, systemd::UnitRequest{unit->name, unit_name.pos}, systemd::Scope::runtime);
+    if (options_.hypothetical_root) {
+      // No unit file to link to: the drop-in alone is what can be checked.
+      commit(plan, unit_name.pos);
+      continue;
+    }
+    for (const Diagnostic& d : linked.diagnostics.items()) {
+      report(d.severity, d.where, d.rule, d.message, d.fix);
+    }
+    if (linked.failed) {
+      failed_ = true;
+      continue;
+    }
+    plan.actions.insert(plan.actions.end(), linked.actions.begin(), linked.actions.end());
+    commit(plan, unit_name.pos);
+  }
+}
+
+}  // namespace bootassess

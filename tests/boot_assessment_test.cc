@@ -1,0 +1,138 @@
+// The `boot_assessment:` module end to end, in every mode, with the link
+// checked against `systemctl --root --runtime enable` and `is-enabled`.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "support/temp_dir.h"
+#include "support/tree.h"
+
+namespace bootassess {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::read_text;
+using testing::run_command;
+using testing::TempDir;
+using testing::write_text;
+
+const std::string kBinary = BOOTASSESS_BINARY;
+const std::string kUnit =
+    "[Unit]\nDescription=My application\n\n[Service]\nExecStart=/usr/bin/myapp\n\n"
+    "[Install]\nWantedBy=multi-user.target\n";
+const std::string kDropin =
+    "/run/systemd/system/myapp.service.d/zz-bootassess-boot-assessment.conf";
+
+std::string make_root(const TempDir& tmp, const std::string& name) {
+  const std::string root = tmp / name;
+  write_text(root + "/usr/lib/systemd/system/myapp.service", kUnit);
+  write_text(root + "/usr/lib/systemd/system/other.service", kUnit);
+  write_text(root + "/etc/systemd/system/keep.conf", "persistent\n");
+  testing::make_dirs(root + "/run");
+  return root;
+}
+
+std::string subtree(const std::string& root, const std::string& dir) {
+  return fs::exists(root + dir) ? testing::snapshot(root + dir) : std::string("(absent)");
+}
+
+class BootAssessmentTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    if (::geteuid() != 0) GTEST_SKIP() << "needs root to set owners";
+    if (run_command("command -v systemctl") != 0) GTEST_SKIP() << "systemctl is not installed";
+  }
+};
+
+TEST_P(BootAssessmentTest, GateMatchesSystemctlRuntimeEnable) {
+  const std::string mode = GetParam();
+  TempDir tmp;
+  const std::string root = make_root(tmp, "a");
+  const std::string etc_before = subtree(root, "/etc");
+  write_text(tmp / "gate.yaml", R"(stages:
+  initramfs:
+    - name: gate
+      boot_assessment:
+        units: [myapp.service]
+)");
+  std::string output;
+  ASSERT_EQ(
+      run_command(kBinary + " apply --root " + root + " --mode " + mode + " " + (tmp / "gate.yaml"),
+                  &output),
+      0)
+      << output;
+  EXPECT_EQ(subtree(root, "/etc"), etc_before) << "/etc must be untouched";
+
+  if (mode == "live") {
+    EXPECT_EQ(subtree(root, "/run"), "") << output;  // nothing at all
+    return;
+  }
+  const std::string dropin = read_text(root + kDropin);
+  EXPECT_NE(dropin.find("\nBefore=boot-complete.target\n"), std::string::npos) << dropin;
+  EXPECT_NE(dropin.find("\n[Install]\nRequiredBy=boot-complete.target\n"), std::string::npos);
+  EXPECT_EQ(dropin.find("FailureAction=reboot") != std::string::npos, mode == "active") << dropin;
+
+  std::string state;
+  run_command("SYSTEMD_LOG_LEVEL=err systemctl --root=" + root + " is-enabled myapp.service",
+              &state);
+  EXPECT_EQ(state, "enabled-runtime\n");
+
+  // The twin: the same drop-in, enabled by systemctl itself.
+  const std::string twin = make_root(tmp, "b");
+  write_text(twin + kDropin, dropin);
+  ASSERT_EQ(run_command("SYSTEMD_LOG_LEVEL=err systemctl --root=" + twin +
+                        " --runtime enable myapp.service"),
+            0);
+  EXPECT_EQ(subtree(root, "/run"), subtree(twin, "/run"));
+}
+
+INSTANTIATE_TEST_SUITE_P(Modes, BootAssessmentTest,
+                         ::testing::Values("active", "passive", "recovery", "autoreset", "live"));
+
+TEST(BootAssessmentRefusalTest, MissingUnitFailsAloneAndRiskNeedsConsent) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root to set owners";
+  TempDir tmp;
+  const std::string root = make_root(tmp, "a");
+  write_text(tmp / "missing.yaml", R"(stages:
+  initramfs:
+    - boot_assessment:
+        units: [nope.service, other.service]
+)");
+  std::string output;
+  EXPECT_EQ(
+      run_command(kBinary + " apply --root " + root + " --mode active " + (tmp / "missing.yaml"),
+                  &output),
+      1);
+  EXPECT_NE(output.find("missing.yaml:4:17: error: nope.service does not exist"), std::string::npos)
+      << output;
+  EXPECT_FALSE(fs::exists(root + "/run/systemd/system/nope.service.d"));
+  EXPECT_TRUE(
+      fs::is_symlink(root + "/run/systemd/system/boot-complete.target.requires/other.service"));
+
+  const std::string fresh = make_root(tmp, "b");
+  write_text(tmp / "risky.yaml", R"(stages:
+  initramfs:
+    - boot_assessment:
+        units: [myapp.service]
+        reboot_on_failure: [active, passive]
+)");
+  EXPECT_EQ(
+      run_command(kBinary + " apply --root " + fresh + " --mode passive " + (tmp / "risky.yaml"),
+                  &output),
+      1);
+  EXPECT_NE(output.find("accept_boot_loop_risk"), std::string::npos) << output;
+  EXPECT_EQ(subtree(fresh, "/run"), "") << "a refused gate writes nothing";
+
+  write_text(tmp / "accepted.yaml",
+             read_text(tmp / "risky.yaml") + "        accept_boot_loop_risk: true\n");
+  EXPECT_EQ(
+      run_command(kBinary + " apply --root " + fresh + " --mode passive " + (tmp / "accepted.yaml"),
+                  &output),
+      0)
+      << output;
+  EXPECT_NE(read_text(fresh + kDropin).find("FailureAction=reboot"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace bootassess
