@@ -67,7 +67,7 @@ class Disabler {
   int remove_marked() {
     if (marked_.empty()) return 0;
     const std::string config(config_dir(op_.scope));
-    const std::optional<std::string> root = op_.state.directories.canonical(op_.scratch, config);
+    const std::optional<std::string> root = op_.state.cache.canonical(op_.scratch, config);
     if (!root) return 0;
     int result = 0;
     bool again = true;

@@ -13,19 +13,6 @@
 namespace bootassess::systemd {
 namespace {
 
-int specifier_errno(SpecifierError error) {
-  switch (error) {
-    case SpecifierError::invalid:
-      return -EBADSLT;
-    case SpecifierError::unresolvable:
-      return -EUNATCH;
-    case SpecifierError::too_long:
-      return -ENAMETOOLONG;
-    default:
-      return -EINVAL;
-  }
-}
-
 class Enabler {
  public:
   explicit Enabler(Operation& op) : op_(op), config_(config_dir(op.scope)) {}
@@ -103,9 +90,13 @@ class Enabler {
     return r;
   }
 
+  static std::string written_at(const InstallValue& value) {
+    return fmt::format("{}:{}", value.file, value.line);
+  }
+
   Expansion expand(const UnitInfo& unit, const InstallValue& value) {
     Expansion e = op_.context.expand(unit, value.text);
-    if (!e.ok()) op_.report.error(-specifier_errno(e.error), value.text);
+    if (!e.ok()) op_.report.error(-specifier_errno(e.error), value.text, {}, written_at(value));
     return e;
   }
 
@@ -129,11 +120,11 @@ class Enabler {
         case AliasVerdict::self:
           continue;
         case AliasVerdict::cannot_alias:
-          op_.report.error(EXDEV, check.link, unit.name);
+          op_.report.error(EXDEV, check.link, unit.name, written_at(value));
           if (r >= 0) r = -EXDEV;
           continue;
         case AliasVerdict::invalid_reference:
-          op_.report.error(EXDEV, check.link);
+          op_.report.error(EXDEV, check.link, {}, written_at(value));
           if (r >= 0) r = -EXDEV;
           continue;
         case AliasVerdict::ok:
@@ -162,7 +153,7 @@ class Enabler {
         }
         // The default instance must not be masked on its own.
         InstallReport ignored;
-        InstallContext probe(op_.scratch, op_.context.search(), op_.state.directories,
+        InstallContext probe(op_.scratch, op_.context.search(), op_.state.cache,
                              op_.state.specifiers, ignored);
         int error = 0;
         UnitInfo* info = probe.add(*instance, {}, false, error);
@@ -197,7 +188,7 @@ class Enabler {
                                                     : target_class != NameClass::invalid;
       if (!acceptable) {
         const int code = target_class != NameClass::invalid ? -EIDRM : -EUCLEAN;
-        op_.report.error(-code, target, name);
+        op_.report.error(-code, target, name, written_at(value));
         if (r >= 0) r = code;
         continue;
       }

@@ -22,6 +22,13 @@ bool ends_with(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
 
+std::size_t rule_count(const UnitInfo& unit) {
+  return unit.aliases.size() + unit.wanted_by.size() + unit.required_by.size() +
+         unit.upheld_by.size();
+}
+
+}  // namespace
+
 int specifier_errno(SpecifierError error) {
   switch (error) {
     case SpecifierError::invalid:
@@ -37,21 +44,9 @@ int specifier_errno(SpecifierError error) {
   return -EINVAL;
 }
 
-std::size_t rule_count(const UnitInfo& unit) {
-  return unit.aliases.size() + unit.wanted_by.size() + unit.required_by.size() +
-         unit.upheld_by.size();
-}
-
-}  // namespace
-
-InstallContext::InstallContext(const RootView& view, const SearchPath& search,
-                               LookupCache& directories, SpecifierExpander& specifiers,
-                               InstallReport& report)
-    : view_(view),
-      search_(search),
-      directories_(directories),
-      specifiers_(specifiers),
-      report_(report) {}
+InstallContext::InstallContext(const RootView& view, const SearchPath& search, LookupCache& cache,
+                               SpecifierExpander& specifiers, InstallReport& report)
+    : view_(view), search_(search), cache_(cache), specifiers_(specifiers), report_(report) {}
 
 UnitInfo* InstallContext::add(std::string_view name, std::string_view path, bool auxiliary,
                               int& error) {
@@ -293,7 +288,7 @@ std::vector<std::pair<std::string, std::string>> InstallContext::dropins(
   auto scan = [&](const std::string& name) {
     const std::string dir_name = name + ".d";
     for (const std::string& dir : search_.dirs()) {
-      const std::optional<std::string>& canonical = directories_.canonical(view_, dir);
+      const std::optional<std::string>& canonical = cache_.canonical(view_, dir);
       if (!canonical) continue;
       std::string dropin_dir = path::join(*canonical, dir_name);
       const std::optional<FileInfo> info = view_.lstat(dropin_dir);
@@ -348,7 +343,7 @@ int InstallContext::search_unit(UnitInfo& unit, SearchFlags flags) {
   bool found = false;
   auto look_for = [&](const std::string& file_name) -> int {
     for (const std::string& dir : search_.dirs()) {
-      const std::optional<std::string>& canonical = directories_.canonical(view_, dir);
+      const std::optional<std::string>& canonical = cache_.canonical(view_, dir);
       if (!canonical) continue;
       std::string path = dir + "/" + file_name;
       std::string real_path = path::join(*canonical, file_name);
@@ -429,13 +424,13 @@ int InstallContext::traverse(UnitInfo& start, SearchFlags flags, UnitInfo** foun
 
 int InstallContext::probe(std::string_view name) {
   const std::string key(name);
-  if (const std::optional<int> known = directories_.unit_lookup(key)) return *known;
+  if (const std::optional<int> known = cache_.unit_lookup(key)) return *known;
   InstallReport ignored;
-  InstallContext scratch(view_, search_, directories_, specifiers_, ignored);
+  InstallContext scratch(view_, search_, cache_, specifiers_, ignored);
   int error = 0;
   UnitInfo* unit = scratch.add(name, {}, false, error);
   const int r = unit == nullptr ? error : scratch.traverse(*unit, SearchFlags{}, nullptr);
-  directories_.remember_unit_lookup(key, r);
+  cache_.remember_unit_lookup(key, r);
   return r;
 }
 

@@ -63,9 +63,12 @@ struct SearchFlags {
   bool follow_config_symlinks = false;  // follow symlinks in /etc and /run/systemd/system
 };
 
+// The error systemd's install logic gives for a failed expansion.
+int specifier_errno(SpecifierError error);
+
 class InstallContext {
  public:
-  InstallContext(const RootView& view, const SearchPath& search, LookupCache& directories,
+  InstallContext(const RootView& view, const SearchPath& search, LookupCache& cache,
                  SpecifierExpander& specifiers, InstallReport& report);
 
   const RootView& view() const { return view_; }
@@ -121,7 +124,7 @@ class InstallContext {
 
   const RootView& view_;
   const SearchPath& search_;
-  LookupCache& directories_;
+  LookupCache& cache_;
   SpecifierExpander& specifiers_;
   InstallReport& report_;
   std::deque<UnitInfo> units_;

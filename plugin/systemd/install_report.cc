@@ -9,7 +9,8 @@
 
 namespace bootassess::systemd {
 
-void InstallReport::error(int code, std::string path, std::string source) {
+void InstallReport::error(int code, std::string path, std::string source,
+                          std::string_view written_at) {
   Entry entry;
   entry.is_error = true;
   entry.severity = Severity::error;
@@ -49,8 +50,9 @@ void InstallReport::error(int code, std::string path, std::string source) {
     case EIDRM:
       entry.rule = rules::kTemplateTarget;
       entry.message = fmt::format(
-          "{}: destination unit {} is a non-template unit, and {} has no DefaultInstance=", source,
-          path, source);
+          "the template {} has no DefaultInstance=, so it cannot be linked into the "
+          "non-template unit {}",
+          source, path);
       break;
     case EBADSLT:
       entry.rule = rules::kInvalidSpecifier;
@@ -65,6 +67,7 @@ void InstallReport::error(int code, std::string path, std::string source) {
       entry.message = fmt::format("file \"{}\": {}", path, std::strerror(code));
       break;
   }
+  if (!written_at.empty()) entry.message += fmt::format(" (written at {})", written_at);
   entries_.push_back(std::move(entry));
 }
 

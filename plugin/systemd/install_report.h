@@ -18,7 +18,9 @@ class InstallReport {
   // An error systemd records for `path` (and `source`), as an errno value:
   // ENOENT, ERFKILL, EADDRNOTAVAIL, ELOOP, EEXIST, EXDEV, EUCLEAN, EIDRM,
   // EBADSLT, EUNATCH have their own messages, anything else names the errno.
-  void error(int code, std::string path, std::string source = {});
+  // `written_at` ("FILE:LINE" of the [Install] value at fault), when given,
+  // is added to the message.
+  void error(int code, std::string path, std::string source = {}, std::string_view written_at = {});
   // An error in words of its own (a name that cannot be used at all).
   void error(std::string_view rule, std::string message);
   void warning(std::string_view rule, std::string message);

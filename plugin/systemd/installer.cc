@@ -29,13 +29,13 @@ Operation::Operation(Installer::State& s, const UnitRequest& r, Verb v, Scope sc
       scope(sc),
       unit(r.name),
       scratch(s.view),
-      links(scratch, s.search, s.directories, outcome.actions, r.origin),
-      context(scratch, s.search, s.directories, s.specifiers, report) {}
+      links(scratch, s.search, s.cache, outcome.actions, r.origin),
+      context(scratch, s.search, s.cache, s.specifiers, report) {}
 
 Operation::~Operation() {
   // What was learnt about directories while this operation's own, not yet
   // recorded, actions were in the scratch overlay may not hold for the view.
-  if (links.changed_directories()) state.directories.clear();
+  if (links.changed_directories()) state.cache.clear();
 }
 
 bool Operation::normalize_name() {
@@ -118,7 +118,7 @@ Installer::Installer(const RootView& view, const HostFacts& host)
 Installer::~Installer() = default;
 
 void Installer::forget() {
-  state_->directories.clear();
+  state_->cache.clear();
 }
 
 Outcome Installer::enable(const UnitRequest& unit, Scope scope) {

@@ -41,12 +41,12 @@ bool is_dependency_directory(std::string_view dir) {
 
 const std::optional<std::string>& LookupCache::canonical(const RootView& view,
                                                          const std::string& dir) {
-  auto it = directories_.find(dir);
-  if (it == directories_.end()) {
+  auto it = canonical_dirs_.find(dir);
+  if (it == canonical_dirs_.end()) {
     const Resolved r = resolve(view, dir, "/", true);
     std::optional<std::string> found;
     if (r.exists() && r.info->type == FileType::directory) found = r.path;
-    it = directories_.emplace(dir, std::move(found)).first;
+    it = canonical_dirs_.emplace(dir, std::move(found)).first;
   }
   return it->second;
 }
@@ -63,20 +63,22 @@ void LookupCache::remember_unit_lookup(const std::string& name, int result) {
 
 void LinkPlanner::plan(Action action) {
   action.origin = origin_;
-  if (!action.unchanged) scratch_.record(action);
-  if (action.kind == ActionKind::mkdir) {
-    // A directory appeared: cached answers about directories are stale.
-    changed_directories_ = true;
-    directories_.clear();
-  } else if (!is_dependency_directory(path::dirname(action.path))) {
-    // A link where units are looked up (an alias, a mask).
-    directories_.forget_units();
+  if (!action.unchanged) {
+    scratch_.record(action);
+    if (action.kind == ActionKind::mkdir) {
+      // A directory appeared: cached answers about directories are stale.
+      changed_directories_ = true;
+      cache_.clear();
+    } else if (!is_dependency_directory(path::dirname(action.path))) {
+      // A link where units are looked up (an alias, a mask).
+      cache_.forget_units();
+    }
   }
   actions_.push_back(std::move(action));
 }
 
 std::optional<std::string> LinkPlanner::make_directory(std::string_view dir, int& error) {
-  if (const auto& known = directories_.canonical(scratch_, std::string(dir))) return *known;
+  if (const auto& known = cache_.canonical(scratch_, std::string(dir))) return *known;
   // Walk the path as mkdir -p does: what exists must be a directory (a
   // symlink to one is followed, inside the root), what is missing is made.
   std::string current = "/";
@@ -177,7 +179,7 @@ void LinkPlanner::remove(const std::string& link, std::string_view stop) {
     rmdir.path = dir;
     plan(std::move(rmdir));
     changed_directories_ = true;
-    directories_.clear();
+    cache_.clear();
   }
 }
 

@@ -36,25 +36,21 @@ class LookupCache {
   void remember_unit_lookup(const std::string& name, int result);
 
   void clear() {
-    directories_.clear();
+    canonical_dirs_.clear();
     units_.clear();
   }
   void forget_units() { units_.clear(); }
 
  private:
-  std::unordered_map<std::string, std::optional<std::string>> directories_;
+  std::unordered_map<std::string, std::optional<std::string>> canonical_dirs_;
   std::unordered_map<std::string, int> units_;
 };
 
 class LinkPlanner {
  public:
-  LinkPlanner(PlannedRoot& scratch, const SearchPath& search, LookupCache& directories,
+  LinkPlanner(PlannedRoot& scratch, const SearchPath& search, LookupCache& cache,
               std::vector<Action>& actions, const Position& origin)
-      : scratch_(scratch),
-        search_(search),
-        directories_(directories),
-        actions_(actions),
-        origin_(origin) {}
+      : scratch_(scratch), search_(search), cache_(cache), actions_(actions), origin_(origin) {}
 
   // Plans the link `config_dir`/`relative` -> `target` (an absolute path
   // inside the root). Returns 1 when the link is planned or already there,
@@ -81,7 +77,7 @@ class LinkPlanner {
 
   PlannedRoot& scratch_;
   const SearchPath& search_;
-  LookupCache& directories_;
+  LookupCache& cache_;
   std::vector<Action>& actions_;
   Position origin_;
   bool changed_directories_ = false;

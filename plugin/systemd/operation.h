@@ -21,7 +21,7 @@ struct Installer::State {
 
   const RootView& view;
   SearchPath search;
-  LookupCache directories;
+  LookupCache cache;
   SpecifierExpander specifiers;
 };
 
