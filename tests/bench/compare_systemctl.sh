@@ -67,7 +67,9 @@ make_config() {
   } >"$2"
 }
 
-# Best of $repeat runs of a command on fresh copies of the root.
+# Best of $repeat runs of a command on fresh copies of the root. (On a
+# journaling file system the time to create links varies a lot with what was
+# deleted just before: compare the columns of one run, not separate runs.)
 best_of() {
   repeat=$1 base=$2
   shift 2
@@ -76,6 +78,7 @@ best_of() {
   while [ $r -lt "$repeat" ]; do
     rm -rf "$work/run"
     cp -a "$base" "$work/run"
+    sync  # every run starts with the same clean page cache state
     t0=$(now_ms)
     "$@" >/dev/null 2>&1 || true
     t1=$(now_ms)

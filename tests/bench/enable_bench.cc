@@ -67,13 +67,13 @@ class BenchRoot {
   }
   const fs::path& dir() const { return dir_; }
 
-  // Back to no unit enabled.
-  void reset() const {
-    for (const char* d : {"etc/systemd/system/multi-user.target.wants",
-                          "etc/systemd/system/boot-complete.target.requires"}) {
-      std::error_code ignored;
-      fs::remove_all(dir_ / d, ignored);
-    }
+  // A fresh copy with no unit enabled, for one iteration that writes. (Links
+  // removed and made again in the same directories would measure the file
+  // system's handling of recently deleted names, not enablement.)
+  fs::path fresh_copy(int iteration) const {
+    fs::path copy = dir_.string() + "-" + std::to_string(iteration);
+    fs::copy(dir_, copy, fs::copy_options::recursive);
+    return copy;
   }
 
  private:
@@ -107,7 +107,6 @@ std::vector<Action> plan(int units, PlannedRoot& planned) {
 void BM_PlanEnable(benchmark::State& state) {
   const int units = static_cast<int>(state.range(0));
   const BenchRoot& root = root_for(units);
-  root.reset();
   std::string error;
   for (auto _ : state) {
     std::unique_ptr<DiskRoot> disk = DiskRoot::open(root.dir(), error);
@@ -122,11 +121,12 @@ void BM_PlanAndApplyEnable(benchmark::State& state) {
   const int units = static_cast<int>(state.range(0));
   const BenchRoot& root = root_for(units);
   std::string error;
+  int iteration = 0;
   for (auto _ : state) {
     state.PauseTiming();
-    root.reset();
+    const fs::path copy = root.fresh_copy(++iteration);
     state.ResumeTiming();
-    std::unique_ptr<DiskRoot> disk = DiskRoot::open(root.dir(), error);
+    std::unique_ptr<DiskRoot> disk = DiskRoot::open(copy, error);
     PlannedRoot planned(*disk);
     const std::vector<Action> actions = plan(units, planned);
     Applier applier(disk->fd());
@@ -135,6 +135,10 @@ void BM_PlanAndApplyEnable(benchmark::State& state) {
       if (!applier.apply(a).ok) std::abort();
     }
     if (!applier.flush()) std::abort();
+    state.PauseTiming();
+    disk.reset();
+    fs::remove_all(copy);
+    state.ResumeTiming();
   }
   state.SetItemsProcessed(state.iterations() * units);
 }
