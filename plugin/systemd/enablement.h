@@ -78,11 +78,11 @@ inline constexpr std::string_view kPathArgument = "systemd-path-argument";
 }  // namespace rules
 
 // Plans enablement operations against one view of the root. It remembers
-// which search directories exist, so a batch of requests does not look them
-// up again; create it after the files of a step are planned, and make a new
-// one (or call forget()) once anything other than its own actions has changed
-// the view. Its own actions are expected to be recorded into the view
-// (PlannedRoot::record) before the next request.
+// where the search directories are and which units exist, so a batch of
+// requests does not look them up again: create it after the files of a step
+// are planned, and make a new one (or call forget()) once anything other than
+// its own actions has changed the view. Its own actions are expected to be
+// recorded into the view (PlannedRoot::record) before the next request.
 class Installer {
  public:
   explicit Installer(const RootView& view, const HostFacts& host = running_host());
@@ -96,7 +96,7 @@ class Installer {
 
   void forget();
 
-  struct State;
+  struct State;  // defined in operation.h
 
  private:
   std::unique_ptr<State> state_;
