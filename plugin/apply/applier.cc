@@ -43,29 +43,6 @@ ApplyResult failure(const std::string& message) {
   return {false, false, message};
 }
 
-// Opens the directory `dir` (a canonical path) below the root, one component
-// at a time, never following a symlink.
-Fd open_directory(int root_fd, const std::string& dir, int& err) {
-  Fd cur(::openat(root_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (!cur.ok()) {
-    err = errno;
-    return cur;
-  }
-  for (const std::string& c : path::components(dir)) {
-    if (c == "." || c == "..") {
-      err = EINVAL;
-      return Fd();
-    }
-    Fd next(::openat(cur.get(), c.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
-    if (!next.ok()) {
-      err = errno == ELOOP ? ENOTDIR : errno;
-      return next;
-    }
-    cur = std::move(next);
-  }
-  return cur;
-}
-
 bool write_all(int fd, const std::string& data) {
   std::size_t done = 0;
   while (done < data.size()) {
@@ -179,6 +156,10 @@ ApplyResult make_symlink(int dir, const std::string& name, const Action& a) {
   } else if (errno != ENOENT) {
     return failure("cannot inspect", a.path, errno);
   }
+  // Nothing there: creating the link is atomic by itself.
+  if (::symlinkat(a.target.c_str(), dir, name.c_str()) == 0) return {true, true, {}};
+  if (errno != EEXIST) return failure("cannot create symlink", a.path, errno);
+  // Something is in the way: replace it in one rename.
   const std::string tmp = temporary_name(name);
   if (::symlinkat(a.target.c_str(), dir, tmp.c_str()) != 0) {
     return failure("cannot create symlink", a.path, errno);
@@ -214,34 +195,92 @@ ApplyResult Applier::apply(const Action& action) {
     return failure(fmt::format("refusing a path that is not canonical: '{}'", action.path));
   }
   int err = 0;
-  Fd dir = open_directory(root_fd_, path::dirname(action.path), err);
-  if (!dir.ok()) return failure("cannot open the directory of", action.path, err);
+  const std::string parent = path::dirname(action.path);
+  const int dir = directory(parent, err);
+  if (dir < 0) return failure("cannot open the directory of", action.path, err);
   const std::string name = path::basename(action.path);
   ApplyResult result = failure("unknown action");
   switch (action.kind) {
     case ActionKind::write:
-      result = write_file(dir.get(), name, action);
+      result = write_file(dir, name, action);
       break;
     case ActionKind::mkdir:
-      result = make_directory(dir.get(), name, action);
+      result = make_directory(dir, name, action);
       break;
     case ActionKind::symlink:
-      result = make_symlink(dir.get(), name, action);
+      result = make_symlink(dir, name, action);
       break;
     case ActionKind::remove:
-      result = remove_entry(dir.get(), name, action);
+      result = remove_entry(dir, name, action);
+      // A removed directory must not be reached through the cache again.
+      if (result.changed) forget_directories();
       break;
   }
-  if (result.changed) dirty_.insert(path::dirname(action.path));
+  if (result.changed) dirty_.insert(parent);
   return result;
+}
+
+Applier::~Applier() {
+  forget_directories();
+}
+
+void Applier::forget_directories() {
+  for (const auto& [dir, fd] : open_dirs_)
+    ::close(fd);
+  open_dirs_.clear();
+}
+
+int Applier::directory(const std::string& dir, int& err) {
+  if (auto it = open_dirs_.find(dir); it != open_dirs_.end()) return it->second;
+  constexpr std::size_t kMaxOpen = 256;
+  if (open_dirs_.size() >= kMaxOpen) forget_directories();
+  // Start from the nearest ancestor already open, or the root.
+  std::string start = dir;
+  int fd = -1;
+  while (fd < 0) {
+    start = path::dirname(start);
+    if (auto it = open_dirs_.find(start); it != open_dirs_.end()) fd = it->second;
+    if (start == "/" && fd < 0) break;
+  }
+  if (fd < 0) {
+    fd = ::openat(root_fd_, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) {
+      err = errno;
+      return -1;
+    }
+    open_dirs_["/"] = fd;
+    start.assign(1, '/');
+  }
+  if (dir == "/") return fd;
+  const std::string rest = start == "/" ? dir : dir.substr(start.size());
+  std::string current = start;
+  for (const std::string& c : path::components(rest)) {
+    if (c == "." || c == "..") {
+      err = EINVAL;
+      return -1;
+    }
+    const int next = ::openat(fd, c.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (next < 0) {
+      err = errno == ELOOP ? ENOTDIR : errno;
+      return -1;
+    }
+    current = path::join(current, c);
+    open_dirs_[current] = next;
+    fd = next;
+  }
+  return fd;
 }
 
 bool Applier::flush() {
   bool ok = true;
   for (const std::string& dir : dirty_) {
     int err = 0;
-    Fd fd = open_directory(root_fd_, dir, err);
-    if (!fd.ok() || ::fsync(fd.get()) != 0) ok = false;
+    const int fd = directory(dir, err);
+    if (fd < 0) {
+      if (err != ENOENT) ok = false;  // a directory removed later in the run needs no sync
+      continue;
+    }
+    if (::fsync(fd) != 0) ok = false;
   }
   dirty_.clear();
   return ok;

@@ -10,6 +10,7 @@
 // - what already matches is left alone.
 #pragma once
 
+#include <map>
 #include <set>
 #include <string>
 
@@ -28,14 +29,25 @@ class Applier {
   // `root_fd` is a descriptor of the root directory (O_PATH is enough); it
   // stays owned by the caller.
   explicit Applier(int root_fd) : root_fd_(root_fd) {}
+  ~Applier();
+  Applier(const Applier&) = delete;
+  Applier& operator=(const Applier&) = delete;
+
   ApplyResult apply(const Action& action);
   // Makes the changed directory entries durable. Returns false when a
-  // directory could not be synced.
+  // directory that still exists could not be synced.
   bool flush();
 
  private:
+  // A descriptor of the directory `dir` (canonical), opened one component at
+  // a time from the nearest directory already open, never following a
+  // symlink. Owned by the cache; -1 with `err` set on failure.
+  int directory(const std::string& dir, int& err);
+  void forget_directories();
+
   int root_fd_;
-  std::set<std::string> dirty_;  // directories whose entries changed
+  std::map<std::string, int> open_dirs_;  // canonical path -> descriptor
+  std::set<std::string> dirty_;           // directories whose entries changed
 };
 
 }  // namespace bootassess

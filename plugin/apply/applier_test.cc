@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <memory>
 
 #include "support/temp_dir.h"
 
@@ -22,8 +23,12 @@ class ApplierTest : public ::testing::Test {
     testing::make_dirs(root_ / "root");
     fd_ = ::open((root_ / "root").c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
     ASSERT_GE(fd_, 0);
+    applier_ = std::make_unique<Applier>(fd_);
   }
-  void TearDown() override { ::close(fd_); }
+  void TearDown() override {
+    applier_.reset();
+    ::close(fd_);
+  }
 
   ApplyResult apply(ActionKind kind, const std::string& path, std::uint32_t mode = 0644,
                     const std::string& content = {}, const std::string& target = {}) {
@@ -35,12 +40,13 @@ class ApplierTest : public ::testing::Test {
     a.gid = ::getegid();
     a.content = content;
     a.target = target;
-    return Applier(fd_).apply(a);
+    return applier_->apply(a);
   }
   std::string in_root(const std::string& rel) { return root_ / ("root" + rel); }
 
   TempDir root_;
   int fd_ = -1;
+  std::unique_ptr<Applier> applier_;
 };
 
 TEST_F(ApplierTest, WritesThenReportsUnchanged) {
@@ -92,6 +98,28 @@ TEST_F(ApplierTest, SymlinksAreCreatedAndReplaced) {
   ASSERT_TRUE(apply(ActionKind::remove, "/l").ok);
   EXPECT_FALSE(std::filesystem::is_symlink(in_root("/l")));
   EXPECT_FALSE(apply(ActionKind::remove, "/l").changed);
+}
+
+TEST_F(ApplierTest, FlushSkipsDirectoriesRemovedLaterInTheRun) {
+  ASSERT_TRUE(apply(ActionKind::mkdir, "/x.wants", 0755).ok);
+  ASSERT_TRUE(apply(ActionKind::symlink, "/x.wants/a", 0, {}, "/a").ok);
+  ASSERT_TRUE(apply(ActionKind::remove, "/x.wants/a").ok);
+  ASSERT_TRUE(apply(ActionKind::remove, "/x.wants").ok);
+  EXPECT_TRUE(applier_->flush());
+  EXPECT_FALSE(std::filesystem::exists(in_root("/x.wants")));
+}
+
+TEST_F(ApplierTest, CachedDirectoriesDoNotOutliveTheirRemoval) {
+  ASSERT_TRUE(apply(ActionKind::mkdir, "/d", 0755).ok);
+  ASSERT_TRUE(apply(ActionKind::write, "/d/f", 0644, "1").ok);
+  ASSERT_TRUE(apply(ActionKind::remove, "/d/f").ok);
+  ASSERT_TRUE(apply(ActionKind::remove, "/d").ok);
+  // A symlink now stands where the directory was: the cache must not be used
+  // to write through the old directory, and the walk must refuse the link.
+  TempDir outside;
+  ASSERT_EQ(::symlink(outside.path().c_str(), in_root("/d").c_str()), 0);
+  EXPECT_FALSE(apply(ActionKind::write, "/d/g", 0644, "2").ok);
+  EXPECT_TRUE(std::filesystem::is_empty(outside.path()));
 }
 
 TEST_F(ApplierTest, DirectoriesGetExactModes) {

@@ -23,7 +23,8 @@ bootassess=$(realpath "$build/bootassess")
 bench=$(realpath "$build/bootassess_bench")
 command -v systemctl >/dev/null || { echo "systemctl is not installed" >&2; exit 1; }
 
-work=$(mktemp -d /tmp/bootassess-compare-XXXXXX)
+# TMPDIR=/dev/shm measures on tmpfs, as /run is at boot.
+work=$(mktemp -d "${TMPDIR:-/tmp}/bootassess-compare-XXXXXX")
 trap 'rm -rf "$work"' EXIT
 unset SYSTEMD_UNIT_PATH
 
