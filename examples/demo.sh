@@ -16,9 +16,11 @@ for example in examples/*.yaml; do
     mkdir -p "$root/usr/lib/systemd/system" "$root/etc/systemd/system"
     printf '[Unit]\nDescription=My application\n\n[Service]\nExecStart=/usr/bin/myapp\n' \
       >"$root/usr/lib/systemd/system/myapp.service"
+    printf '[Unit]\nDescription=Boot Completion Check\nRequires=sysinit.target\n' \
+      >"$root/usr/lib/systemd/system/boot-complete.target"
     echo "=== $example, $mode boot ==="
     ./build/bootassess apply --root "$root" --mode "$mode" "$example" 2>&1 | sed 's/^/  /'
-    (cd "$root" && find . ! -path ./usr/lib/systemd/system/myapp.service \
+    (cd "$root" && find . ! -path './usr/lib/systemd/system/*' \
       \( -type f -o -type l \) | sed 's|^\./||' | sort | while read -r f; do
         if [ -L "$f" ]; then
           echo "  /$f -> $(readlink "$f")"
