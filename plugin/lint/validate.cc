@@ -18,7 +18,7 @@ using namespace std::string_view_literals;
 // Planner findings that hold whatever the root holds; the others (a unit or
 // user that does not exist in an empty root) say nothing about the
 // configuration.
-constexpr std::array kRootIndependent{"content-decode"sv,       "unsupported-conditional"sv,
+constexpr std::array kRootIndependent{"content-decode"sv,       "conditional-refused"sv,
                                       "override-empty"sv,       "override-unit"sv,
                                       "systemctl-start"sv,      "runner-key"sv,
                                       "condition-undecided"sv,  "systemd-invalid-unit-name"sv,

@@ -62,6 +62,7 @@ class DocumentReader {
   Located<std::string> located_string(const YAML::Node& node, const std::string& what);
 
   void check_encoding(const FileEntry& f);
+  void read_conditional(const MapEntry& entry, YipConditionals& out);
   void unknown_key(const MapEntry& entry, std::span<const std::string_view> known,
                    const std::string& where);
   void alias_key(const MapEntry& entry, std::string_view real, const std::string& where);
@@ -121,7 +122,7 @@ Step DocumentReader::read_step(const YAML::Node& node) {
     } else if (keys::contains(keys::runner_step_keys(), e.key)) {
       step.runner_keys.push_back({e.key, ctx_.at(e.key_node)});
     } else if (keys::contains(keys::runner_conditionals(), e.key)) {
-      step.runner_conditionals.push_back({e.key, ctx_.at(e.key_node)});
+      read_conditional(e, step.conditionals);
     } else {
       std::vector<std::string_view> known(keys::step().begin(), keys::step().end());
       known.insert(known.end(), keys::runner_step_keys().begin(), keys::runner_step_keys().end());
@@ -345,6 +346,29 @@ std::vector<Located<std::string>> DocumentReader::read_names(const YAML::Node& n
 Located<std::string> DocumentReader::located_string(const YAML::Node& node,
                                                     const std::string& what) {
   return {string_value(ctx_, node, what), ctx_.at(node)};
+}
+
+void DocumentReader::read_conditional(const MapEntry& e, YipConditionals& out) {
+  if (e.key == "if_files") {
+    out.has_if_files = true;
+    for (const MapEntry& list : map_entries(ctx_, e.value, "`if_files`")) {
+      out.if_files.push_back({{list.key, ctx_.at(list.key_node)},
+                              read_names(list.value, "`if_files." + list.key + "`")});
+    }
+    return;
+  }
+  Located<std::string> value = located_string(e.value, "`" + e.key + "`");
+  if (e.key == "node") {
+    out.node = value;
+  } else if (e.key == "only_os") {
+    out.only_os = value;
+  } else if (e.key == "only_os_version") {
+    out.only_os_version = value;
+  } else if (e.key == "only_arch") {
+    out.only_arch = value;
+  } else if (e.key == "only_service_manager") {
+    out.only_service_manager = value;
+  }
 }
 
 // Static checks of a file's content that yip would treat differently.

@@ -208,7 +208,8 @@ stages:
   const Step& step = l.doc->stages.at("initramfs").at(0);
   ASSERT_EQ(step.runner_keys.size(), 1u);
   EXPECT_EQ(step.runner_keys[0].value, "commands");
-  ASSERT_EQ(step.runner_conditionals.size(), 1u);
+  ASSERT_TRUE(step.conditionals.only_arch);
+  EXPECT_EQ(step.conditionals.only_arch->value, "amd64");
   EXPECT_TRUE(l.has("runner-key", 3));
 }
 

@@ -68,6 +68,24 @@ struct BootAssessmentStep {
   std::optional<Located<bool>> accept_boot_loop_risk;  // allows rebooting outside active
 };
 
+// yip's conditionals besides `if`: regular expressions matched against facts
+// of the system, and tests of files.
+struct YipConditionals {
+  std::optional<Located<std::string>> node;                  // hostname, unanchored RE2
+  std::optional<Located<std::string>> only_os;               // os-release PRETTY_NAME
+  std::optional<Located<std::string>> only_os_version;       // os-release VERSION_ID
+  std::optional<Located<std::string>> only_arch;             // Go's GOARCH name
+  std::optional<Located<std::string>> only_service_manager;  // systemd or openrc
+  // if_files: {all|any|none: [paths]}, in document order.
+  std::vector<std::pair<Located<std::string>, std::vector<Located<std::string>>>> if_files;
+  bool has_if_files = false;
+
+  bool empty() const {
+    return !node && !only_os && !only_os_version && !only_arch && !only_service_manager &&
+           !has_if_files;
+  }
+};
+
 struct Step {
   Position pos;
   std::string name;
@@ -78,8 +96,7 @@ struct Step {
   std::optional<BootAssessmentStep> boot_assessment;
   // Keys that belong to the stage runner (commands, users, ...): left alone.
   std::vector<Located<std::string>> runner_keys;
-  // yip's other conditionals (node, only_arch, if_files, ...).
-  std::vector<Located<std::string>> runner_conditionals;
+  YipConditionals conditionals;
 
   // "name" or "#N" (N 0-based) for steps without a name.
   std::string label(std::size_t index) const;

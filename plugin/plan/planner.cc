@@ -36,7 +36,11 @@ bool decode_content(const std::string& encoding, const std::string& content, std
 
 Planner::Planner(const RootView& base, PlanOptions options, ActionExecutor& executor,
                  PlanEventSink sink)
-    : view_(base), options_(std::move(options)), executor_(executor), sink_(std::move(sink)) {}
+    : view_(base),
+      options_(std::move(options)),
+      executor_(executor),
+      sink_(std::move(sink)),
+      facts_(SystemFacts::of_running_system()) {}
 
 void Planner::run(const std::vector<Source>& sources) {
   for (const std::string& stage : options_.stages) {
@@ -70,19 +74,20 @@ void Planner::run_step(const Document& doc, const Step& step, std::size_t index)
   skipped.where = step.pos;
   skipped.step_ref = &step;
 
-  for (const Located<std::string>& key : step.runner_conditionals) {
-    report(Severity::error, key.pos, "unsupported-conditional",
-           fmt::format("yip decides this step with `{}`, which bootassess does not evaluate; "
-                       "the step is skipped rather than applied unconditionally",
-                       key.value),
-           "express the condition with `if:`");
-  }
-  if (!step.runner_conditionals.empty()) {
-    skipped.reason =
-        fmt::format("`{}` is not evaluated by bootassess", step.runner_conditionals.front().value);
+  // yip's order: node, then `if`, then the other conditionals.
+  auto decided = [&](const YipConditionalResult& r) {
+    if (r.outcome == YipConditionalResult::Outcome::holds) return true;
+    if (r.outcome == YipConditionalResult::Outcome::refused) {
+      report(Severity::error, r.where, "conditional-refused",
+             fmt::format("{}; the step is skipped rather than applied unconditionally", r.detail));
+      skipped.reason = "its conditional could not be evaluated";
+    } else {
+      skipped.reason = r.detail;
+    }
     sink_(skipped);
-    return;
-  }
+    return false;
+  };
+  if (!decided(evaluate_node(step.conditionals, facts_))) return;
 
   if (step.condition && !trim(step.condition->value).empty()) {
     ConditionContext ctx;
@@ -116,6 +121,8 @@ void Planner::run_step(const Document& doc, const Step& step, std::size_t index)
         return;
     }
   }
+
+  if (!decided(evaluate_after_if(step.conditionals, view_, facts_))) return;
 
   PlanEvent started = skipped;
   started.kind = PlanEvent::Kind::started;

@@ -15,6 +15,7 @@
 
 #include "apply/applier.h"
 #include "conditions/condition.h"
+#include "conditions/yip_conditionals.h"
 #include "load/model.h"
 #include "plan/boot_mode.h"
 #include "plan/file_actions.h"
@@ -91,6 +92,7 @@ class Planner {
   PlanOptions options_;
   ActionExecutor& executor_;
   PlanEventSink sink_;
+  SystemFacts facts_;                  // what yip's node/only_arch match against
   std::optional<Position> undecided_;  // the current step's undecided condition
   bool failed_ = false;
 };

@@ -216,17 +216,43 @@ TEST(PlannerTest, PathsStayInsideTheRoot) {
   EXPECT_EQ(a[2].path, "/tmp/file");
 }
 
-TEST(PlannerTest, UnsupportedYipConditionalsSkipTheStep) {
+TEST(PlannerTest, YipConditionalsDecideTheStep) {
   MemoryRoot root = base_root();
+  root.add_dir("/usr").add_dir("/usr/bin").add_file("/usr/bin/systemctl", "", 0755);
+  root.add_file("/etc/os-release",
+                "PRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\nVERSION_ID=\"12\"\n");
+  const std::string arch = SystemFacts::of_running_system().goarch;
   PlanRun run = plan(root, R"(stages:
   initramfs:
-    - name: arch
-      only_arch: arm64
-      files: [{path: /etc/x, permissions: 0644, content: x}]
+    - name: other arch
+      only_arch: "^(nope|)$"
+      files: [{path: /etc/a, permissions: 0644}]
+    - name: this arch and os
+      only_arch: ")" + arch + R"("
+      only_os: Debian
+      only_os_version: "^12$"
+      only_service_manager: SystemD
+      if_files: {all: [/etc/passwd, /usr/bin/systemctl], none: [/nothing]}
+      files: [{path: /etc/b, permissions: 0644}]
+    - name: wrong os
+      only_os: ubuntu
+      files: [{path: /etc/c, permissions: 0644}]
+    - name: openrc
+      only_service_manager: openrc
+      files: [{path: /etc/d, permissions: 0644}]
+    - name: any missing
+      if_files: {any: [/x, /y]}
+      files: [{path: /etc/e, permissions: 0644}]
+    - name: refused pattern
+      node: "(?i)host"
+      files: [{path: /etc/f, permissions: 0644}]
 )");
-  EXPECT_TRUE(run.actions().empty());
-  EXPECT_EQ(run.skipped(), std::vector<std::string>{"arch"});
-  EXPECT_TRUE(run.failed);
+  ASSERT_EQ(run.actions().size(), 1u);
+  EXPECT_EQ(run.actions()[0].path, "/etc/b");
+  EXPECT_EQ(run.skipped(), (std::vector<std::string>{"other arch", "wrong os", "openrc",
+                                                     "any missing", "refused pattern"}));
+  EXPECT_TRUE(run.has_rule("conditional-refused"));
+  EXPECT_TRUE(run.failed);  // only the refusal is an error; the others are skips
 }
 
 TEST(PlannerTest, OverridesAreWrittenBeforeEnableSeesThem) {

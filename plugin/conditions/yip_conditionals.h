@@ -1,0 +1,48 @@
+// yip's conditionals besides `if:`, evaluated as yip does, without a
+// process: `node` (hostname), `only_os` (os-release PRETTY_NAME),
+// `only_os_version` (VERSION_ID), `only_arch` (Go's architecture name) are
+// unanchored RE2 patterns; `only_service_manager` (systemd or openrc) looks
+// for systemctl/openrc in /sbin, /bin, /usr/sbin, /usr/bin; `if_files`
+// tests paths (all/any/none, following symlinks). A failing one skips the
+// step, as in yip.
+//
+// Facts yip takes from its own process (the hostname, the architecture) come
+// from the running system; files (os-release, the service manager, if_files)
+// are looked up inside the root. RE2 and the ECMAScript grammar of std::regex
+// agree on plain patterns; a pattern using syntax where they differ ((?...),
+// \p, \Q, \A, \z, [[:class:]], \x{...}) or that std::regex cannot compile is
+// refused rather than guessed. Where yip's outcome depends on Go's random map
+// order (an empty if_files list next to others), the lists are taken in
+// document order.
+#pragma once
+
+#include <string>
+
+#include "load/model.h"
+#include "root/root_view.h"
+
+namespace bootassess {
+
+struct SystemFacts {
+  std::string hostname;
+  std::string goarch;  // amd64, arm64, 386, arm, riscv64, ...
+  static SystemFacts of_running_system();
+};
+
+struct YipConditionalResult {
+  enum class Outcome { holds, fails, refused };
+  Outcome outcome = Outcome::holds;
+  std::string detail;  // why it failed or was refused
+  Position where;      // the conditional that decided
+};
+
+// `node`, which yip checks before `if:`.
+YipConditionalResult evaluate_node(const YipConditionals& c, const SystemFacts& facts);
+// The others, which yip checks after `if:`, in yip's order.
+YipConditionalResult evaluate_after_if(const YipConditionals& c, const RootView& view,
+                                       const SystemFacts& facts);
+
+// Go's GOARCH for a uname(2) machine name ("x86_64" -> "amd64").
+std::string goarch_for_machine(std::string_view machine);
+
+}  // namespace bootassess

@@ -1,0 +1,85 @@
+#include "conditions/yip_conditionals.h"
+
+#include <gtest/gtest.h>
+
+#include "support/memory_root.h"
+
+namespace bootassess {
+namespace {
+
+using Outcome = YipConditionalResult::Outcome;
+using testing::MemoryRoot;
+
+Located<std::string> at(std::string value) {
+  return {std::move(value), {"t.yaml", 1, 1}};
+}
+
+TEST(YipConditionalsTest, GoArchitectureNames) {
+  EXPECT_EQ(goarch_for_machine("x86_64"), "amd64");
+  EXPECT_EQ(goarch_for_machine("aarch64"), "arm64");
+  EXPECT_EQ(goarch_for_machine("i686"), "386");
+  EXPECT_EQ(goarch_for_machine("armv7l"), "arm");
+  EXPECT_EQ(goarch_for_machine("riscv64"), "riscv64");
+}
+
+TEST(YipConditionalsTest, NodeIsAnUnanchoredPattern) {
+  SystemFacts facts{"web-01", "amd64"};
+  YipConditionals c;
+  c.node = at("web");
+  EXPECT_EQ(evaluate_node(c, facts).outcome, Outcome::holds);
+  c.node = at("^db");
+  EXPECT_EQ(evaluate_node(c, facts).outcome, Outcome::fails);
+  c.node = at("(?i)WEB");
+  EXPECT_EQ(evaluate_node(c, facts).outcome, Outcome::refused);
+  c.node = at("web[");
+  EXPECT_EQ(evaluate_node(c, facts).outcome, Outcome::refused);
+}
+
+TEST(YipConditionalsTest, IfFilesFollowsYip) {
+  MemoryRoot root;
+  root.add_dir("/etc").add_file("/etc/a").add_link("/etc/l", "/etc/a").add_link("/etc/d", "/none");
+  SystemFacts facts{"h", "amd64"};
+  auto check = [&](std::vector<std::pair<std::string, std::vector<std::string>>> lists) {
+    YipConditionals c;
+    c.has_if_files = true;
+    for (auto& [key, paths] : lists) {
+      std::vector<Located<std::string>> located;
+      for (auto& p : paths)
+        located.push_back(at(p));
+      c.if_files.push_back({at(key), located});
+    }
+    return evaluate_after_if(c, root, facts).outcome;
+  };
+  EXPECT_EQ(check({{"all", {"/etc/a", "/etc/l"}}}), Outcome::holds);
+  EXPECT_EQ(check({{"all", {"/etc/a", "/etc/d"}}}), Outcome::fails);  // a dangling link
+  EXPECT_EQ(check({{"any", {"/x", "/etc/l"}}}), Outcome::holds);
+  EXPECT_EQ(check({{"none", {"/x", "/etc/d"}}}), Outcome::holds);
+  EXPECT_EQ(check({{"none", {"/etc/a"}}}), Outcome::fails);
+  EXPECT_EQ(check({{"some", {"/etc/a"}}}), Outcome::fails);
+  // yip's quirk: an empty list passes the whole check.
+  EXPECT_EQ(check({{"all", {}}, {"none", {"/etc/a"}}}), Outcome::holds);
+}
+
+TEST(YipConditionalsTest, OsReleaseAndServiceManager) {
+  MemoryRoot root;
+  root.add_dir("/etc").add_dir("/usr").add_dir("/usr/lib").add_dir("/sbin");
+  root.add_file("/usr/lib/os-release", "PRETTY_NAME=\"Ubuntu 22.04.3 LTS\"\nVERSION_ID='22.04'\n");
+  root.add_link("/etc/os-release", "../usr/lib/os-release");
+  root.add_file("/sbin/openrc", "", 0755);
+  SystemFacts facts{"h", "arm64"};
+  YipConditionals c;
+  c.only_os = at("ubuntu");  // PRETTY_NAME is capitalised: yip skips
+  EXPECT_EQ(evaluate_after_if(c, root, facts).outcome, Outcome::fails);
+  c.only_os = at("Ubuntu 22");
+  c.only_os_version = at("^22\\.04$");
+  c.only_arch = at("arm64|amd64");
+  c.only_service_manager = at("OpenRC");
+  EXPECT_EQ(evaluate_after_if(c, root, facts).outcome, Outcome::holds);
+  c.only_service_manager = at("systemd");
+  EXPECT_EQ(evaluate_after_if(c, root, facts).outcome, Outcome::fails);
+  c.only_service_manager = at("runit");
+  EXPECT_EQ(evaluate_after_if(c, root, facts).outcome, Outcome::fails);
+}
+
+}  // namespace
+}  // namespace bootassess
