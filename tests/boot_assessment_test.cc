@@ -90,6 +90,23 @@ TEST_P(BootAssessmentTest, GateMatchesSystemctlRuntimeEnable) {
 INSTANTIATE_TEST_SUITE_P(Modes, BootAssessmentTest,
                          ::testing::Values("active", "passive", "recovery", "autoreset", "live"));
 
+TEST(BootAssessmentRootTest, ARootWithoutRunGetsOne) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root to set owners";
+  TempDir tmp;
+  const std::string root = tmp / "bare";
+  write_text(root + "/usr/lib/systemd/system/myapp.service", kUnit);
+  // The simulated sentinel makes /run/cos visible to conditions; it must not
+  // make the planner believe /run exists on disk.
+  std::string output;
+  ASSERT_EQ(run_command(kBinary + " apply --root " + root + " --mode active " +
+                            BOOTASSESS_SOURCE_DIR + "/examples/boot-assessment.yaml",
+                        &output),
+            0)
+      << output;
+  EXPECT_NE(read_text(root + kDropin).find("FailureAction=reboot"), std::string::npos);
+  EXPECT_FALSE(fs::exists(root + "/run/cos")) << "nothing of the simulation is written";
+}
+
 TEST(BootAssessmentRefusalTest, MissingUnitFailsAloneAndRiskNeedsConsent) {
   if (::geteuid() != 0) GTEST_SKIP() << "needs root to set owners";
   TempDir tmp;

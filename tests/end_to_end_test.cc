@@ -146,6 +146,31 @@ TEST(EndToEndTest, DryRunStartsNoShell) {
   EXPECT_FALSE(fs::exists("/x") && read_text("/x") == "x");
 }
 
+TEST(EndToEndTest, ChangedDirectoriesAreSynced) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root to set owners";
+  if (run_command("command -v strace") != 0) GTEST_SKIP() << "strace is not installed";
+  TempDir tmp;
+  const std::string root = tmp / "root";
+  seed_unit(root);
+  const std::string trace = tmp / "trace";
+  std::string output;
+  ASSERT_EQ(run_command("strace -qq -e trace=fsync,renameat,symlinkat -o '" + trace + "' " +
+                            kBinary + " apply --root '" + root + "' --mode active " + kExamples +
+                            "/active-passive-overrides.yaml",
+                        &output),
+            0)
+      << output;
+  const std::string calls = read_text(trace);
+  // The file's content is synced before its rename, and the directories that
+  // gained the file and the link are synced after them.
+  const std::size_t rename = calls.find("renameat(");
+  const std::size_t link = calls.find("symlinkat(");
+  ASSERT_NE(rename, std::string::npos) << calls;
+  ASSERT_NE(link, std::string::npos) << calls;
+  EXPECT_LT(calls.find("fsync("), rename) << calls;
+  EXPECT_NE(calls.find("fsync(", link), std::string::npos) << calls;
+}
+
 TEST(EndToEndTest, ExitStatuses) {
   TempDir tmp;
   const std::string root = tmp / "root";

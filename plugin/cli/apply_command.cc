@@ -33,11 +33,10 @@ int run_apply(const ApplyOptions& options) {
                                 root->root_dir() == "/" ? "" : root->root_dir()),
                     "pass --mode to simulate one"});
   }
-  ModeView view(*root, simulated);
   RecordOnlyExecutor record_only;
   DiskExecutor disk(*root);
   ActionExecutor& executor = options.dry_run ? static_cast<ActionExecutor&>(record_only) : disk;
-  Planner planner(view.view(), plan, executor, [&](const PlanEvent& e) { log.event(e); });
+  Planner planner(*root, plan, executor, [&](const PlanEvent& e) { log.event(e); });
   planner.run(sources);
 
   log.summary(

@@ -48,13 +48,4 @@ PlanOptions plan_options(const DiskRoot& root, const std::vector<std::string>& s
   return options;
 }
 
-ModeView::ModeView(const DiskRoot& root, std::optional<BootMode> simulated) : root_(root) {
-  if (simulated) simulated_ = std::make_unique<SimulatedModeRoot>(root, *simulated);
-}
-
-const RootView& ModeView::view() const {
-  if (simulated_) return *simulated_;
-  return root_;
-}
-
 }  // namespace bootassess

@@ -25,18 +25,6 @@ bool any_failed(const std::vector<Source>& sources);
 PlanOptions plan_options(const DiskRoot& root, const std::vector<std::string>& stages,
                          std::optional<BootMode> simulated, bool allow_shell, bool runtime);
 
-// The view the planner starts from: the root, with the simulated mode's
-// sentinel when one is given.
-class ModeView {
- public:
-  ModeView(const DiskRoot& root, std::optional<BootMode> simulated);
-  const RootView& view() const;
-
- private:
-  const DiskRoot& root_;
-  std::unique_ptr<SimulatedModeRoot> simulated_;
-};
-
 // Accepts actions without performing them: `plan` and `--dry-run`.
 class RecordOnlyExecutor final : public ActionExecutor {
  public:

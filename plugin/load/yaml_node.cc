@@ -73,7 +73,7 @@ std::vector<MapEntry> map_entries(ReadContext& ctx, const YAML::Node& node,
   }
   std::map<std::string, YAML::Mark> seen;
   for (auto it = node.begin(); it != node.end(); ++it) {
-    const YAML::Node& key = it->first;
+    const YAML::Node key = it->first;  // the iterator hands out a temporary
     if (is_merge_key(key)) continue;
     if (!key.IsScalar()) {
       ctx.type_error(key,

@@ -126,7 +126,7 @@ void Planner::plan_boot_assessment(const Step& step) {
                        options_.mode_detected ? mode_name(mode) : "undetected"));
     return;
   }
-  if (!view_.lstat("/run/cos/uki_boot_mode")) {
+  if (!seen_.lstat("/run/cos/uki_boot_mode")) {
     report(Severity::note, gate.pos, "boot-assessment-no-counting",
            "no /run/cos/uki_boot_mode: without systemd-boot boot counting, a failed gate does "
            "not change which entry boots next (the services still run and FailureAction= "

@@ -16,14 +16,13 @@ std::vector<ModePlan> plan_modes(const RootView& base, const std::vector<Source>
   for (BootMode mode : modes) {
     ModePlan plan;
     plan.mode = mode;
-    SimulatedModeRoot view(base, mode);
     PlanOptions per_mode = options;
     per_mode.mode = mode;
     per_mode.mode_detected = true;
     per_mode.simulated_mode = mode;
     per_mode.allow_shell = false;
     RecordingExecutor executor;
-    Planner planner(view, per_mode, executor, [&](const PlanEvent& e) {
+    Planner planner(base, per_mode, executor, [&](const PlanEvent& e) {
       switch (e.kind) {
         case PlanEvent::Kind::started:
           plan.steps.push_back({e.step_ref, e.step, e.where, true, e.undecided.has_value(), {}});

@@ -37,6 +37,10 @@ bool decode_content(const std::string& encoding, const std::string& content, std
 Planner::Planner(const RootView& base, PlanOptions options, ActionExecutor& executor,
                  PlanEventSink sink)
     : view_(base),
+      simulated_(options.simulated_mode ? std::optional<SimulatedModeRoot>(std::in_place, view_,
+                                                                           *options.simulated_mode)
+                                        : std::nullopt),
+      seen_(simulated_ ? static_cast<const RootView&>(*simulated_) : view_),
       options_(std::move(options)),
       executor_(executor),
       sink_(std::move(sink)),
@@ -53,6 +57,10 @@ void Planner::run(const std::vector<Source>& sources) {
           run_step(doc, it->second[i], i);
       }
     }
+  }
+  if (!executor_.finish()) {
+    report(Severity::error, {}, "apply-failed",
+           "could not sync the changed directories to disk: changes may not survive a crash");
   }
 }
 
@@ -91,7 +99,7 @@ void Planner::run_step(const Document& doc, const Step& step, std::size_t index)
 
   if (step.condition && !trim(step.condition->value).empty()) {
     ConditionContext ctx;
-    ctx.view = &view_;
+    ctx.view = &seen_;
     ctx.root_dir = options_.root_dir;
     ctx.cwd = options_.cwd;
     ctx.simulated_mode = options_.simulated_mode;
@@ -122,7 +130,7 @@ void Planner::run_step(const Document& doc, const Step& step, std::size_t index)
     }
   }
 
-  if (!decided(evaluate_after_if(step.conditionals, view_, facts_))) return;
+  if (!decided(evaluate_after_if(step.conditionals, seen_, facts_))) return;
 
   PlanEvent started = skipped;
   started.kind = PlanEvent::Kind::started;

@@ -1,4 +1,8 @@
 // Model + boot mode + a view of the root -> filesystem actions, step by step.
+// The base view is the root as it is; the planner layers its own planned
+// actions over it, and, for a simulated mode, the mode's sentinel on top of
+// that for conditions only (a sentinel directory that does not exist is never
+// taken as a place to write into).
 //
 // The planner walks the requested stages over every source in order, exactly
 // as the stage runner would: a step's condition is evaluated when the step is
@@ -69,6 +73,8 @@ using PlanEventSink = std::function<void(const PlanEvent&)>;
 class Planner {
  public:
   Planner(const RootView& base, PlanOptions options, ActionExecutor& executor, PlanEventSink sink);
+  Planner(const Planner&) = delete;
+  Planner& operator=(const Planner&) = delete;
 
   void run(const std::vector<Source>& sources);
 
@@ -88,7 +94,9 @@ class Planner {
   void report(Severity severity, const Position& where, std::string rule, std::string message,
               std::string fix = {});
 
-  PlannedRoot view_;
+  PlannedRoot view_;  // the root as planned so far: what writes are planned against
+  std::optional<SimulatedModeRoot> simulated_;  // view_ with the simulated mode's sentinel
+  const RootView& seen_;  // what conditions look at: simulated_ if any, else view_
   PlanOptions options_;
   ActionExecutor& executor_;
   PlanEventSink sink_;

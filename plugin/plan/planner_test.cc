@@ -105,10 +105,9 @@ TEST(PlannerTest, UnchangedFilesAreMarked) {
 
 TEST(PlannerTest, ConditionsSeeEarlierStepsAndTheSimulatedMode) {
   MemoryRoot disk = base_root();
-  SimulatedModeRoot active(disk, BootMode::active);
   PlanOptions options;
   options.simulated_mode = BootMode::active;
-  PlanRun run = plan(active, R"(stages:
+  PlanRun run = plan(disk, R"(stages:
   initramfs:
     - name: passive only
       if: '[ -f "/run/cos/passive_mode" ]'
