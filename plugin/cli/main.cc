@@ -23,7 +23,7 @@ std::vector<std::string> mode_choices(bool with_auto) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+static int run(int argc, char** argv) {
   CLI::App app{
       "Applies the systemd part of a cloud-config stage: per-boot-mode drop-ins and "
       "the enablement links `systemctl enable` makes.",
@@ -109,4 +109,17 @@ int main(int argc, char** argv) {
   }
   if (validate_cmd->parsed()) return run_validate(validate);
   return kExitUsage;
+}
+
+int main(int argc, char** argv) {
+  // Errors are values throughout; this is the last line of defence, so that a
+  // booting node sees a message and a failure status rather than an abort.
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& e) {
+    std::cerr << "bootassess: error: internal failure: " << e.what() << "\n";
+  } catch (...) {
+    std::cerr << "bootassess: error: internal failure\n";
+  }
+  return kExitFailed;
 }

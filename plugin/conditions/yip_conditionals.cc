@@ -1,13 +1,13 @@
 #include "conditions/yip_conditionals.h"
 
 #include <fmt/format.h>
+#include <re2/re2.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <array>
 #include <cctype>
-#include <regex>
 
 #include "root/resolve.h"
 
@@ -20,31 +20,20 @@ YipConditionalResult result(Outcome outcome, const Position& where, std::string 
   return {outcome, std::move(detail), where};
 }
 
-// Unanchored RE2 matching for the patterns where RE2 and std::regex agree.
+// Unanchored RE2 matching, as Go's regexp.MatchString does it. A pattern that
+// does not compile skips the step, as in yip.
 YipConditionalResult match(const Located<std::string>& pattern, const std::string& subject,
                            const char* key, const char* what) {
-  static constexpr std::array<std::string_view, 10> kDiffering{"(?",  "\\p", "\\P", "\\Q", "\\E",
-                                                               "\\A", "\\z", "\\C", "[[:", "\\x{"};
-  for (std::string_view d : kDiffering) {
-    if (pattern.value.find(d) != std::string::npos) {
-      return result(Outcome::refused, pattern.pos,
-                    fmt::format("`{}: {}` uses `{}`, which RE2 (yip) and bootassess read "
-                                "differently",
-                                key, pattern.value, d));
-    }
-  }
-  std::regex re;
-  try {
-    re.assign(pattern.value, std::regex::ECMAScript);
-  } catch (const std::regex_error& e) {
-    return result(Outcome::refused, pattern.pos,
-                  fmt::format("`{}: {}` is not a pattern bootassess can read: {}", key,
-                              pattern.value, e.what()));
+  const re2::RE2 re(pattern.value, re2::RE2::Quiet);
+  if (!re.ok()) {
+    return result(Outcome::fails, pattern.pos,
+                  fmt::format("`{}: {}` is not a valid pattern ({}), so yip skips the step", key,
+                              pattern.value, re.error()));
   }
   if (subject.empty() && std::string_view(key).rfind("only_os", 0) == 0) {
     return result(Outcome::fails, pattern.pos, fmt::format("{} is unknown", what));
   }
-  if (std::regex_search(subject, re)) return result(Outcome::holds, pattern.pos, {});
+  if (re2::RE2::PartialMatch(subject, re)) return result(Outcome::holds, pattern.pos, {});
   return result(Outcome::fails, pattern.pos,
                 fmt::format("`{}: {}` does not match {} '{}'", key, pattern.value, what, subject));
 }

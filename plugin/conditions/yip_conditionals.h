@@ -8,12 +8,11 @@
 //
 // Facts yip takes from its own process (the hostname, the architecture) come
 // from the running system; files (os-release, the service manager, if_files)
-// are looked up inside the root. RE2 and the ECMAScript grammar of std::regex
-// agree on plain patterns; a pattern using syntax where they differ ((?...),
-// \p, \Q, \A, \z, [[:class:]], \x{...}) or that std::regex cannot compile is
-// refused rather than guessed. Where yip's outcome depends on Go's random map
-// order (an empty if_files list next to others), the lists are taken in
-// document order.
+// are looked up inside the root. Patterns are matched with RE2, the engine and
+// syntax of Go's regexp that yip uses; a pattern that does not compile skips
+// the step, as in yip. Where yip's outcome depends on Go's random map order
+// (an empty if_files list next to others), the lists are taken in document
+// order.
 #pragma once
 
 #include <string>
@@ -30,9 +29,9 @@ struct SystemFacts {
 };
 
 struct YipConditionalResult {
-  enum class Outcome { holds, fails, refused };
+  enum class Outcome { holds, fails };
   Outcome outcome = Outcome::holds;
-  std::string detail;  // why it failed or was refused
+  std::string detail;  // why it failed
   Position where;      // the conditional that decided
 };
 

@@ -18,11 +18,15 @@ using namespace std::string_view_literals;
 // Planner findings that hold whatever the root holds; the others (a unit or
 // user that does not exist in an empty root) say nothing about the
 // configuration.
-constexpr std::array kRootIndependent{"content-decode"sv,       "conditional-refused"sv,
-                                      "override-empty"sv,       "override-unit"sv,
-                                      "systemctl-start"sv,      "runner-key"sv,
-                                      "condition-undecided"sv,  "systemd-invalid-unit-name"sv,
-                                      "systemd-name-escaped"sv, "systemd-path-argument"sv,
+constexpr std::array kRootIndependent{"content-decode"sv,
+                                      "override-empty"sv,
+                                      "override-unit"sv,
+                                      "systemctl-start"sv,
+                                      "runner-key"sv,
+                                      "condition-undecided"sv,
+                                      "systemd-invalid-unit-name"sv,
+                                      "systemd-name-escaped"sv,
+                                      "systemd-path-argument"sv,
                                       "boot-assessment"sv};
 
 std::vector<std::string> stage_names(const std::vector<Source>& sources) {
@@ -74,7 +78,11 @@ std::vector<Diagnostic> validate_sources(const std::vector<Source>& sources,
   }
   std::stable_sort(out.begin(), out.end(), [](const Diagnostic& a, const Diagnostic& b) {
     if (a.where.file != b.where.file) return a.where.file < b.where.file;
-    if (a.where.line != b.where.line) return a.where.line < b.where.line;
+    // A finding about a whole file (line 0) follows the ones that explain it.
+    if (a.where.line != b.where.line) {
+      if (a.where.line == 0 || b.where.line == 0) return b.where.line == 0;
+      return a.where.line < b.where.line;
+    }
     return a.where.column < b.where.column;
   });
   return out;

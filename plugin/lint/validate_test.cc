@@ -99,9 +99,6 @@ std::vector<RuleCase> rule_cases() {
        kHeader + "    - files: [{path: /a, permissions: 0644, encoding: b64, content: \"a\"}]\n",
        kHeader +
            "    - files: [{path: /a, permissions: 0644, encoding: b64, content: \"YQ==\"}]\n"},
-      {"conditional-refused", Severity::error,
-       kHeader + "    - node: \"(?i)^web\"\n      files: [{path: /a, permissions: 0644}]\n",
-       kHeader + "    - node: \"^web|^db\"\n      files: [{path: /a, permissions: 0644}]\n"},
       {"override-empty", Severity::warning,
        kHeader + "    - systemctl:\n        overrides: [{service: app, content: \"\"}]\n",
        kHeader + "    - systemctl:\n        overrides: [{service: app, content: \"[Unit]\\n\"}]\n"},

@@ -57,7 +57,8 @@ bool decode_base64(std::string_view text, std::string& out, std::string& error) 
   return true;
 }
 
-bool decode_gzip(std::string_view data, std::string& out, std::string& error) {
+bool decode_gzip(std::string_view data, std::string& out, std::string& error,
+                 std::size_t max_bytes) {
   out.clear();
   z_stream zs{};
   if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK) {
@@ -74,6 +75,11 @@ bool decode_gzip(std::string_view data, std::string& out, std::string& error) {
     zs.avail_out = static_cast<uInt>(buf.size());
     const int rc = inflate(&zs, Z_NO_FLUSH);
     out.append(buf.data(), buf.size() - zs.avail_out);
+    if (out.size() > max_bytes) {
+      error = fmt::format("it expands to more than {} MiB", max_bytes >> 20);
+      ok = false;
+      break;
+    }
     if (rc == Z_STREAM_END) {
       if (zs.avail_in == 0) break;
       inflateReset(&zs);  // gzip allows several members one after another

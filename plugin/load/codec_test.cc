@@ -27,6 +27,8 @@ TEST(CodecTest, Gzip) {
   ASSERT_TRUE(decode_gzip(gz, out, error)) << error;
   EXPECT_EQ(out, "hi\n");
   EXPECT_FALSE(decode_gzip("not gzip", out, error));
+  EXPECT_FALSE(decode_gzip(gz, out, error, 2));  // "hi\n" is 3 bytes
+  EXPECT_NE(error.find("expands to more than"), std::string::npos);
   EXPECT_FALSE(decode_gzip(gz.substr(0, gz.size() - 4), out, error));
 }
 

@@ -1,20 +1,12 @@
 #include "load/loader.h"
 
-#include <dirent.h>
 #include <fmt/format.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <array>
-#include <cerrno>
-#include <cstring>
-#include <fstream>
-#include <iostream>
-#include <iterator>
-#include <sstream>
 
 #include "load/keys.h"
+#include "load/source_files.h"
 #include "load/yaml_node.h"
 #include "load/yip_integer.h"
 
@@ -410,89 +402,6 @@ void DocumentReader::alias_key(const MapEntry& entry, std::string_view real,
                            fmt::format("did you mean `{}`?", real));
 }
 
-bool read_whole_file(const std::string& file, std::string& text, std::string& error) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) {
-    error = std::strerror(errno);
-    return false;
-  }
-  text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  if (in.bad()) {
-    error = std::strerror(errno);
-    return false;
-  }
-  return true;
-}
-
-bool has_yaml_extension(std::string_view name) {
-  const std::size_t dot = name.rfind('.');
-  if (dot == std::string_view::npos) return false;
-  const std::string_view ext = name.substr(dot);
-  return ext == ".yaml" || ext == ".yml";
-}
-
-// yip's directory walk: depth-first, entries in byte-wise order, symlinked
-// directories not entered, every non-directory named *.yaml or *.yml read.
-void walk_directory(const std::string& dir, std::vector<std::string>& files,
-                    std::vector<std::string>& errors) {
-  DIR* d = ::opendir(dir.c_str());
-  if (d == nullptr) {
-    errors.push_back(fmt::format("cannot read directory {}: {}", dir, std::strerror(errno)));
-    return;
-  }
-  std::vector<std::string> names;
-  while (struct dirent* entry = ::readdir(d)) {
-    std::string_view name(entry->d_name);
-    if (name != "." && name != "..") names.emplace_back(name);
-  }
-  ::closedir(d);
-  std::sort(names.begin(), names.end());
-  for (const std::string& name : names) {
-    const std::string full = dir.back() == '/' ? dir + name : dir + "/" + name;
-    struct stat st {};
-    if (::lstat(full.c_str(), &st) != 0) continue;
-    if (S_ISDIR(st.st_mode)) {
-      walk_directory(full, files, errors);
-    } else if (has_yaml_extension(name)) {
-      files.push_back(full);
-    }
-  }
-}
-
-// The position of a quoted scalar whose closing quote is missing, if any.
-// yaml-cpp accepts a double- or single-quoted scalar that runs to the end of
-// the input when a newline precedes the end; YAML (and yip) reject it.
-std::optional<YAML::Mark> unterminated_quote(const YAML::Node& node, const std::string& text) {
-  if (node.IsMap() || node.IsSequence()) {
-    for (auto it = node.begin(); it != node.end(); ++it) {
-      if (node.IsMap()) {
-        if (auto m = unterminated_quote(it->first, text)) return m;
-        if (auto m = unterminated_quote(it->second, text)) return m;
-      } else if (auto m = unterminated_quote(*it, text)) {
-        return m;
-      }
-    }
-    return std::nullopt;
-  }
-  const YAML::Mark mark = node.Mark();
-  if (!node.IsScalar() || mark.is_null() || mark.pos < 0) return std::nullopt;
-  const auto start = static_cast<std::size_t>(mark.pos);
-  if (start >= text.size() || (text[start] != '"' && text[start] != '\'')) return std::nullopt;
-  const char quote = text[start];
-  for (std::size_t i = start + 1; i < text.size(); ++i) {
-    if (quote == '"' && text[i] == '\\') {
-      ++i;
-    } else if (text[i] == quote) {
-      if (quote == '\'' && i + 1 < text.size() && text[i + 1] == '\'') {
-        ++i;  // '' is an escaped quote
-        continue;
-      }
-      return std::nullopt;
-    }
-  }
-  return mark;
-}
-
 }  // namespace
 
 std::optional<Document> load_document(const std::string& file, const std::string& text,
@@ -506,7 +415,7 @@ std::optional<Document> load_document(const std::string& file, const std::string
     diagnostics.error(where, "yaml-syntax", fmt::format("invalid YAML: {}", e.msg));
     return std::nullopt;
   }
-  if (std::optional<YAML::Mark> mark = unterminated_quote(root, text)) {
+  if (std::optional<YAML::Mark> mark = find_unterminated_quote(root, text)) {
     diagnostics.error({file, mark->line + 1, mark->column + 1}, "yaml-syntax",
                       "invalid YAML: a quoted string is never closed");
     return std::nullopt;
@@ -524,46 +433,32 @@ std::optional<Document> load_document(const std::string& file, const std::string
 Source load_source(const std::string& argument, Diagnostics& diagnostics) {
   Source source;
   source.argument = argument;
-  std::vector<std::string> files;
   std::vector<std::string> errors;
   std::string text;
   std::string error;
-
-  if (argument == "-") {
-    std::ostringstream all;
-    all << std::cin.rdbuf();
-    if (std::optional<Document> doc = load_document("<stdin>", all.str(), diagnostics)) {
+  auto load = [&](const std::string& name, bool read) {
+    if (!read) {
+      errors.push_back(error);
+    } else if (std::optional<Document> doc = load_document(name, text, diagnostics)) {
       source.documents.push_back(std::move(*doc));
     } else {
       source.failed = true;
     }
+  };
+  if (argument == "-") {
+    load("<stdin>", read_standard_input(text, error));
   } else {
-    struct stat st {};
-    if (::stat(argument.c_str(), &st) != 0) {
-      errors.push_back(fmt::format("cannot read source {}: {}", argument, std::strerror(errno)));
-    } else if (S_ISDIR(st.st_mode)) {
-      walk_directory(argument, files, errors);
-    } else {
-      files.push_back(argument);
-    }
-    for (const std::string& file : files) {
-      if (!read_whole_file(file, text, error)) {
-        errors.push_back(fmt::format("cannot read {}: {}", file, error));
-        continue;
-      }
-      if (std::optional<Document> doc = load_document(file, text, diagnostics)) {
-        source.documents.push_back(std::move(*doc));
-      } else {
-        source.failed = true;
-      }
-    }
+    SourceFiles listed = list_source_files(argument);
+    errors = std::move(listed.errors);
+    for (const std::string& file : listed.files)
+      load(file, read_source_file(file, text, error));
   }
   for (const std::string& e : errors)
     diagnostics.error({argument, 0, 0}, "source-unreadable", e);
   if (!errors.empty()) source.failed = true;
   if (source.failed) {
     diagnostics.error({argument, 0, 0}, "source-skipped",
-                      "nothing from this source is applied: one of its documents cannot be "
+                      "nothing from this source is applied: one of its files cannot be read or "
                       "decoded (yip skips such a source whole)");
     source.documents.clear();
   }

@@ -4,6 +4,7 @@
 
 #include <array>
 #include <map>
+#include <set>
 
 #include "load/codec.h"
 
@@ -21,6 +22,22 @@ Position ReadContext::at(const YAML::Mark& mark) const {
 void ReadContext::type_error(const YAML::Node& node, const std::string& message) {
   diagnostics.error(at(node), "type-error", message);
   failed = true;
+}
+
+bool ReadContext::spend(const YAML::Node& node, std::size_t nodes, std::size_t bytes) {
+  if (nodes_left == 0 || bytes_left == 0) return false;  // already reported
+  if (nodes > nodes_left || bytes > bytes_left) {
+    nodes_left = 0;
+    bytes_left = 0;
+    diagnostics.error(at(node), "yaml-syntax",
+                      "the document expands too much through aliases (yip refuses excessive "
+                      "aliasing)");
+    failed = true;
+    return false;
+  }
+  nodes_left -= nodes;
+  bytes_left -= bytes;
+  return true;
 }
 
 namespace {
@@ -122,6 +139,7 @@ std::string string_value(ReadContext& ctx, const YAML::Node& node, const std::st
     ctx.type_error(node, fmt::format("{} must be a string, not {}", what, node_kind(node)));
     return {};
   }
+  if (!ctx.spend(node, 1, node.Scalar().size())) return {};
   if (node.Tag() == "tag:yaml.org,2002:binary") {
     std::string decoded;
     std::string error;
@@ -134,8 +152,9 @@ std::string string_value(ReadContext& ctx, const YAML::Node& node, const std::st
   return node.Scalar();
 }
 
+// Quoted, or tagged !!str: either way yaml.v3 will not read it as a number.
 bool is_quoted(const YAML::Node& node) {
-  return node.Tag() == "!";
+  return node.Tag() == "!" || node.Tag() == "tag:yaml.org,2002:str";
 }
 
 bool is_block_scalar(const YAML::Node& node, const std::string& source_text) {
@@ -159,6 +178,49 @@ int block_text_column(const YAML::Node& node, const std::string& source_text) {
     at = text;
   }
   return 0;
+}
+
+std::optional<YAML::Mark> find_unterminated_quote(const YAML::Node& root, const std::string& text) {
+  std::vector<YAML::Node> pending{root};
+  // Nodes are told apart by where they start and what they are (a block
+  // mapping starts where its first key does).
+  std::set<std::pair<int, int>> seen;
+  while (!pending.empty()) {
+    const YAML::Node node = pending.back();
+    pending.pop_back();
+    const YAML::Mark mark = node.Mark();
+    if (!mark.is_null() && !seen.insert({mark.pos, static_cast<int>(node.Type())}).second) continue;
+    if (node.IsMap()) {
+      for (auto it = node.begin(); it != node.end(); ++it) {
+        pending.push_back(it->first);
+        pending.push_back(it->second);
+      }
+      continue;
+    }
+    if (node.IsSequence()) {
+      for (auto it = node.begin(); it != node.end(); ++it)
+        pending.push_back(*it);
+      continue;
+    }
+    if (!node.IsScalar() || mark.is_null() || mark.pos < 0) continue;
+    const auto start = static_cast<std::size_t>(mark.pos);
+    if (start >= text.size() || (text[start] != '"' && text[start] != '\'')) continue;
+    const char quote = text[start];
+    bool closed = false;
+    for (std::size_t i = start + 1; i < text.size() && !closed; ++i) {
+      if (quote == '"' && text[i] == '\\') {
+        ++i;
+      } else if (text[i] == quote) {
+        if (quote == '\'' && i + 1 < text.size() && text[i + 1] == '\'') {
+          ++i;  // '' is an escaped quote
+        } else {
+          closed = true;
+        }
+      }
+    }
+    if (!closed) return mark;
+  }
+  return std::nullopt;
 }
 
 std::optional<bool> bool_value(ReadContext& ctx, const YAML::Node& node, const std::string& what) {

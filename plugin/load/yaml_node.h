@@ -18,11 +18,19 @@ struct ReadContext {
   std::string file;
   Diagnostics& diagnostics;
   bool failed = false;
+  // What the document may expand to through aliases: yaml.v3 refuses
+  // excessive aliasing, and a few lines of anchors must not make a booting
+  // node read gigabytes.
+  std::size_t nodes_left = 1'000'000;
+  std::size_t bytes_left = std::size_t{64} << 20;
 
   Position at(const YAML::Node& node) const;
   Position at(const YAML::Mark& mark) const;
   // Records a decode error that yip would also fail the source for.
   void type_error(const YAML::Node& node, const std::string& message);
+  // Counts `nodes` and `bytes` read; false (and an error, once) when the
+  // document expands beyond its budget.
+  bool spend(const YAML::Node& node, std::size_t nodes, std::size_t bytes);
 };
 
 struct MapEntry {
@@ -54,6 +62,12 @@ bool is_block_scalar(const YAML::Node& node, const std::string& source_text);
 // The column (1-based) where the text of a block scalar starts: the
 // indentation of its first non-empty line, plus one. 0 when unknown.
 int block_text_column(const YAML::Node& node, const std::string& source_text);
+
+// The first quoted scalar whose closing quote is missing. yaml-cpp accepts a
+// double- or single-quoted scalar that runs to the end of the input when a
+// newline precedes the end; YAML (and yip) reject it. Each node is visited
+// once, aliases included, so self-referencing anchors cannot loop.
+std::optional<YAML::Mark> find_unterminated_quote(const YAML::Node& root, const std::string& text);
 
 // A bool field as yaml.v3 decodes one (true/false, yes/no, on/off, y/n).
 std::optional<bool> bool_value(ReadContext& ctx, const YAML::Node& node, const std::string& what);

@@ -85,13 +85,7 @@ void Planner::run_step(const Document& doc, const Step& step, std::size_t index)
   // yip's order: node, then `if`, then the other conditionals.
   auto decided = [&](const YipConditionalResult& r) {
     if (r.outcome == YipConditionalResult::Outcome::holds) return true;
-    if (r.outcome == YipConditionalResult::Outcome::refused) {
-      report(Severity::error, r.where, "conditional-refused",
-             fmt::format("{}; the step is skipped rather than applied unconditionally", r.detail));
-      skipped.reason = "its conditional could not be evaluated";
-    } else {
-      skipped.reason = r.detail;
-    }
+    skipped.reason = r.detail;
     sink_(skipped);
     return false;
   };

@@ -1,0 +1,31 @@
+// Which files a SOURCE argument names, and reading them safely: only regular
+// files (a FIFO, a device or a directory behind a *.yaml name is refused
+// rather than blocking or exhausting memory), and at most kMaxSourceBytes.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+namespace bootassess {
+
+inline constexpr std::size_t kMaxSourceBytes = std::size_t{16} << 20;
+
+struct SourceFiles {
+  std::vector<std::string> files;   // in yip's order
+  std::vector<std::string> errors;  // what could not be listed
+};
+
+// A file argument is itself; a directory is walked as yip walks it:
+// depth-first, entries in byte-wise order, symlinked directories not entered,
+// every non-directory named *.yaml or *.yml taken.
+SourceFiles list_source_files(const std::string& argument);
+
+// The content of a regular file (a symlink is followed). false with `error`
+// set for anything else, or when it is larger than kMaxSourceBytes.
+bool read_source_file(const std::string& file, std::string& text, std::string& error);
+
+// All of standard input, at most kMaxSourceBytes.
+bool read_standard_input(std::string& text, std::string& error);
+
+}  // namespace bootassess
