@@ -1,0 +1,86 @@
+#include "load/source_files.h"
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "load/loader.h"
+#include "support/temp_dir.h"
+
+namespace bootassess {
+namespace {
+
+using testing::TempDir;
+using testing::write_text;
+
+TEST(SourceFilesTest, WalksLikeYip) {
+  TempDir tmp;
+  write_text(tmp / "d/b.yaml", "");
+  write_text(tmp / "d/a/z.yml", "");
+  write_text(tmp / "d/c.txt", "");
+  write_text(tmp / "d/.hidden.yaml", "");
+  std::filesystem::create_directory_symlink(tmp / "d/a", tmp / "d/linked");
+  SourceFiles listed = list_source_files(tmp / "d");
+  EXPECT_TRUE(listed.errors.empty());
+  EXPECT_EQ(listed.files, (std::vector<std::string>{tmp / "d/.hidden.yaml", tmp / "d/a/z.yml",
+                                                    tmp / "d/b.yaml"}));
+}
+
+TEST(SourceFilesTest, OnlyRegularFilesAreRead) {
+  TempDir tmp;
+  testing::make_dirs(tmp / "d/sub");
+  std::filesystem::create_directory_symlink(tmp / "d/sub", tmp / "d/dir.yaml");
+  ASSERT_EQ(::mkfifo((tmp / "d/fifo.yaml").c_str(), 0600), 0);
+  std::filesystem::create_symlink("/dev/zero", tmp / "d/zero.yaml");
+  std::string text, error;
+  for (const char* name : {"d/dir.yaml", "d/fifo.yaml", "d/zero.yaml"}) {
+    EXPECT_FALSE(read_source_file(tmp / name, text, error)) << name;
+    EXPECT_NE(error.find("not a regular file"), std::string::npos) << error;
+  }
+  write_text(tmp / "big.yaml", std::string(kMaxSourceBytes + 1, '#'));
+  EXPECT_FALSE(read_source_file(tmp / "big.yaml", text, error));
+  EXPECT_NE(error.find("larger than"), std::string::npos) << error;
+
+  Diagnostics diagnostics;
+  Source source = load_source(tmp / "d", diagnostics);
+  EXPECT_TRUE(source.failed);
+  EXPECT_TRUE(source.documents.empty());
+}
+
+TEST(SourceFilesTest, AliasTricksFailCleanly) {
+  Diagnostics d1;
+  EXPECT_TRUE(load_document("self.yaml", "a: &x [ *x ]\nstages: {}\n", d1));  // not a loop
+  Diagnostics d2;
+  EXPECT_FALSE(load_document("self2.yaml", "stages: &x\n  initramfs: *x\n", d2));
+
+  std::string laughs = "a0: &a0 [x]\n";
+  for (int i = 1; i < 12; ++i) {
+    laughs += "a" + std::to_string(i) + ": &a" + std::to_string(i) + " [";
+    for (int k = 0; k < 10; ++k)
+      laughs += (k ? ", *a" : "*a") + std::to_string(i - 1);
+    laughs += "]\n";
+  }
+  Diagnostics d3;
+  EXPECT_TRUE(load_document("laughs.yaml", laughs + "stages: {}\n", d3));  // never expanded
+
+  // An alias expanded along the schema: 1000 steps of 100 files of 100 kB.
+  std::string expand =
+      "f: &f {path: /x, permissions: 0644, content: \"" + std::string(100000, 'A') + "\"}\nl: &l [";
+  for (int k = 0; k < 100; ++k)
+    expand += k ? ", *f" : "*f";
+  expand += "]\ns: &s {files: *l}\nstages:\n  initramfs: [";
+  for (int k = 0; k < 1000; ++k)
+    expand += k ? ", *s" : "*s";
+  expand += "]\n";
+  Diagnostics d4;
+  EXPECT_FALSE(load_document("expand.yaml", expand, d4));
+  bool reported = false;
+  for (const Diagnostic& d : d4.items())
+    reported |= d.message.find("aliases") != std::string::npos;
+  EXPECT_TRUE(reported);
+}
+
+}  // namespace
+}  // namespace bootassess
