@@ -171,6 +171,38 @@ TEST(EndToEndTest, ChangedDirectoriesAreSynced) {
   EXPECT_NE(calls.find("fsync(", link), std::string::npos) << calls;
 }
 
+TEST(EndToEndTest, NewDirectoriesFollowTheUmaskAsInYip) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root to set owners";
+  TempDir tmp;
+  const std::string root = tmp / "root";
+  testing::make_dirs(root + "/srv/existing");
+  write_text(tmp / "dirs.yaml", R"(stages:
+  initramfs:
+    - directories:
+        - {path: /srv/shared/deep, permissions: 0777}
+        - {path: /srv/existing, permissions: 0777}
+      files:
+        - {path: /opt/app/conf/x.conf, permissions: 0666, content: x}
+)");
+  std::string output;
+  ASSERT_EQ(run_command("umask 027 && " + kBinary + " apply --root '" + root + "' --mode active " +
+                            (tmp / "dirs.yaml"),
+                        &output),
+            0)
+      << output;
+  auto mode = [&](const std::string& p) {
+    return fs::status(root + p).permissions() & fs::perms::mask;
+  };
+  using fs::perms;
+  // Created: mode & ~umask (yip's mkdir); the file's parents from its mode + 0100.
+  EXPECT_EQ(mode("/srv/shared"), static_cast<perms>(0750));
+  EXPECT_EQ(mode("/srv/shared/deep"), static_cast<perms>(0750));
+  EXPECT_EQ(mode("/opt/app/conf"), static_cast<perms>(0740));
+  // Existing directory and file: set exactly, as yip's chmod does.
+  EXPECT_EQ(mode("/srv/existing"), static_cast<perms>(0777));
+  EXPECT_EQ(mode("/opt/app/conf/x.conf"), static_cast<perms>(0666));
+}
+
 TEST(EndToEndTest, ExitStatuses) {
   TempDir tmp;
   const std::string root = tmp / "root";

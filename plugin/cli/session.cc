@@ -1,5 +1,6 @@
 #include "cli/session.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "load/loader.h"
@@ -23,6 +24,12 @@ bool any_failed(const std::vector<Source>& sources) {
   return false;
 }
 
+std::uint32_t process_umask() {
+  const mode_t mask = ::umask(0);  // reading it means setting it: put it back
+  ::umask(mask);
+  return static_cast<std::uint32_t>(mask);
+}
+
 PlanOptions plan_options(const DiskRoot& root, const std::vector<std::string>& stages,
                          std::optional<BootMode> simulated, bool allow_shell, bool runtime) {
   PlanOptions options;
@@ -31,6 +38,7 @@ PlanOptions plan_options(const DiskRoot& root, const std::vector<std::string>& s
   options.simulated_mode = simulated;
   options.allow_shell = allow_shell;
   options.runtime = runtime;
+  options.umask = process_umask();
   // Relative paths start where the stage runner would start them: the
   // current directory on the live system, the root's "/" anywhere else.
   options.cwd = "/";

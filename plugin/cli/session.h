@@ -20,6 +20,9 @@ std::vector<Source> load_sources(const std::vector<std::string>& arguments,
 
 bool any_failed(const std::vector<Source>& sources);
 
+// The umask of this process, which yip's mkdir calls would be subject to.
+std::uint32_t process_umask();
+
 // The options of a planner run over `root` for one boot mode: a simulated
 // mode, or (nullopt) the mode the root's sentinels show.
 PlanOptions plan_options(const DiskRoot& root, const std::vector<std::string>& stages,

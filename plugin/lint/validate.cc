@@ -52,6 +52,7 @@ std::vector<Diagnostic> validate_sources(const std::vector<Source>& sources,
     PlanOptions options;
     options.stages = {stage};
     options.hypothetical_root = true;
+    options.umask = 022;  // the usual one: findings must not depend on who validates
     std::vector<ModePlan> plans = plan_modes(empty, sources, planned_modes(), options);
     std::set<std::string> checked;
     for (const ModePlan& plan : plans) {

@@ -107,8 +107,8 @@ ItemPlan plan_directory(const RootView& view, const DirectoryRequest& request,
   }
   // yip creates missing ancestors with the same mode and owner as the leaf,
   // and sets an existing directory's mode and owner exactly.
-  add_missing_directories(r, 0, request.mode & 0777, request.uid, request.gid, request.origin,
-                          plan.actions);
+  add_missing_directories(r, 0, request.create_mode & 0777, request.uid, request.gid,
+                          request.origin, plan.actions);
   if (r.info) {
     Action a;
     a.kind = ActionKind::mkdir;

@@ -32,7 +32,10 @@ struct FileRequest {
 
 struct DirectoryRequest {
   std::string path;
-  std::uint32_t mode = 0755;
+  std::uint32_t mode = 0755;  // set exactly on a directory that exists
+  // Given to the directories that must be created: yip creates them with
+  // mkdir(2), so the process umask applies.
+  std::uint32_t create_mode = 0755;
   std::uint32_t uid = 0;
   std::uint32_t gid = 0;
   Position origin;

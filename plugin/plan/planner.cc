@@ -146,6 +146,7 @@ void Planner::plan_directories(const Step& step) {
     DirectoryRequest request;
     request.path = d.path.value;
     request.mode = d.permissions ? d.permissions->value : 0755;
+    request.create_mode = request.mode & ~options_.umask;
     request.uid = d.owner;
     request.gid = d.group;
     request.origin = d.pos;
@@ -160,7 +161,7 @@ void Planner::plan_files(const Step& step) {
     request.mode = f.permissions ? f.permissions->value : 0644;
     request.uid = f.owner;
     request.gid = f.group;
-    request.parent_mode = yip_parent_mode(request.mode);
+    request.parent_mode = yip_parent_mode(request.mode) & ~options_.umask;
     request.parent_uid = f.owner;
     request.parent_gid = f.group;
     request.origin = f.pos;
@@ -214,6 +215,7 @@ void Planner::plan_systemctl(const Step& step) {
     FileRequest request;
     request.path = path.path;
     request.content = o.content.value;
+    request.parent_mode = 0755 & ~options_.umask;  // yip: MkdirAll(dir, 0755)
     request.origin = o.pos;
     commit(plan_file(view_, request, "/"), o.pos);
   }

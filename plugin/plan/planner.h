@@ -36,6 +36,9 @@ struct PlanOptions {
   bool mode_detected = false;         // false: no sentinel was found
   bool allow_shell = true;            // false: non-native conditions are undecided
   bool runtime = false;               // systemd changes under /run/systemd/system
+  // The umask yip's mkdir calls would be subject to: directories created for
+  // `directories`, for a file's parents and for overrides get mode & ~umask.
+  std::uint32_t umask = 022;
   // The root is a stand-in (validate plans against an empty one): units the
   // configuration names are taken to exist, so what it would write shows.
   bool hypothetical_root = false;
