@@ -168,6 +168,33 @@ void check_paths_written_twice(const ModePlan& plan, Findings& findings) {
   }
 }
 
+// Whether one of the few words before `at` negates what follows ("not on
+// recovery", "skip on live", "non-active").
+bool negated_before(const std::string& text, std::size_t at) {
+  static const std::set<std::string> kNegations{
+      "not",    "no",     "non",     "never",   "skip", "skips",   "skipped", "skipping",
+      "except", "unless", "without", "outside", "but",  "besides", "other",   "than"};
+  std::vector<std::string> words;
+  std::string word;
+  for (std::size_t i = 0; i < at; ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (std::isalnum(c) != 0 || c == '\'') {
+      word += static_cast<char>(c);
+    } else if (!word.empty()) {
+      words.push_back(std::move(word));
+      word.clear();
+    }
+  }
+  if (!word.empty()) words.push_back(word);
+  for (std::size_t k = 0; k < 3 && k < words.size(); ++k) {
+    const std::string& w = words[words.size() - 1 - k];
+    if (kNegations.count(w) != 0 || (w.size() > 3 && w.compare(w.size() - 3, 3, "n't") == 0)) {
+      return true;
+    }
+  }
+  return false;
+}
+
 void check_mode_claims(const std::vector<ModePlan>& plans, Diagnostics& out) {
   // step -> (mode -> ran), for steps whose outcome is known in every mode.
   std::map<const Step*, std::map<BootMode, bool>> ran;
@@ -193,7 +220,7 @@ void check_mode_claims(const std::vector<ModePlan>& plans, Diagnostics& out) {
         return i < lower.size() && (std::isalnum(static_cast<unsigned char>(lower[i])) != 0);
       };
       if (at == std::string::npos || (at > 0 && is_word_char(at - 1)) ||
-          is_word_char(at + word.size())) {
+          is_word_char(at + word.size()) || negated_before(lower, at)) {
         continue;
       }
       const std::map<BootMode, bool>& by_mode = ran[step];

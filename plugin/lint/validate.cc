@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <map>
 #include <set>
 
 #include "lint/directive_rules.h"
@@ -18,18 +19,16 @@ using namespace std::string_view_literals;
 // Planner findings that hold whatever the root holds; the others (a unit or
 // user that does not exist in an empty root) say nothing about the
 // configuration.
-constexpr std::array kRootIndependent{"content-decode"sv,
-                                      "override-empty"sv,
-                                      "override-unit"sv,
-                                      "systemctl-start"sv,
-                                      "runner-key"sv,
-                                      "condition-undecided"sv,
-                                      "systemd-invalid-unit-name"sv,
-                                      "systemd-name-escaped"sv,
-                                      "systemd-path-argument"sv,
+constexpr std::array kRootIndependent{"content-decode"sv,       "condition-template"sv,
+                                      "override-empty"sv,       "override-unit"sv,
+                                      "systemctl-start"sv,      "runner-key"sv,
+                                      "condition-undecided"sv,  "systemd-invalid-unit-name"sv,
+                                      "systemd-name-escaped"sv, "systemd-path-argument"sv,
                                       "boot-assessment"sv};
 
-std::vector<std::string> stage_names(const std::vector<Source>& sources) {
+// The stage runs to plan: Kairos runs X.before, X and X.after one after the
+// other, so they are planned together; any other stage on its own.
+std::vector<std::vector<std::string>> stage_runs(const std::vector<Source>& sources) {
   std::set<std::string> names;
   for (const Source& s : sources) {
     for (const Document& d : s.documents) {
@@ -37,7 +36,28 @@ std::vector<std::string> stage_names(const std::vector<Source>& sources) {
         names.insert(stage);
     }
   }
-  return {names.begin(), names.end()};
+  auto base_of = [](const std::string& name) {
+    for (std::string_view suffix : {".before", ".after"}) {
+      if (name.size() > suffix.size() &&
+          name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0) {
+        return name.substr(0, name.size() - suffix.size());
+      }
+    }
+    return name;
+  };
+  std::map<std::string, std::vector<std::string>> runs;
+  for (const std::string& name : names) {
+    const std::string base = base_of(name);
+    std::vector<std::string>& run = runs[base];
+    if (!run.empty()) continue;
+    for (const std::string& stage : {base + ".before", base, base + ".after"}) {
+      if (names.count(stage) != 0) run.push_back(stage);
+    }
+  }
+  std::vector<std::vector<std::string>> out;
+  for (auto& [base, run] : runs)
+    out.push_back(std::move(run));
+  return out;
 }
 
 }  // namespace
@@ -48,9 +68,9 @@ std::vector<Diagnostic> validate_sources(const std::vector<Source>& sources,
   all.append(loaded);
   EmptyRoot empty;
   const lint::ContentLocator locator(sources);
-  for (const std::string& stage : stage_names(sources)) {
+  for (const std::vector<std::string>& stages : stage_runs(sources)) {
     PlanOptions options;
-    options.stages = {stage};
+    options.stages = stages;
     options.hypothetical_root = true;
     options.umask = 022;  // the usual one: findings must not depend on who validates
     std::vector<ModePlan> plans = plan_modes(empty, sources, planned_modes(), options);

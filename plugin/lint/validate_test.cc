@@ -99,6 +99,11 @@ std::vector<RuleCase> rule_cases() {
        kHeader + "    - files: [{path: /a, permissions: 0644, encoding: b64, content: \"a\"}]\n",
        kHeader +
            "    - files: [{path: /a, permissions: 0644, encoding: b64, content: \"YQ==\"}]\n"},
+      {"condition-template", Severity::error,
+       kHeader + "    - if: '[ \"{{.Values.os.architecture}}\" = amd64 ]'\n"
+                 "      files: [{path: /a, permissions: 0644}]\n",
+       kHeader + "    - if: '[ \"$(uname -m)\" = x86_64 ]'\n"
+                 "      files: [{path: /a, permissions: 0644}]\n"},
       {"override-empty", Severity::warning,
        kHeader + "    - systemctl:\n        overrides: [{service: app, content: \"\"}]\n",
        kHeader + "    - systemctl:\n        overrides: [{service: app, content: \"[Unit]\\n\"}]\n"},
@@ -150,6 +155,26 @@ TEST(ValidateRulesTest, EachRuleFiresAndItsNearMissDoesNot) {
     std::vector<Diagnostic> near = validate_text(c.near_miss);
     EXPECT_EQ(find(near, c.rule), nullptr) << c.near_miss << "\n" << dump(near);
   }
+}
+
+TEST(ValidateRulesTest, NegatedModeNamesAreNotClaims) {
+  std::vector<Diagnostic> ds = validate_text(kHeader +
+                                             "    - name: Not on recovery\n"
+                                             "      if: '[ ! -f /run/cos/recovery_mode ]'\n"
+                                             "    - name: Skip on live media\n"
+                                             "      if: '[ ! -f /run/cos/live_mode ]'\n"
+                                             "    - name: Everything but passive\n"
+                                             "      if: '[ ! -f /run/cos/passive_mode ]'\n");
+  EXPECT_EQ(find(ds, "mode-claim-mismatch"), nullptr) << dump(ds);
+}
+
+TEST(ValidateRulesTest, BeforeAndAfterStagesArePlannedWithTheirStage) {
+  // The gate is written in initramfs.before and enabled in initramfs: Kairos
+  // runs them in that order, so the gate is enabled.
+  std::vector<Diagnostic> ds =
+      validate_text("stages:\n  initramfs.before:\n" + dropin_step("", kGate) + "  initramfs:\n" +
+                    "    - systemctl: {enable: [app.service]}\n");
+  EXPECT_EQ(find(ds, "gate-not-enabled"), nullptr) << dump(ds);
 }
 
 TEST(ValidateRulesTest, PositionsPointInsideContentBlocks) {

@@ -67,6 +67,7 @@ std::optional<Document> DocumentReader::read(const YAML::Node& root) {
   Document doc;
   doc.file = ctx_.file;
   doc.cloud_config = is_cloud_config(text_);
+  ctx_.lenient = doc.cloud_config;
   for (const MapEntry& e : map_entries(ctx_, root, "the document")) {
     if (e.key == "name") {
       doc.name = string_value(ctx_, e.value, "`name`");
@@ -274,9 +275,9 @@ std::optional<Located<std::uint32_t>> DocumentReader::read_permissions(const YAM
     }
     ctx_.diagnostics.warning(
         pos, "permissions-quoted",
-        fmt::format("quoted `permissions` \"{}\": yip cannot decode it and "
-                    "skips the whole file; bootassess reads it as octal {:04o}",
-                    text, *octal & 07777),
+        fmt::format("quoted `permissions` \"{}\": yip cannot decode it and {}; bootassess "
+                    "reads it as octal {:04o}",
+                    text, ctx_.undecodable(), *octal & 07777),
         fmt::format("write `permissions: {:04o}` without quotes", *octal));
     return Located<std::uint32_t>{*octal & 0777, pos};
   }
@@ -318,9 +319,9 @@ std::uint32_t DocumentReader::read_id(const YAML::Node& node, const std::string&
   }
   if (is_quoted(node)) {
     ctx_.diagnostics.warning(ctx_.at(node), "id-quoted",
-                             fmt::format("quoted {} \"{}\": yip cannot decode it and skips the "
-                                         "whole file; bootassess reads it as {}",
-                                         what, node.Scalar(), value->value),
+                             fmt::format("quoted {} \"{}\": yip cannot decode it and {}; "
+                                         "bootassess reads it as {}",
+                                         what, node.Scalar(), ctx_.undecodable(), value->value),
                              "write the number without quotes");
   }
   return static_cast<std::uint32_t>(value->value);

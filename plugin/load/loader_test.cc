@@ -150,6 +150,31 @@ TEST(LoaderTest, TypeErrorsFailTheDocument) {
   EXPECT_FALSE(map_unit.doc);
 }
 
+TEST(LoaderTest, CloudConfigDropsUndecodableValuesLikeYip) {
+  Loaded l = load(R"(#cloud-config
+stages:
+  initramfs:
+    - name: one
+      files:
+        - path: /a
+          permissions: 0644
+          owner: root
+    - name: two
+      files:
+        - path: /b
+          permissions: 0600
+)");
+  ASSERT_TRUE(l.doc) << "yip keeps the rest of a #cloud-config file";
+  const std::vector<Step>& steps = l.doc->stages.at("initramfs");
+  ASSERT_EQ(steps.size(), 2u);
+  EXPECT_EQ(steps[0].files[0].owner, 0u);
+  EXPECT_EQ(steps[1].files[0].permissions->value, 0600u);
+  const Diagnostic* d = l.find("type-error");
+  ASSERT_NE(d, nullptr);
+  EXPECT_EQ(d->severity, Severity::warning);
+  EXPECT_EQ(d->where.line, 8);
+}
+
 TEST(LoaderTest, DuplicateKeysFailTheDocument) {
   Loaded l = load("stages:\n  s:\n    - name: a\n      name: b\n");
   EXPECT_FALSE(l.doc);

@@ -20,8 +20,19 @@ Position ReadContext::at(const YAML::Mark& mark) const {
 }
 
 void ReadContext::type_error(const YAML::Node& node, const std::string& message) {
+  if (lenient) {
+    diagnostics.warning(at(node), "type-error",
+                        message +
+                            "; in a #cloud-config file yip drops the value, and so does "
+                            "bootassess");
+    return;
+  }
   diagnostics.error(at(node), "type-error", message);
   failed = true;
+}
+
+std::string_view ReadContext::undecodable() const {
+  return lenient ? "drops the value (a mode or id of 0)" : "skips the whole file";
 }
 
 bool ReadContext::spend(const YAML::Node& node, std::size_t nodes, std::size_t bytes) {

@@ -18,6 +18,10 @@ struct ReadContext {
   std::string file;
   Diagnostics& diagnostics;
   bool failed = false;
+  // A #cloud-config file: yip decodes its stages "optimistically", dropping
+  // a value it cannot decode and keeping the rest, so a type error there is a
+  // warning and the value is left out.
+  bool lenient = false;
   // What the document may expand to through aliases: yaml.v3 refuses
   // excessive aliasing, and a few lines of anchors must not make a booting
   // node read gigabytes.
@@ -26,8 +30,11 @@ struct ReadContext {
 
   Position at(const YAML::Node& node) const;
   Position at(const YAML::Mark& mark) const;
-  // Records a decode error that yip would also fail the source for.
+  // Records a decode error: yip fails the source for it, or, in a
+  // #cloud-config file, drops the value.
   void type_error(const YAML::Node& node, const std::string& message);
+  // What yip does with a value it cannot decode here, for messages.
+  std::string_view undecodable() const;
   // Counts `nodes` and `bytes` read; false (and an error, once) when the
   // document expands beyond its budget.
   bool spend(const YAML::Node& node, std::size_t nodes, std::size_t bytes);

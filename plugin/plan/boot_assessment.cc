@@ -90,7 +90,13 @@ void Planner::plan_boot_assessment(const Step& step) {
   std::vector<ModeAt> modes;
   for (BootMode m : kDefaultModes)
     modes.push_back({m, gate.pos});
-  if (gate.modes) modes = read_modes(*gate.modes, "modes");
+  if (gate.modes) {
+    modes = read_modes(*gate.modes, "modes");
+    if (gate.modes->empty()) {
+      report(Severity::warning, gate.pos, "boot-assessment",
+             "`modes` is empty: the gate never applies", "omit `modes` for the default");
+    }
+  }
   std::vector<ModeAt> reboot{{BootMode::active, gate.pos}};
   if (gate.reboot_on_failure) reboot = read_modes(*gate.reboot_on_failure, "reboot_on_failure");
   const bool accepted = gate.accept_boot_loop_risk && gate.accept_boot_loop_risk->value;

@@ -17,6 +17,11 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
+bool has_template(std::string_view text) {
+  const std::size_t open = text.find("{{");
+  return open != std::string_view::npos && text.find("}}", open) != std::string_view::npos;
+}
+
 // Decodes `content` by yip's encoding names; any other name means the text
 // is written as it is (the loader has warned about it).
 bool decode_content(const std::string& encoding, const std::string& content, std::string& out,
@@ -91,6 +96,18 @@ void Planner::run_step(const Document& doc, const Step& step, std::size_t index)
   };
   if (!decided(evaluate_node(step.conditionals, facts_))) return;
 
+  if (step.condition && has_template(step.condition->value)) {
+    // yip renders the template before running the condition; evaluating the
+    // raw text would decide differently, silently.
+    report(Severity::error, step.condition->pos, "condition-template",
+           fmt::format("condition `{}` holds a Go template, which yip renders and bootassess "
+                       "cannot; the step is skipped",
+                       trim(step.condition->value)),
+           "test the value directly, e.g. with `[ -e ... ]` or `uname -m`");
+    skipped.reason = "its condition holds a template";
+    sink_(skipped);
+    return;
+  }
   if (step.condition && !trim(step.condition->value).empty()) {
     ConditionContext ctx;
     ctx.view = &seen_;
