@@ -9,31 +9,11 @@
 #include <cstring>
 #include <random>
 
+#include "root/fd.h"
 #include "root/path.h"
 
 namespace bootassess {
 namespace {
-
-// A descriptor closed when it goes out of scope.
-class Fd {
- public:
-  explicit Fd(int fd = -1) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Fd(Fd&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
-  Fd& operator=(Fd&& other) noexcept {
-    std::swap(fd_, other.fd_);
-    return *this;
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-  bool ok() const { return fd_ >= 0; }
-
- private:
-  int fd_;
-};
 
 ApplyResult failure(const std::string& what, const std::string& path, int err) {
   return {false, false, fmt::format("{} {}: {}", what, path, std::strerror(err))};
@@ -54,19 +34,6 @@ bool write_all(int fd, const std::string& data) {
     done += static_cast<std::size_t>(n);
   }
   return true;
-}
-
-bool read_all(int fd, std::string& out) {
-  char buf[65536];
-  for (;;) {
-    ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return false;
-    }
-    if (n == 0) return true;
-    out.append(buf, static_cast<std::size_t>(n));
-  }
 }
 
 std::string temporary_name(const std::string& name) {
@@ -90,7 +57,8 @@ ApplyResult write_file(int dir, const std::string& name, const Action& a) {
     if (S_ISREG(st.st_mode) && static_cast<std::size_t>(st.st_size) == a.content.size()) {
       Fd old(::openat(dir, name.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK));
       std::string content;
-      if (old.ok() && read_all(old.get(), content) && content == a.content) {
+      if (old.ok() && read_to_end(old.get(), content, a.content.size()) == ReadResult::ok &&
+          content == a.content) {
         if (same_metadata(st, a)) return {true, false, {}};
         if (!set_metadata(old.get(), a))
           return failure("cannot set mode and owner of", a.path, errno);

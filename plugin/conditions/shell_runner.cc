@@ -17,6 +17,7 @@
 
 #include "conditions/simulated_run_cos.h"
 #include "root/disk_root.h"
+#include "root/fd.h"
 #include "root/path.h"
 
 namespace bootassess::conditions {
@@ -24,32 +25,6 @@ namespace {
 
 constexpr std::size_t kMaxOutput = 64 * 1024;
 constexpr const char* kShell = "/bin/sh";
-
-class Fd {
- public:
-  Fd() = default;
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() { reset(); }
-  Fd(Fd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-  Fd& operator=(Fd&& other) noexcept {
-    if (this != &other) {
-      reset();
-      fd_ = std::exchange(other.fd_, -1);
-    }
-    return *this;
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-
-  int get() const { return fd_; }
-  void reset() {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = -1;
-  }
-
- private:
-  int fd_ = -1;
-};
 
 struct Pipe {
   Fd read_end;

@@ -11,6 +11,8 @@
 #include <cstring>
 #include <string_view>
 
+#include "root/fd.h"
+
 namespace bootassess {
 namespace {
 
@@ -49,21 +51,17 @@ void walk(const std::string& dir, SourceFiles& out) {
 // Reads what `fd` holds, up to the limit.
 bool read_limited(int fd, const std::string& what, std::string& text, std::string& error) {
   text.clear();
-  char buf[65536];
-  for (;;) {
-    const ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      error = fmt::format("cannot read {}: {}", what, std::strerror(errno));
-      return false;
-    }
-    if (n == 0) return true;
-    if (text.size() + static_cast<std::size_t>(n) > kMaxSourceBytes) {
+  switch (read_to_end(fd, text, kMaxSourceBytes)) {
+    case ReadResult::ok:
+      return true;
+    case ReadResult::too_large:
       error = fmt::format("{} is larger than {} MiB", what, kMaxSourceBytes >> 20);
       return false;
-    }
-    text.append(buf, static_cast<std::size_t>(n));
+    case ReadResult::error:
+      break;
   }
+  error = fmt::format("cannot read {}: {}", what, std::strerror(errno));
+  return false;
 }
 
 }  // namespace

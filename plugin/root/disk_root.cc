@@ -11,6 +11,8 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "root/fd.h"
+
 namespace bootassess {
 
 std::string relative_to_root(const std::string& path) {
@@ -104,18 +106,9 @@ std::optional<std::string> DiskRoot::read_file(const std::string& path) const {
   }
   std::string content;
   content.reserve(static_cast<std::size_t>(st.st_size));
-  char buf[65536];
-  for (;;) {
-    ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      ::close(fd);
-      return std::nullopt;
-    }
-    if (n == 0) break;
-    content.append(buf, static_cast<std::size_t>(n));
-  }
+  const ReadResult read = read_to_end(fd, content, SIZE_MAX);
   ::close(fd);
+  if (read != ReadResult::ok) return std::nullopt;
   return content;
 }
 
