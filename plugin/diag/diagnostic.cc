@@ -29,13 +29,31 @@ std::string_view severity_name(Severity severity) {
   return "error";
 }
 
+std::string printable(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (u < 0x20 || u == 0x7f) {
+      out += fmt::format("\\x{:02x}", u);
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 std::string format_diagnostic(const Diagnostic& d) {
   std::string where = d.where.str();
   std::string text = where.empty() ? std::string("bootassess") : where;
   text += fmt::format(": {}: {}", severity_name(d.severity), d.message);
   if (!d.fix.empty()) text += fmt::format(" ({})", d.fix);
   if (!d.rule.empty()) text += fmt::format(" [{}]", d.rule);
-  return text;
+  return printable(text);
 }
 
 void Diagnostics::error(const Position& where, std::string rule, std::string message,

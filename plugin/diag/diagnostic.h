@@ -33,8 +33,13 @@ struct Diagnostic {
   std::string fix;      // optional suggestion, e.g. "replace with `enable`"
 };
 
-// "FILE:LINE:COL: severity: message [rule]" plus "; fix" when there is one.
+// "FILE:LINE:COL: severity: message (fix) [rule]", on one line: control
+// characters (a newline in a path, say) are shown escaped, so that no input
+// can forge or split a line of the log.
 std::string format_diagnostic(const Diagnostic& diagnostic);
+
+// `text` with control characters escaped as \n, \t or \xNN.
+std::string printable(std::string_view text);
 
 // An ordered collection of diagnostics.
 class Diagnostics {

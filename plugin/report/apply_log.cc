@@ -59,7 +59,9 @@ void ApplyLog::event(const PlanEvent& e) {
     case PlanEvent::Kind::skipped:
       ++skipped_;
       if (verbosity_ != Verbosity::quiet) {
-        fmt::print(out_, "skipped step '{}' [{}]: {}\n", e.step, e.where.file_line(), e.reason);
+        fmt::print(out_, "{}\n",
+                   printable(fmt::format("skipped step '{}' [{}]: {}", e.step, e.where.file_line(),
+                                         e.reason)));
       }
       break;
     case PlanEvent::Kind::diagnostic:
@@ -76,7 +78,9 @@ void ApplyLog::action(const PlanEvent& e) {
   if (e.action.unchanged || !e.result.changed) {
     ++unchanged_;
     if (verbosity_ != Verbosity::quiet) {
-      fmt::print(out_, "unchanged {} [{}]\n", describe(e.action), e.action.origin.file_line());
+      fmt::print(out_, "{}\n",
+                 printable(fmt::format("unchanged {} [{}]", describe(e.action),
+                                       e.action.origin.file_line())));
     }
     return;
   }
@@ -84,8 +88,10 @@ void ApplyLog::action(const PlanEvent& e) {
   if (verbosity_ == Verbosity::quiet) return;
   std::string condition;
   if (e.undecided) condition = fmt::format(" (if the condition at {} holds)", e.undecided->str());
-  fmt::print(out_, "{} {} [{}]{}\n", dry_run_ ? dry_verb(e.action.kind) : done_verb(e.action.kind),
-             describe(e.action), e.action.origin.file_line(), condition);
+  fmt::print(out_, "{}\n",
+             printable(fmt::format("{} {} [{}]{}",
+                                   dry_run_ ? dry_verb(e.action.kind) : done_verb(e.action.kind),
+                                   describe(e.action), e.action.origin.file_line(), condition)));
 }
 
 void ApplyLog::diagnostic(const Diagnostic& d) {

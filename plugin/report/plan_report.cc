@@ -38,20 +38,6 @@ std::string variant_key(const Action& a) {
   return fmt::format("{}{:o}:{}:{}:{}", action_kind_name(a.kind), a.mode, a.uid, a.gid, a.content);
 }
 
-std::string_view short_op(ActionKind kind) {
-  switch (kind) {
-    case ActionKind::write:
-      return "write";
-    case ActionKind::mkdir:
-      return "mkdir";
-    case ActionKind::symlink:
-      return "link";
-    case ActionKind::remove:
-      return "remove";
-  }
-  return "?";
-}
-
 }  // namespace
 
 std::vector<Diagnostic> merged_diagnostics(const std::vector<Diagnostic>& first,
@@ -175,7 +161,7 @@ std::string plan_text(const std::vector<ModePlan>& plans,
       const Cell& c = row[m];
       std::string text = "-";
       if (c.last != nullptr) {
-        text = std::string(short_op(c.last->action.kind));
+        text = std::string(action_kind_name(c.last->action.kind));
         if (letters.size() > 1 && (c.last->action.kind == ActionKind::write ||
                                    c.last->action.kind == ActionKind::symlink)) {
           text += fmt::format(" {}", letters[variant_key(c.last->action)]);
