@@ -42,6 +42,7 @@
 #include "load/loader.h"
 #include "load/yip_integer.h"
 #include "plan/boot_mode.h"
+#include "support/temp_dir.h"
 
 namespace bootassess {
 namespace {
@@ -135,25 +136,13 @@ struct ValidatorRun {
   std::string failure;                            // why there are none
 };
 
-std::string shell_quoted(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'') {
-      out += "'\\''";
-    } else {
-      out += c;
-    }
-  }
-  return out + "'";
-}
-
 ValidatorRun run_validator(const std::vector<fs::path>& files, std::string_view yaml_version) {
   ValidatorRun run;
-  std::string command = std::string(kPython) + " " + shell_quoted(kValidator.string()) +
-                        " --schema " + shell_quoted(kSchema.string()) + " --yaml " +
+  std::string command = std::string(kPython) + " " + testing::shell_quote(kValidator.string()) +
+                        " --schema " + testing::shell_quote(kSchema.string()) + " --yaml " +
                         std::string(yaml_version) + " --json - --";
   for (const fs::path& f : files)
-    command += " " + shell_quoted(f.string());
+    command += " " + testing::shell_quote(f.string());
   FILE* pipe = ::popen(command.c_str(), "r");
   if (pipe == nullptr) {
     run.failure = "cannot run " + command;
@@ -450,8 +439,9 @@ std::set<std::string> locations_of(const SchemaVerdict& v) {
 // The schema file itself.
 
 TEST(SchemaFile, IsDraft07WithEveryPropertyDescribed) {
-  const std::string command = std::string(kPython) + " " + shell_quoted(kValidator.string()) +
-                              " --schema " + shell_quoted(kSchema.string()) + " --check-schema";
+  const std::string command = std::string(kPython) + " " +
+                              testing::shell_quote(kValidator.string()) + " --schema " +
+                              testing::shell_quote(kSchema.string()) + " --check-schema";
   EXPECT_EQ(std::system(command.c_str()), 0) << command;
 }
 

@@ -35,6 +35,7 @@
 
 #include "apply/applier.h"
 #include "root/disk_root.h"
+#include "support/temp_dir.h"
 #include "systemd/enablement.h"
 
 namespace bootassess::systemd {
@@ -114,21 +115,10 @@ std::string run_capture(const std::string& command) {
   return out;
 }
 
-std::string quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'') {
-      out += "'\\''";
-    } else {
-      out += c;
-    }
-  }
-  return out + "'";
-}
-
 // The complete tree, as the issue defines the comparison.
 std::string snapshot(const std::string& root) {
-  return run_capture("find " + quote(root) + " -printf '%y %P -> %l %m\\n' | LC_ALL=C sort");
+  return run_capture("find " + testing::shell_quote(root) +
+                     " -printf '%y %P -> %l %m\\n' | LC_ALL=C sort");
 }
 
 std::string without_lines_containing(const std::string& text, const std::string& needle) {
@@ -1194,7 +1184,8 @@ TEST_P(SystemctlDifferentialTest, TreesAndVerdictsMatch) {
   ASSERT_EQ(::mkdir(a.c_str(), 0755), 0);
   Root root_a(a);
   c.setup(root_a);
-  ASSERT_EQ(std::system(("cp -a " + quote(a) + " " + quote(b)).c_str()), 0);
+  ASSERT_EQ(
+      std::system(("cp -a " + testing::shell_quote(a) + " " + testing::shell_quote(b)).c_str()), 0);
   Root root_b(b);
   const bool compare_upholds = systemctl_version() >= 254;
 

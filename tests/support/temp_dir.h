@@ -24,6 +24,9 @@ void write_text(const std::string& file, const std::string& content, unsigned mo
 void make_dirs(const std::string& dir);
 std::string read_text(const std::string& file);
 
+// `s` as one /bin/sh word: single-quoted, with embedded quotes escaped.
+std::string shell_quote(const std::string& s);
+
 // Runs `command` with /bin/sh; returns its exit status and fills `output`
 // with what it printed on stdout and stderr.
 int run_command(const std::string& command, std::string* output = nullptr);
