@@ -32,6 +32,24 @@ void seed_unit(const std::string& root) {
              "[Unit]\nDescription=My application\n\n[Service]\nExecStart=/usr/bin/myapp\n");
 }
 
+// What `bootassess ARGS` did, as strace saw it with `filter` (following
+// children). `calls` is the trace.
+struct Traced {
+  int status = -1;
+  std::string output;
+  std::string calls;
+};
+
+Traced traced(const TempDir& tmp, const std::string& filter, const std::string& args) {
+  Traced t;
+  const std::string trace = tmp / "trace";
+  t.status = run_command(
+      "strace -f -qq -e trace=" + filter + " -o '" + trace + "' " + kBinary + " " + args,
+      &t.output);
+  t.calls = read_text(trace);
+  return t;
+}
+
 // Counts execve calls and reports any fork-like call in an strace log.
 void expect_no_child_process(const std::string& calls) {
   std::size_t execs = 0;
@@ -114,18 +132,15 @@ TEST(EndToEndTest, NativeConditionsSpawnNoProcess) {
   TempDir tmp;
   const std::string root = tmp / "root";
   seed_unit(root);
-  const std::string trace = tmp / "trace";
-  std::string output;
-  const int status = run_command("strace -f -qq -e trace=process -o '" + trace + "' " + kBinary +
-                                     " apply --root '" + root + "' --mode active " + kExamples +
-                                     "/active-passive-overrides.yaml",
-                                 &output);
-  ASSERT_EQ(status, 0) << output;
+  const Traced t = traced(
+      tmp, "process",
+      "apply --root '" + root + "' --mode active " + kExamples + "/active-passive-overrides.yaml");
+  ASSERT_EQ(t.status, 0) << t.output;
   // One execve (bootassess itself); no fork, vfork, clone or second execve.
-  expect_no_child_process(read_text(trace));
-  EXPECT_NE(output.find("written /etc/systemd/system/myapp.service.d/override.conf"),
+  expect_no_child_process(t.calls);
+  EXPECT_NE(t.output.find("written /etc/systemd/system/myapp.service.d/override.conf"),
             std::string::npos)
-      << output;
+      << t.output;
 }
 
 TEST(EndToEndTest, DryRunStartsNoShell) {
@@ -134,15 +149,11 @@ TEST(EndToEndTest, DryRunStartsNoShell) {
   write_text(tmp / "c.yaml",
              "stages:\n  initramfs:\n    - if: grep -q x /etc/hostname\n"
              "      files: [{path: /x, permissions: 0644, content: x}]\n");
-  const std::string trace = tmp / "trace";
-  std::string output;
-  const int status = run_command("strace -f -qq -e trace=process -o '" + trace + "' " + kBinary +
-                                     " apply --dry-run --mode active " + (tmp / "c.yaml"),
-                                 &output);
-  EXPECT_EQ(status, 0) << output;
-  expect_no_child_process(read_text(trace));
-  EXPECT_NE(output.find("would write /x"), std::string::npos) << output;
-  EXPECT_NE(output.find("(if the condition at"), std::string::npos) << output;
+  const Traced t = traced(tmp, "process", "apply --dry-run --mode active " + (tmp / "c.yaml"));
+  EXPECT_EQ(t.status, 0) << t.output;
+  expect_no_child_process(t.calls);
+  EXPECT_NE(t.output.find("would write /x"), std::string::npos) << t.output;
+  EXPECT_NE(t.output.find("(if the condition at"), std::string::npos) << t.output;
   EXPECT_FALSE(fs::exists("/x") && read_text("/x") == "x");
 }
 
@@ -152,15 +163,11 @@ TEST(EndToEndTest, ChangedDirectoriesAreSynced) {
   TempDir tmp;
   const std::string root = tmp / "root";
   seed_unit(root);
-  const std::string trace = tmp / "trace";
-  std::string output;
-  ASSERT_EQ(run_command("strace -qq -e trace=fsync,renameat,symlinkat -o '" + trace + "' " +
-                            kBinary + " apply --root '" + root + "' --mode active " + kExamples +
-                            "/active-passive-overrides.yaml",
-                        &output),
-            0)
-      << output;
-  const std::string calls = read_text(trace);
+  const Traced t = traced(
+      tmp, "fsync,renameat,symlinkat",
+      "apply --root '" + root + "' --mode active " + kExamples + "/active-passive-overrides.yaml");
+  ASSERT_EQ(t.status, 0) << t.output;
+  const std::string& calls = t.calls;
   // The file's content is synced before its rename, and the directories that
   // gained the file and the link are synced after them.
   const std::size_t rename = calls.find("renameat(");
