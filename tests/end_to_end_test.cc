@@ -6,6 +6,7 @@
 
 #include <filesystem>
 
+#include "boot/efi_variable.h"
 #include "support/temp_dir.h"
 #include "support/tree.h"
 
@@ -230,6 +231,123 @@ TEST(EndToEndTest, ExitStatuses) {
   EXPECT_EQ(status, 2) << output;
   output = apply(tmp / "missing-root", (tmp / "ok.yaml"), &status);
   EXPECT_EQ(status, 2) << output;
+}
+
+// A root as `apply` leaves it on a counted active boot of the recommended
+// example: the variables, the mode sentinel and the gate's files.
+std::string counted_active_root(const TempDir& tmp) {
+  const std::string root = tmp / "root";
+  seed_unit(root);
+  write_text(root + "/usr/lib/systemd/system/boot-complete.target", "[Unit]\n");
+  write_text(root + "/usr/lib/systemd/system/multi-user.target", "[Unit]\n");
+  write_text(root + "/run/cos/active_mode", "1");
+  write_text(root + "/run/cos/uki_boot_mode", "1");
+  const std::string efivars = root + "/sys/firmware/efi/efivars/";
+  write_text(efivars + "LoaderBootCountPath-4a67b082-0a4c-41cf-b6c7-440b29bb8c4f",
+             encode_efi_string_variable("\\loader\\entries\\active+2-1.conf"));
+  write_text(efivars + "LoaderEntrySelected-4a67b082-0a4c-41cf-b6c7-440b29bb8c4f",
+             encode_efi_string_variable("active+2-1.conf"));
+  return root;
+}
+
+TEST(EndToEndTest, StatusOnAnotherRootReadsTheGateAndLeavesStatesUnknown) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root to set owners";
+  TempDir tmp;
+  const std::string root = counted_active_root(tmp);
+  int status = 0;
+  const std::string applied = apply(root, kExamples + "/boot-assessment.yaml", &status);
+  ASSERT_EQ(status, 0) << applied;
+
+  std::string json;
+  status = run_command(kBinary + " status --format json --root " + testing::shell_quote(root) +
+                           " > " + testing::shell_quote(tmp / "status.json"),
+                       &json);
+  EXPECT_EQ(status, 3) << json;
+  // What a shell script of the real-boot tier asserts, the same way.
+  if (run_command("command -v python3") == 0) {
+    write_text(tmp / "check.py", R"(import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["verdict"] == "unknown", d
+assert d["exit_status"] == 3, d
+assert d["mode"] == "active", d
+assert d["mode_flags"] == {"uki_boot_mode": True, "uki_install_mode": False, "in_ram_mode": False}, d
+assert d["entry"] == "active+2-1.conf", d
+assert d["counting"] == {"counted": True, "left": 2, "done": 1,
+                         "path": "\\loader\\entries\\active+2-1.conf", "entry": "active.conf",
+                         "error": None}, d
+assert d["boot_complete"] is None, d
+assert d["blessed"] is None, d
+assert [u["name"] for u in d["units"]] == ["myapp.service"], d
+u = d["units"][0]
+assert u["reboots"] is True and u["active_state"] is None and u["result"] is None, u
+assert u["exit_status"] is None, u
+assert d["states_unknown_because"] == "--root is not /, so systemd is not asked", d
+)");
+    std::string checked;
+    EXPECT_EQ(run_command("python3 " + testing::shell_quote(tmp / "check.py") + " " +
+                              testing::shell_quote(tmp / "status.json"),
+                          &checked),
+              0)
+        << checked << read_text(tmp / "status.json");
+  }
+
+  std::string text;
+  status = run_command(kBinary + " status --root " + testing::shell_quote(root), &text);
+  EXPECT_EQ(status, 3) << text;
+  EXPECT_EQ(text.rfind("unknown: 1 gated unit, states unknown: --root is not /, so systemd is "
+                       "not asked\n",
+                       0),
+            0u)
+      << text;
+  EXPECT_NE(text.find("counted (active.conf, 2 tries left, 1 done)"), std::string::npos) << text;
+  EXPECT_NE(text.find("myapp.service"), std::string::npos) << text;
+  EXPECT_NE(text.find("FailureAction=reboot"), std::string::npos) << text;
+
+  // An uncounted boot of the same root: the gate does not reboot, and says so.
+  fs::remove(root +
+             "/sys/firmware/efi/efivars/"
+             "LoaderBootCountPath-4a67b082-0a4c-41cf-b6c7-440b29bb8c4f");
+  ASSERT_EQ(run_command(kBinary + " apply --root " + testing::shell_quote(root) + " " + kExamples +
+                        "/boot-assessment.yaml"),
+            0);
+  status = run_command(kBinary + " status --root " + testing::shell_quote(root), &text);
+  EXPECT_EQ(status, 3) << text;
+  EXPECT_NE(text.find("not counted"), std::string::npos) << text;
+  EXPECT_EQ(text.find("FailureAction=reboot"), std::string::npos) << text;
+}
+
+TEST(EndToEndTest, StatusNamesAMalformedVariableAndReportsNoGate) {
+  TempDir tmp;
+  const std::string root = tmp / "root";
+  write_text(root +
+                 "/sys/firmware/efi/efivars/"
+                 "LoaderBootCountPath-4a67b082-0a4c-41cf-b6c7-440b29bb8c4f",
+             std::string("\x07\0\0\0\\", 5));
+  std::string text;
+  const int status = run_command(kBinary + " status --root " + testing::shell_quote(root), &text);
+  EXPECT_EQ(status, 0) << text;
+  EXPECT_EQ(text.rfind("no gate on this boot\n", 0), 0u) << text;
+  EXPECT_NE(text.find("/sys/firmware/efi/efivars/"
+                      "LoaderBootCountPath-4a67b082-0a4c-41cf-b6c7-440b29bb8c4f: malformed:"),
+            std::string::npos)
+      << text;
+}
+
+TEST(EndToEndTest, StatusOnAnotherRootStartsNoProcess) {
+  if (run_command("command -v strace") != 0) GTEST_SKIP() << "strace is not installed";
+  TempDir tmp;
+  testing::make_dirs(tmp / "root/run/cos");
+  const Traced t = traced(tmp, "process", "status --root '" + (tmp / "root") + "'");
+  EXPECT_EQ(t.status, 0) << t.output;
+  expect_no_child_process(t.calls);
+}
+
+TEST(EndToEndTest, StatusUsageErrors) {
+  std::string output;
+  EXPECT_EQ(run_command(kBinary + " status --format yaml", &output), 2) << output;
+  EXPECT_EQ(run_command(kBinary + " status --root /nonexistent/root", &output), 2) << output;
+  EXPECT_EQ(run_command(kBinary + " status --help", &output), 0) << output;
+  EXPECT_NE(output.find("Exit status:"), std::string::npos) << output;
 }
 
 }  // namespace

@@ -4,13 +4,10 @@
 
 #include <charconv>
 
-#include "root/resolve.h"
+#include "boot/efi_variable.h"
 
 namespace bootassess {
 namespace {
-
-// Far more than any ESP path: a larger file is not the loader's.
-constexpr std::uint64_t kMaxVariableSize = 4096;
 
 bool all_digits(std::string_view s) {
   if (s.empty()) return false;
@@ -59,83 +56,37 @@ std::optional<BootCount> parse_counted_entry(std::string_view file_name) {
 }
 
 std::optional<BootCount> decode_boot_count_variable(std::string_view bytes, std::string& error) {
-  if (bytes.size() < 4) {
-    error = fmt::format("{} bytes, fewer than the 4 attribute bytes", bytes.size());
+  std::optional<std::string> path = decode_efi_string_variable(bytes, error);
+  if (!path) return std::nullopt;
+  if (path->empty() || path->front() != '\\') {
+    error = fmt::format("'{}' is not an absolute ESP path", *path);
     return std::nullopt;
   }
-  const std::string_view value = bytes.substr(4);
-  if (value.size() % 2 != 0) {
-    error = "the value has an odd number of bytes, so it is not UTF-16";
-    return std::nullopt;
-  }
-  std::string path;
-  bool terminated = false;
-  for (std::size_t i = 0; i < value.size(); i += 2) {
-    const unsigned unit = static_cast<unsigned char>(value[i]) |
-                          (static_cast<unsigned>(static_cast<unsigned char>(value[i + 1])) << 8);
-    if (unit == 0) {
-      if (i + 2 != value.size()) {
-        error = "the path has characters after its terminating NUL";
-        return std::nullopt;
-      }
-      terminated = true;
-      break;
-    }
-    // ESP paths are ASCII (FAT names as the loader writes them); anything
-    // else is not a path this code can vouch for.
-    if (unit < 0x20 || unit >= 0x7f) {
-      error = fmt::format("the path holds the character U+{:04X}, not a printable ASCII one", unit);
-      return std::nullopt;
-    }
-    path += static_cast<char>(unit);
-  }
-  if (!terminated) {
-    error = "the path is not NUL-terminated";
-    return std::nullopt;
-  }
-  if (path.empty() || path.front() != '\\') {
-    error = fmt::format("'{}' is not an absolute ESP path", path);
-    return std::nullopt;
-  }
-  const std::string_view name = std::string_view(path).substr(path.rfind('\\') + 1);
+  const std::string_view name = std::string_view(*path).substr(path->rfind('\\') + 1);
   std::optional<BootCount> count = parse_counted_entry(name);
   if (!count) {
-    error = fmt::format("the entry '{}' carries no +LEFT[-DONE] counter", path);
+    error = fmt::format("the entry '{}' carries no +LEFT[-DONE] counter", *path);
     return std::nullopt;
   }
-  count->path = std::move(path);
+  count->path = std::move(*path);
   return count;
 }
 
 std::string encode_boot_count_variable(std::string_view path) {
-  // EFI_VARIABLE_NON_VOLATILE | BOOTSERVICE_ACCESS | RUNTIME_ACCESS.
-  std::string bytes("\x07\0\0\0", 4);
-  for (char c : path) {
-    bytes += c;
-    bytes += '\0';
-  }
-  bytes.append(2, '\0');
-  return bytes;
+  return encode_efi_string_variable(path);
 }
 
 Counting detect_counting(const RootView& view, std::string& error) {
   Counting counting;
-  const Resolved found = resolve(view, kBootCountVariable, "/", true);
-  if (!found.exists()) return counting;
-  auto fail = [&](std::string_view why) {
+  std::string why;
+  std::optional<std::string> bytes = read_efi_variable(view, kBootCountVariable, why);
+  std::optional<BootCount> count;
+  if (bytes) count = decode_boot_count_variable(*bytes, why);
+  if (!why.empty()) {
     error = fmt::format("{}; this boot is taken as not counted", why);
     return counting;
-  };
-  if (found.info->type != FileType::regular) return fail("not a regular file");
-  if (found.info->size > kMaxVariableSize) {
-    return fail(fmt::format("{} bytes, too large for a loader variable", found.info->size));
   }
-  std::optional<std::string> bytes = view.read_file(found.path);
-  if (!bytes) return fail("cannot be read");
-  if (bytes->size() > kMaxVariableSize) return fail("too large for a loader variable");
-  std::string why;
-  std::optional<BootCount> count = decode_boot_count_variable(*bytes, why);
-  if (!count) return fail(why);
+  if (!count) return counting;
   counting.counted = true;
   counting.count = std::move(count);
   return counting;

@@ -7,6 +7,7 @@
 #include "cli/apply_command.h"
 #include "cli/options.h"
 #include "cli/plan_command.h"
+#include "cli/status_command.h"
 #include "cli/validate_command.h"
 
 namespace {
@@ -97,6 +98,24 @@ static int run(int argc, char** argv) {
   validate_cmd->add_option("SOURCE", validate.sources, "File, directory or - for standard input")
       ->required();
 
+  StatusOptions status;
+  CLI::App* status_cmd = app.add_subcommand(
+      "status", "After a boot: the mode, the entry, counting and how the gated units fared");
+  status_cmd
+      ->add_option("--root", status.root,
+                   "Root to read; systemd is asked for unit states only when it is /")
+      ->capture_default_str();
+  status_cmd->add_option("--format", status.format, "Output format")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+  status_cmd->footer(
+      "Exit status:\n"
+      "  0  boot-complete.target reached and every gated unit succeeded, or nothing gated\n"
+      "  1  a gated unit or boot-complete.target failed (or was never started)\n"
+      "  2  usage error\n"
+      "  3  pending, or unit states unknown (--root is not /, no systemctl, or systemd is not\n"
+      "     running)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -122,6 +141,7 @@ static int run(int argc, char** argv) {
     return run_plan(plan);
   }
   if (validate_cmd->parsed()) return run_validate(validate);
+  if (status_cmd->parsed()) return run_status(status);
   return kExitUsage;
 }
 

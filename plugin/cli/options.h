@@ -12,6 +12,7 @@ namespace bootassess {
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailed = 1;
 inline constexpr int kExitUsage = 2;
+// `status` adds 3: pending or unknown (status/boot_status.h).
 
 struct ApplyOptions {
   std::vector<std::string> stages;
@@ -39,6 +40,11 @@ struct ValidateOptions {
   bool strict = false;
   std::string format = "text";
   std::vector<std::string> sources;
+};
+
+struct StatusOptions {
+  std::string root = "/";
+  std::string format = "text";
 };
 
 }  // namespace bootassess

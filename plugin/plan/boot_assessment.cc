@@ -7,6 +7,8 @@
 // and whose mode asked for it: on any other boot a reboot boots the same
 // entry again, for ever. Everything lives in /run, so nothing carries over
 // into the next boot, whatever its mode or counting.
+#include "plan/boot_assessment.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -21,11 +23,6 @@
 namespace bootassess {
 namespace {
 
-// Sorts after the usual names (override.conf, 10-*.conf) so that its
-// settings are the last word among same-directory drop-ins.
-constexpr std::string_view kDropinName = "zz-bootassess-boot-assessment.conf";
-
-constexpr std::string_view kBootComplete = "boot-complete.target";
 constexpr std::string_view kPulledBy = "multi-user.target";
 
 // A gate starts its units, so by default it applies only where the node runs
@@ -171,8 +168,8 @@ void Planner::plan_boot_assessment(const Step& step) {
     // The drop-in and the link are planned together on a scratch layer, so
     // a unit whose enablement fails gets neither.
     FileRequest request;
-    request.path =
-        path::join(path::join(systemd::kRuntimeConfigDir, unit->name + ".d"), kDropinName);
+    request.path = path::join(path::join(systemd::kRuntimeConfigDir, unit->name + ".d"),
+                              kBootAssessmentDropin);
     request.content = dropin_content(label, mode, counted, reboots);
     request.origin = unit_name.pos;
     ItemPlan plan = plan_file(view_, request, "/");
@@ -210,7 +207,7 @@ void Planner::plan_boot_assessment(const Step& step) {
 void Planner::pull_in_boot_complete(const Position& origin) {
   if (options_.hypothetical_root) return;  // no unit files to link to
   systemd::Outcome pulled = systemd::plan_add_wants(
-      view_, kPulledBy, systemd::UnitRequest{std::string(kBootComplete), origin},
+      view_, kPulledBy, systemd::UnitRequest{std::string(kBootCompleteTarget), origin},
       systemd::Scope::runtime);
   for (const Diagnostic& d : pulled.diagnostics.items()) {
     report(d.severity, d.where, d.rule, d.message, d.fix);

@@ -1,0 +1,442 @@
+#include "status/boot_status.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <charconv>
+
+#include "boot/efi_variable.h"
+#include "plan/boot_assessment.h"
+#include "root/path.h"
+#include "root/resolve.h"
+#include "systemd/search_path.h"
+
+namespace bootassess::status {
+namespace {
+
+constexpr std::string_view kModeFlags[] = {"uki_boot_mode", "uki_install_mode", "in_ram_mode"};
+
+std::optional<int> to_int(std::string_view s) {
+  int value = 0;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
+  if (ec != std::errc() || end != s.data() + s.size()) return std::nullopt;
+  return value;
+}
+
+// A monotonic timestamp that is set: not empty and not 0.
+bool timestamp_set(std::string_view s) {
+  return !s.empty() && s != "0";
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+    s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) {
+    s.remove_suffix(1);
+  }
+  return s;
+}
+
+void set_property(UnitState& state, std::string_view key, std::string_view value,
+                  std::string& condition_result, std::string& condition_time) {
+  if (key == "Id") {
+    state.id = value;
+  } else if (key == "LoadState") {
+    state.load_state = value;
+  } else if (key == "ActiveState") {
+    state.active_state = value;
+  } else if (key == "SubState") {
+    state.sub_state = value;
+  } else if (key == "Result") {
+    state.result = value;
+  } else if (key == "ExecMainStatus") {
+    state.exec_main_status = to_int(value);
+  } else if (key == "ExecMainCode") {
+    state.exec_main_code = to_int(value);
+  } else if (key == "InactiveExitTimestampMonotonic") {
+    state.started = timestamp_set(value);
+  } else if (key == "Job") {
+    state.has_job = !value.empty() && value != "0";
+  } else if (key == "ConditionResult") {
+    condition_result = value;
+  } else if (key == "ConditionTimestampMonotonic") {
+    condition_time = value;
+  }
+}
+
+std::vector<UnitState> parse_blocks(std::string_view output) {
+  std::vector<UnitState> blocks;
+  bool in_block = false;
+  std::string condition_result;
+  std::string condition_time;
+  auto close_block = [&] {
+    if (!in_block) return;
+    blocks.back().condition_failed = condition_result == "no" && timestamp_set(condition_time);
+    in_block = false;
+    condition_result.clear();
+    condition_time.clear();
+  };
+  while (!output.empty()) {
+    const std::size_t end = output.find('\n');
+    const std::string_view line = output.substr(0, end);
+    output = end == std::string_view::npos ? std::string_view() : output.substr(end + 1);
+    if (trim(line).empty()) {
+      close_block();
+      continue;
+    }
+    const std::size_t eq = line.find('=');
+    if (eq == std::string_view::npos) continue;
+    if (!in_block) {
+      blocks.emplace_back();
+      in_block = true;
+    }
+    set_property(blocks.back(), line.substr(0, eq), trim(line.substr(eq + 1)), condition_result,
+                 condition_time);
+  }
+  close_block();
+  return blocks;
+}
+
+std::string failure_detail(const UnitState& s) {
+  if (s.result == "exit-code" && s.exec_main_status) {
+    return fmt::format("failed (exit status {})", *s.exec_main_status);
+  }
+  if ((s.result == "signal" || s.result == "core-dump") && s.exec_main_status) {
+    return fmt::format("failed (killed by signal {})", *s.exec_main_status);
+  }
+  if (!s.result.empty() && s.result != "success") return fmt::format("failed ({})", s.result);
+  return "failed";
+}
+
+void classify(GatedUnit& unit) {
+  const UnitState& s = *unit.state;
+  auto set = [&](Outcome outcome, std::string detail) {
+    unit.outcome = outcome;
+    unit.detail = std::move(detail);
+  };
+  const std::string sub = s.sub_state.empty() ? std::string() : " (" + s.sub_state + ")";
+  if (!s.load_state.empty() && s.load_state != "loaded") {
+    set(Outcome::failed, fmt::format("not loaded ({})", s.load_state));
+  } else if (s.active_state == "failed") {
+    set(Outcome::failed, failure_detail(s));
+  } else if (s.has_job || s.active_state == "activating" || s.active_state == "deactivating") {
+    set(Outcome::pending, fmt::format("{}{}", s.active_state.empty() ? "queued" : s.active_state,
+                                      s.has_job ? ", job queued" : ""));
+  } else if (s.active_state == "active" || s.active_state == "reloading") {
+    set(Outcome::ok, s.active_state + sub);
+  } else if (s.active_state == "inactive" && s.started) {
+    if (s.result.empty() || s.result == "success") {
+      set(Outcome::ok, "ran and exited successfully");
+    } else {
+      set(Outcome::failed, failure_detail(s));
+    }
+  } else if (s.active_state == "inactive" && s.condition_failed) {
+    set(Outcome::skipped, "skipped: a condition was not met");
+  } else if (s.active_state == "inactive") {
+    set(Outcome::not_started, "not started in this boot");
+  } else {
+    set(Outcome::unknown, s.active_state.empty() ? "systemd did not say" : s.active_state + sub);
+  }
+}
+
+TargetState target_state(const UnitState& s, bool unit_failed) {
+  if (s.active_state == "active") return TargetState::reached;
+  if (s.has_job || s.active_state == "activating") return TargetState::pending;
+  if (s.active_state == "failed") return TargetState::failed;
+  // A target's start job that fails on a dependency leaves it inactive: the
+  // failed unit it requires is what tells.
+  if (unit_failed || s.started) return TargetState::failed;
+  return TargetState::not_in_boot;
+}
+
+Bless bless_state(const UnitState& s) {
+  if (s.load_state != "loaded") return Bless::not_loaded;
+  if (s.active_state == "failed") return Bless::failed;
+  if (s.has_job || s.active_state == "activating") return Bless::pending;
+  if (s.active_state == "active" || (s.started && s.result == "success")) return Bless::blessed;
+  if (s.started) return Bless::failed;
+  return Bless::not_run;
+}
+
+bool carries_reboot(std::string_view dropin) {
+  bool reboots = false;
+  while (!dropin.empty()) {
+    const std::size_t end = dropin.find('\n');
+    const std::string_view line = trim(dropin.substr(0, end));
+    dropin = end == std::string_view::npos ? std::string_view() : dropin.substr(end + 1);
+    const std::size_t eq = line.find('=');
+    // systemd allows blanks around "="; the last assignment wins.
+    if (eq == std::string_view::npos || trim(line.substr(0, eq)) != "FailureAction") continue;
+    reboots = trim(line.substr(eq + 1)).starts_with("reboot");
+  }
+  return reboots;
+}
+
+std::string join_names(const std::vector<std::string>& names) {
+  std::string out;
+  for (const std::string& n : names) {
+    if (!out.empty()) out += ", ";
+    out += n;
+  }
+  return out;
+}
+
+// What a failure does to this boot, after the failing units' names.
+std::string reboot_clause(const BootStatus& s, bool reboots) {
+  if (reboots && s.counting.counted) {
+    std::string tries;
+    if (s.counting.count) {
+      const unsigned left = s.counting.count->left;
+      tries = fmt::format(" ({} {} left)", left, left == 1 ? "try" : "tries");
+    }
+    return fmt::format("this boot is counted{}, so FailureAction=reboot reboots it", tries);
+  }
+  if (reboots) {
+    return "its gate carries FailureAction=reboot although this boot is not counted: it reboots "
+           "into the same entry";
+  }
+  if (s.counting.counted) {
+    return "this boot is counted but its gate does not reboot in this mode: the entry is not "
+           "blessed";
+  }
+  return "this boot is not counted, so it does not reboot";
+}
+
+void decide(BootStatus& s) {
+  const std::size_t n = s.units.size();
+  if (n == 0) {
+    s.verdict = Verdict::no_gate;
+    s.summary = "no gate on this boot";
+    return;
+  }
+  if (!s.states_unknown_because.empty()) {
+    s.verdict = Verdict::unknown;
+    s.summary = fmt::format("unknown: {} gated unit{}, states unknown: {}", n, n == 1 ? "" : "s",
+                            s.states_unknown_because);
+    return;
+  }
+  std::vector<std::string> failed;
+  std::vector<std::string> pending;
+  std::vector<std::string> not_started;
+  std::vector<std::string> unknown;
+  bool failed_reboots = false;
+  std::size_t skipped = 0;
+  for (const GatedUnit& u : s.units) {
+    switch (u.outcome) {
+      case Outcome::failed:
+        failed.push_back(fmt::format("{} {}", u.name, u.detail));
+        failed_reboots = failed_reboots || u.reboots;
+        break;
+      case Outcome::pending:
+        pending.push_back(u.name);
+        break;
+      case Outcome::not_started:
+        not_started.push_back(u.name);
+        break;
+      case Outcome::unknown:
+        unknown.push_back(u.name);
+        break;
+      case Outcome::skipped:
+        ++skipped;
+        break;
+      case Outcome::ok:
+        break;
+    }
+  }
+  if (!failed.empty()) {
+    s.verdict = Verdict::failed;
+    s.summary = fmt::format("failed: {}; {}", join_names(failed), reboot_clause(s, failed_reboots));
+    return;
+  }
+  if (s.boot_complete == TargetState::failed) {
+    s.verdict = Verdict::failed;
+    s.summary = fmt::format("failed: {} failed; {}", kBootCompleteTarget, reboot_clause(s, false));
+    return;
+  }
+  if (!pending.empty() || s.boot_complete == TargetState::pending) {
+    if (s.boot_complete == TargetState::pending) pending.emplace_back(kBootCompleteTarget);
+    s.verdict = Verdict::pending;
+    s.summary = fmt::format("pending: waiting for {}", join_names(pending));
+    return;
+  }
+  if (!not_started.empty() || s.boot_complete == TargetState::not_in_boot) {
+    s.verdict = Verdict::failed;
+    s.summary = s.boot_complete == TargetState::not_in_boot
+                    ? fmt::format("failed: {} is not part of this boot, so the gate judged nothing",
+                                  kBootCompleteTarget)
+                    : fmt::format("failed: {} not started in this boot", join_names(not_started));
+    return;
+  }
+  if (!unknown.empty() || s.boot_complete != TargetState::reached) {
+    s.verdict = Verdict::unknown;
+    s.summary =
+        fmt::format("unknown: systemd did not say how {} fared",
+                    unknown.empty() ? std::string(kBootCompleteTarget) : join_names(unknown));
+    return;
+  }
+  s.verdict = Verdict::good;
+  s.summary = fmt::format("good: {} reached, all {} gated unit{} succeeded", kBootCompleteTarget, n,
+                          n == 1 ? "" : "s");
+  if (skipped > 0) s.summary += fmt::format(" ({} skipped by a condition)", skipped);
+}
+
+}  // namespace
+
+std::string_view outcome_name(Outcome outcome) {
+  switch (outcome) {
+    case Outcome::ok:
+      return "ok";
+    case Outcome::skipped:
+      return "skipped";
+    case Outcome::failed:
+      return "failed";
+    case Outcome::pending:
+      return "pending";
+    case Outcome::not_started:
+      return "not-started";
+    case Outcome::unknown:
+      return "unknown";
+  }
+  return "unknown";
+}
+
+std::string_view target_state_name(TargetState state) {
+  switch (state) {
+    case TargetState::reached:
+      return "reached";
+    case TargetState::failed:
+      return "failed";
+    case TargetState::pending:
+      return "pending";
+    case TargetState::not_in_boot:
+      return "not-in-boot";
+    case TargetState::unknown:
+      return "unknown";
+  }
+  return "unknown";
+}
+
+std::string_view bless_name(Bless bless) {
+  switch (bless) {
+    case Bless::blessed:
+      return "blessed";
+    case Bless::failed:
+      return "failed";
+    case Bless::pending:
+      return "pending";
+    case Bless::not_run:
+      return "not-run";
+    case Bless::not_loaded:
+      return "not-loaded";
+    case Bless::unknown:
+      return "unknown";
+  }
+  return "unknown";
+}
+
+std::string_view verdict_name(Verdict verdict) {
+  switch (verdict) {
+    case Verdict::good:
+      return "good";
+    case Verdict::failed:
+      return "failed";
+    case Verdict::pending:
+      return "pending";
+    case Verdict::unknown:
+      return "unknown";
+    case Verdict::no_gate:
+      return "no-gate";
+  }
+  return "unknown";
+}
+
+std::map<std::string, UnitState> parse_show_output(std::string_view output,
+                                                   const std::vector<std::string>& units) {
+  std::vector<UnitState> blocks = parse_blocks(output);
+  std::map<std::string, UnitState> states;
+  if (blocks.size() == units.size()) {
+    for (std::size_t i = 0; i < units.size(); ++i)
+      states[units[i]] = std::move(blocks[i]);
+    return states;
+  }
+  for (UnitState& block : blocks) {
+    if (std::find(units.begin(), units.end(), block.id) != units.end()) {
+      states[block.id] = std::move(block);
+    }
+  }
+  return states;
+}
+
+std::vector<GatedUnit> find_gated_units(const RootView& view) {
+  std::vector<GatedUnit> units;
+  const Resolved dir = resolve(view, systemd::kRuntimeConfigDir, "/", true);
+  if (!dir.exists() || dir.info->type != FileType::directory) return units;
+  std::optional<std::vector<std::string>> names = view.list_dir(dir.path);
+  if (!names) return units;
+  for (const std::string& name : *names) {
+    if (name.size() <= 2 || !name.ends_with(".d")) continue;
+    const Resolved dropin =
+        resolve(view, path::join(path::join(dir.path, name), kBootAssessmentDropin), "/", true);
+    if (!dropin.exists() || dropin.info->type != FileType::regular) continue;
+    GatedUnit unit;
+    unit.name = name.substr(0, name.size() - 2);
+    std::optional<std::string> content = view.read_file(dropin.path);
+    unit.reboots = content && carries_reboot(*content);
+    units.push_back(std::move(unit));
+  }
+  return units;
+}
+
+BootStatus gather_status(const RootView& view, const UnitQuery& query) {
+  BootStatus s;
+  s.mode = detect_mode(view);
+  for (std::string_view flag : kModeFlags) {
+    s.mode_flags.emplace_back(flag, view.lstat(path::join("/run/cos", flag)).has_value());
+  }
+  s.entry = read_efi_string_variable(view, kLoaderEntrySelectedVariable, s.entry_error);
+  s.counting = detect_counting(view, s.counting_error);
+  s.units = find_gated_units(view);
+
+  std::vector<std::string> asked;
+  for (const GatedUnit& u : s.units)
+    asked.push_back(u.name);
+  asked.emplace_back(kBootCompleteTarget);
+  asked.emplace_back(kBlessService);
+  UnitStates states = query(asked);
+  s.states_unknown_because = states.unknown_because;
+  if (s.states_unknown_because.empty()) {
+    bool unit_failed = false;
+    for (GatedUnit& u : s.units) {
+      auto it = states.units.find(u.name);
+      if (it == states.units.end()) {
+        u.detail = "systemd did not report it";
+        continue;
+      }
+      u.state = it->second;
+      classify(u);
+      unit_failed = unit_failed || u.outcome == Outcome::failed;
+    }
+    auto target = states.units.find(std::string(kBootCompleteTarget));
+    if (target != states.units.end()) s.boot_complete = target_state(target->second, unit_failed);
+    auto bless = states.units.find(std::string(kBlessService));
+    if (bless != states.units.end()) s.bless = bless_state(bless->second);
+  }
+  decide(s);
+  return s;
+}
+
+int exit_status(Verdict verdict) {
+  switch (verdict) {
+    case Verdict::good:
+    case Verdict::no_gate:
+      return 0;
+    case Verdict::failed:
+      return 1;
+    case Verdict::pending:
+    case Verdict::unknown:
+      return 3;
+  }
+  return 3;
+}
+
+}  // namespace bootassess::status

@@ -1,0 +1,368 @@
+#include "status/boot_status.h"
+
+#include <gtest/gtest.h>
+
+#include "boot/boot_counting.h"
+#include "boot/efi_variable.h"
+#include "support/memory_root.h"
+
+namespace bootassess::status {
+namespace {
+
+using bootassess::testing::MemoryRoot;
+
+constexpr const char* kDropinDir = "/run/systemd/system/myapp.service.d";
+constexpr const char* kDropin =
+    "/run/systemd/system/myapp.service.d/zz-bootassess-boot-assessment.conf";
+
+// A root as `apply` leaves it on an active boot, counted or not, gating
+// myapp.service (rebooting on failure when `reboots`).
+MemoryRoot gated_root(bool counted, bool reboots) {
+  MemoryRoot root;
+  root.add_dir("/run").add_dir("/run/cos").add_file("/run/cos/active_mode", "1");
+  root.add_dir("/run/systemd").add_dir("/run/systemd/system").add_dir(kDropinDir);
+  root.add_file(kDropin, std::string("[Unit]\nBefore=boot-complete.target\n") +
+                             (reboots ? "FailureAction=reboot\n" : "") +
+                             "\n[Install]\nRequiredBy=boot-complete.target\n");
+  root.add_dir("/sys").add_dir("/sys/firmware").add_dir("/sys/firmware/efi");
+  root.add_dir("/sys/firmware/efi/efivars");
+  root.add_file(std::string(kLoaderEntrySelectedVariable),
+                encode_efi_string_variable(counted ? "active+2-1.conf" : "active.conf"));
+  if (counted) {
+    root.add_file(std::string(kBootCountVariable),
+                  encode_boot_count_variable("\\loader\\entries\\active+2-1.conf"));
+  }
+  return root;
+}
+
+UnitState service(std::string active, std::string sub, std::string result, int status) {
+  UnitState s;
+  s.load_state = "loaded";
+  s.active_state = std::move(active);
+  s.sub_state = std::move(sub);
+  s.result = std::move(result);
+  s.exec_main_status = status;
+  s.started = s.active_state != "inactive" || s.result != "success";
+  return s;
+}
+
+UnitState target(std::string active) {
+  UnitState s;
+  s.load_state = "loaded";
+  s.active_state = std::move(active);
+  s.started = s.active_state == "active";
+  return s;
+}
+
+UnitState not_found() {
+  UnitState s;
+  s.load_state = "not-found";
+  s.active_state = "inactive";
+  return s;
+}
+
+UnitState pending_job(UnitState s) {
+  s.has_job = true;
+  return s;
+}
+
+// A query that answers with fixed states and records what it was asked.
+struct FakeQuery {
+  std::map<std::string, UnitState> states;
+  std::string unknown_because;
+  std::vector<std::string>* asked = nullptr;
+
+  UnitQuery query() const {
+    return [this](const std::vector<std::string>& units) {
+      if (asked != nullptr) *asked = units;
+      UnitStates out;
+      out.unknown_because = unknown_because;
+      if (unknown_because.empty()) {
+        for (const std::string& u : units) {
+          auto it = states.find(u);
+          if (it != states.end()) out.units[u] = it->second;
+        }
+      }
+      return out;
+    };
+  }
+};
+
+FakeQuery boot(UnitState unit, UnitState complete, UnitState bless) {
+  FakeQuery q;
+  q.states["myapp.service"] = std::move(unit);
+  q.states["boot-complete.target"] = std::move(complete);
+  q.states["systemd-bless-boot.service"] = std::move(bless);
+  return q;
+}
+
+TEST(BootStatus, CountedBootThatSucceededIsGood) {
+  const MemoryRoot root = gated_root(true, true);
+  std::vector<std::string> asked;
+  FakeQuery q = boot(service("active", "running", "success", 0), target("active"),
+                     service("active", "exited", "success", 0));
+  q.asked = &asked;
+  const BootStatus s = gather_status(root, q.query());
+  EXPECT_EQ(asked, (std::vector<std::string>{"myapp.service", "boot-complete.target",
+                                             "systemd-bless-boot.service"}));
+  ASSERT_TRUE(s.mode);
+  EXPECT_EQ(*s.mode, BootMode::active);
+  EXPECT_EQ(s.entry, "active+2-1.conf");
+  ASSERT_TRUE(s.counting.counted);
+  EXPECT_EQ(s.counting.count->left, 2u);
+  EXPECT_EQ(s.counting.count->done, 1u);
+  ASSERT_EQ(s.units.size(), 1u);
+  EXPECT_TRUE(s.units[0].reboots);
+  EXPECT_EQ(s.units[0].outcome, Outcome::ok);
+  EXPECT_EQ(s.boot_complete, TargetState::reached);
+  EXPECT_EQ(s.bless, Bless::blessed);
+  EXPECT_EQ(s.verdict, Verdict::good);
+  EXPECT_EQ(s.summary, "good: boot-complete.target reached, all 1 gated unit succeeded");
+  EXPECT_EQ(exit_status(s.verdict), 0);
+}
+
+TEST(BootStatus, UncountedBootThatSucceededIsGoodWithNothingToBless) {
+  const MemoryRoot root = gated_root(false, false);
+  UnitState oneshot = service("inactive", "dead", "success", 0);
+  oneshot.started = true;
+  const BootStatus s = gather_status(root, boot(oneshot, target("active"), not_found()).query());
+  EXPECT_FALSE(s.counting.counted);
+  EXPECT_EQ(s.entry, "active.conf");
+  // A oneshot that ran and exited: inactive again, but it left inactive.
+  EXPECT_EQ(s.units[0].outcome, Outcome::ok);
+  EXPECT_EQ(s.units[0].detail, "ran and exited successfully");
+  EXPECT_EQ(s.bless, Bless::not_loaded);
+  EXPECT_EQ(s.verdict, Verdict::good);
+}
+
+TEST(BootStatus, CountedBootThatFailedRebootsWithTriesLeft) {
+  const MemoryRoot root = gated_root(true, true);
+  const FakeQuery q =
+      boot(service("failed", "failed", "exit-code", 1), target("inactive"), target("inactive"));
+  const BootStatus s = gather_status(root, q.query());
+  EXPECT_EQ(s.units[0].outcome, Outcome::failed);
+  // The target's start job failed on its dependency: it stays inactive.
+  EXPECT_EQ(s.boot_complete, TargetState::failed);
+  EXPECT_EQ(s.bless, Bless::not_run);
+  EXPECT_EQ(s.verdict, Verdict::failed);
+  EXPECT_EQ(s.summary,
+            "failed: myapp.service failed (exit status 1); this boot is counted (2 tries left), "
+            "so FailureAction=reboot reboots it");
+  EXPECT_EQ(exit_status(s.verdict), 1);
+}
+
+TEST(BootStatus, UncountedBootThatFailedDoesNotReboot) {
+  const MemoryRoot root = gated_root(false, false);
+  const FakeQuery q =
+      boot(service("failed", "failed", "exit-code", 1), target("inactive"), not_found());
+  const BootStatus s = gather_status(root, q.query());
+  EXPECT_EQ(s.verdict, Verdict::failed);
+  EXPECT_EQ(s.summary,
+            "failed: myapp.service failed (exit status 1); this boot is not counted, so it does "
+            "not reboot");
+}
+
+TEST(BootStatus, CountedBootWhoseGateDoesNotRebootSaysTheEntryStaysUnblessed) {
+  const MemoryRoot root = gated_root(true, false);
+  const FakeQuery q =
+      boot(service("failed", "failed", "signal", 9), target("inactive"), target("inactive"));
+  const BootStatus s = gather_status(root, q.query());
+  EXPECT_EQ(s.summary,
+            "failed: myapp.service failed (killed by signal 9); this boot is counted but its gate "
+            "does not reboot in this mode: the entry is not blessed");
+}
+
+TEST(BootStatus, PendingWhileJobsAreQueued) {
+  for (bool counted : {true, false}) {
+    const MemoryRoot root = gated_root(counted, counted);
+    const FakeQuery q = boot(pending_job(service("activating", "start", "success", 0)),
+                             pending_job(target("inactive")),
+                             counted ? pending_job(target("inactive")) : not_found());
+    const BootStatus s = gather_status(root, q.query());
+    EXPECT_EQ(s.units[0].outcome, Outcome::pending);
+    EXPECT_EQ(s.boot_complete, TargetState::pending);
+    EXPECT_EQ(s.bless, counted ? Bless::pending : Bless::not_loaded);
+    EXPECT_EQ(s.verdict, Verdict::pending);
+    EXPECT_EQ(s.summary, "pending: waiting for myapp.service, boot-complete.target");
+    EXPECT_EQ(exit_status(s.verdict), 3);
+  }
+}
+
+TEST(BootStatus, UnknownStatesKeepWhatTheRootTells) {
+  for (bool counted : {true, false}) {
+    const MemoryRoot root = gated_root(counted, counted);
+    FakeQuery q;
+    q.unknown_because = "--root is not /, so systemd is not asked";
+    const BootStatus s = gather_status(root, q.query());
+    ASSERT_EQ(s.units.size(), 1u);
+    EXPECT_EQ(s.units[0].reboots, counted);
+    EXPECT_FALSE(s.units[0].state);
+    EXPECT_EQ(s.units[0].outcome, Outcome::unknown);
+    EXPECT_EQ(s.boot_complete, TargetState::unknown);
+    EXPECT_EQ(s.bless, Bless::unknown);
+    EXPECT_EQ(s.counting.counted, counted);
+    EXPECT_EQ(s.verdict, Verdict::unknown);
+    EXPECT_EQ(s.summary,
+              "unknown: 1 gated unit, states unknown: --root is not /, so systemd is not asked");
+    EXPECT_EQ(exit_status(s.verdict), 3);
+  }
+}
+
+TEST(BootStatus, NoGateWhenNoDropinIsThere) {
+  MemoryRoot root;
+  root.add_dir("/run").add_dir("/run/systemd").add_dir("/run/systemd/system");
+  // Another drop-in directory, without the gate's drop-in.
+  root.add_dir("/run/systemd/system/other.service.d");
+  root.add_file("/run/systemd/system/other.service.d/override.conf", "[Unit]\n");
+  const FakeQuery q =
+      boot(service("active", "running", "success", 0), target("inactive"), not_found());
+  const BootStatus s = gather_status(root, q.query());
+  EXPECT_FALSE(s.mode);
+  EXPECT_FALSE(s.entry);
+  EXPECT_TRUE(s.units.empty());
+  EXPECT_EQ(s.verdict, Verdict::no_gate);
+  EXPECT_EQ(s.summary, "no gate on this boot");
+  EXPECT_EQ(exit_status(s.verdict), 0);
+  // Even with states unknown, nothing gated is nothing gated.
+  FakeQuery unknown;
+  unknown.unknown_because = "systemd is not running";
+  EXPECT_EQ(gather_status(root, unknown.query()).verdict, Verdict::no_gate);
+}
+
+TEST(BootStatus, MalformedVariablesAreReportedAndNeverCounted) {
+  MemoryRoot root = gated_root(true, false);
+  root.add_file(std::string(kBootCountVariable), std::string("\x07\0\0\0\\\0a", 7));
+  root.add_file(std::string(kLoaderEntrySelectedVariable), std::string("\x07\0\0", 3));
+  FakeQuery q;
+  q.unknown_because = "not asked";
+  const BootStatus s = gather_status(root, q.query());
+  EXPECT_FALSE(s.counting.counted);
+  EXPECT_NE(s.counting_error.find("odd number of bytes"), std::string::npos) << s.counting_error;
+  EXPECT_FALSE(s.entry);
+  EXPECT_NE(s.entry_error.find("fewer than the 4 attribute bytes"), std::string::npos)
+      << s.entry_error;
+}
+
+TEST(BootStatus, ModeFlagsSayWhichExtraSentinelsExist) {
+  MemoryRoot root;
+  root.add_dir("/run").add_dir("/run/cos").add_file("/run/cos/passive_mode", "1");
+  root.add_file("/run/cos/uki_boot_mode", "1");
+  FakeQuery q;
+  q.unknown_because = "not asked";
+  const BootStatus s = gather_status(root, q.query());
+  EXPECT_EQ(s.mode, BootMode::passive);
+  EXPECT_EQ(s.mode_flags, (std::vector<std::pair<std::string, bool>>{
+                              {"uki_boot_mode", true},
+                              {"uki_install_mode", false},
+                              {"in_ram_mode", false},
+                          }));
+}
+
+TEST(BootStatus, AUnitThatWasNeverStartedOrNotFoundFails) {
+  const MemoryRoot root = gated_root(false, false);
+  const BootStatus never = gather_status(
+      root,
+      boot(service("inactive", "dead", "success", 0), target("inactive"), not_found()).query());
+  EXPECT_EQ(never.units[0].outcome, Outcome::not_started);
+  EXPECT_EQ(never.boot_complete, TargetState::not_in_boot);
+  EXPECT_EQ(never.verdict, Verdict::failed);
+  EXPECT_EQ(never.summary,
+            "failed: boot-complete.target is not part of this boot, so the gate judged nothing");
+
+  const BootStatus missing =
+      gather_status(root, boot(not_found(), target("inactive"), not_found()).query());
+  EXPECT_EQ(missing.units[0].outcome, Outcome::failed);
+  EXPECT_EQ(missing.units[0].detail, "not loaded (not-found)");
+  EXPECT_EQ(missing.verdict, Verdict::failed);
+}
+
+TEST(BootStatus, AUnitSkippedByItsConditionDoesNotFailTheBoot) {
+  const MemoryRoot root = gated_root(false, false);
+  UnitState skipped = service("inactive", "dead", "success", 0);
+  skipped.started = false;
+  skipped.condition_failed = true;
+  const BootStatus s = gather_status(root, boot(skipped, target("active"), not_found()).query());
+  EXPECT_EQ(s.units[0].outcome, Outcome::skipped);
+  EXPECT_EQ(s.verdict, Verdict::good);
+  EXPECT_EQ(s.summary,
+            "good: boot-complete.target reached, all 1 gated unit succeeded (1 skipped by a "
+            "condition)");
+}
+
+TEST(BootStatus, AUnitThatFailsAfterTheTargetWasReachedStillFails) {
+  const MemoryRoot root = gated_root(false, false);
+  const BootStatus s = gather_status(
+      root,
+      boot(service("failed", "failed", "exit-code", 3), target("active"), not_found()).query());
+  EXPECT_EQ(s.boot_complete, TargetState::reached);
+  EXPECT_EQ(s.verdict, Verdict::failed);
+}
+
+TEST(BootStatus, TheLastFailureActionOfTheDropinCounts) {
+  MemoryRoot root = gated_root(false, false);
+  root.add_file(kDropin, "[Unit]\nFailureAction=reboot\nFailureAction=none\n");
+  EXPECT_FALSE(find_gated_units(root)[0].reboots);
+  // systemd reads blanks around "=" as nothing.
+  root.add_file(kDropin, "[Unit]\n  FailureAction = reboot-force\n");
+  EXPECT_TRUE(find_gated_units(root)[0].reboots);
+  root.add_file(kDropin, "[Unit]\n# FailureAction=reboot\nSuccessAction=reboot\n");
+  EXPECT_FALSE(find_gated_units(root)[0].reboots);
+}
+
+TEST(BootStatus, ParsesSystemctlShowOutputInTheOrderAsked) {
+  // As systemd 252 prints it: properties in its own order, one block per
+  // unit, a blank line between blocks.
+  const std::string output =
+      "Id=myapp.service\nLoadState=loaded\nActiveState=failed\nSubState=failed\n"
+      "Result=exit-code\nExecMainCode=1\nExecMainStatus=1\n"
+      "InactiveExitTimestampMonotonic=1234567\nConditionResult=yes\n"
+      "ConditionTimestampMonotonic=1234000\n"
+      "\n"
+      "Id=boot-complete.target\nLoadState=loaded\nActiveState=inactive\nSubState=dead\n"
+      "InactiveExitTimestampMonotonic=0\nJob=42\nConditionResult=no\n"
+      "ConditionTimestampMonotonic=0\n"
+      "\n"
+      "Id=systemd-bless-boot.service\nLoadState=not-found\nActiveState=inactive\n"
+      "SubState=dead\nResult=success\nExecMainStatus=0\nInactiveExitTimestampMonotonic=0\n";
+  const std::vector<std::string> units{"myapp.service", "boot-complete.target",
+                                       "systemd-bless-boot.service"};
+  const std::map<std::string, UnitState> states = parse_show_output(output, units);
+  ASSERT_EQ(states.size(), 3u);
+  const UnitState& app = states.at("myapp.service");
+  EXPECT_EQ(app.active_state, "failed");
+  EXPECT_EQ(app.result, "exit-code");
+  EXPECT_EQ(app.exec_main_status, 1);
+  EXPECT_EQ(app.exec_main_code, 1);
+  EXPECT_TRUE(app.started);
+  EXPECT_FALSE(app.condition_failed);
+  const UnitState& target = states.at("boot-complete.target");
+  EXPECT_TRUE(target.has_job);
+  EXPECT_FALSE(target.started);
+  // ConditionResult=no with no timestamp: the conditions were never checked.
+  EXPECT_FALSE(target.condition_failed);
+  EXPECT_FALSE(target.exec_main_status);
+  EXPECT_EQ(states.at("systemd-bless-boot.service").load_state, "not-found");
+
+  // An alias reports its unit's Id: blocks match by position.
+  const std::map<std::string, UnitState> aliased =
+      parse_show_output("Id=real.service\nActiveState=active\n", {"alias.service"});
+  EXPECT_EQ(aliased.at("alias.service").active_state, "active");
+  // A block too many or too few: matched by Id, the rest left out.
+  const std::map<std::string, UnitState> by_id =
+      parse_show_output("Id=b.service\nActiveState=active\n", {"a.service", "b.service"});
+  EXPECT_EQ(by_id.size(), 1u);
+  EXPECT_EQ(by_id.at("b.service").active_state, "active");
+}
+
+TEST(BootStatus, AUnitSystemdDidNotReportIsUnknown) {
+  const MemoryRoot root = gated_root(false, false);
+  FakeQuery q;
+  q.states["boot-complete.target"] = target("active");
+  const BootStatus s = gather_status(root, q.query());
+  EXPECT_EQ(s.units[0].outcome, Outcome::unknown);
+  EXPECT_EQ(s.verdict, Verdict::unknown);
+  EXPECT_EQ(s.summary, "unknown: systemd did not say how myapp.service fared");
+}
+
+}  // namespace
+}  // namespace bootassess::status
