@@ -137,12 +137,23 @@ ProgramRun run_program(const std::vector<std::string>& argv, std::chrono::millis
       err_open = drain(err_read.get(), run.err, max_output, err_truncated);
     }
   }
-  if (run.timed_out) ::kill(pid, SIGKILL);
+  // A child that closed its outputs but lingers is waited for until the
+  // deadline too.
   int raw = 0;
-  while (::waitpid(pid, &raw, 0) < 0) {
-    if (errno != EINTR) {
+  for (;;) {
+    if (run.timed_out) ::kill(pid, SIGKILL);
+    const pid_t done = ::waitpid(pid, &raw, run.timed_out ? 0 : WNOHANG);
+    if (done == pid) break;
+    if (done < 0 && errno != EINTR) {
       raw = 0;
       break;
+    }
+    if (done == 0) {
+      if (std::chrono::steady_clock::now() >= deadline) {
+        run.timed_out = true;
+      } else {
+        ::usleep(5000);
+      }
     }
   }
   run.status = decode_wait_status(raw);

@@ -34,6 +34,11 @@ TEST(SystemctlQuery, BoundsOutputAndTime) {
   EXPECT_TRUE(slow.timed_out);
   EXPECT_EQ(slow.status, 128 + 9);
   EXPECT_EQ(systemctl_failure(slow), "systemctl did not answer in time");
+  // Its outputs closed, but still running: waited for until the deadline.
+  const ProgramRun lingering =
+      run_program({"/bin/sh", "-c", "exec >&- 2>&-; exec sleep 30"}, 50ms, 1000);
+  EXPECT_TRUE(lingering.timed_out);
+  EXPECT_EQ(lingering.status, 128 + 9);
   const ProgramRun missing = run_program({"/nonexistent/systemctl"}, 10s, 1000);
   EXPECT_FALSE(missing.started);
   EXPECT_NE(systemctl_failure(missing).find("cannot start /nonexistent/systemctl"),
