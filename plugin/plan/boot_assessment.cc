@@ -44,13 +44,20 @@ bool contains(const std::vector<ModeAt>& modes, BootMode mode) {
   return std::any_of(modes.begin(), modes.end(), [&](const ModeAt& m) { return m.mode == mode; });
 }
 
-std::string dropin_content(const std::string& step, BootMode mode, bool counted, bool reboot) {
-  std::string text = fmt::format(
-      "# Boot assessment gate for this boot ({} mode, {}), written by bootassess: {}\n"
+// `held_back`: the mode reboots on failure, but this boot is not counted.
+std::string dropin_content(const std::string& step, BootMode mode, bool reboot, bool held_back) {
+  std::string text =
+      fmt::format("# Boot assessment gate for this boot ({} mode), written by bootassess: {}\n",
+                  mode_name(mode), step);
+  if (held_back) {
+    text +=
+        "# No FailureAction=reboot: systemd-boot does not count this boot, so a reboot would "
+        "boot the same entry again\n";
+  }
+  text +=
       "[Unit]\n"
       "After=default.target graphical.target multi-user.target\n"
-      "Before=boot-complete.target\n",
-      mode_name(mode), counted ? "counted" : "not counted", step);
+      "Before=boot-complete.target\n";
   if (reboot) text += "FailureAction=reboot\n";
   text += "\n[Install]\nRequiredBy=boot-complete.target\n";
   return text;
@@ -173,7 +180,7 @@ void Planner::plan_boot_assessment(const Step& step) {
     FileRequest request;
     request.path =
         path::join(path::join(systemd::kRuntimeConfigDir, unit->name + ".d"), kDropinName);
-    request.content = dropin_content(label, mode, counted, reboots);
+    request.content = dropin_content(label, mode, reboots, contains(reboot, mode) && !counted);
     request.origin = unit_name.pos;
     ItemPlan plan = plan_file(view_, request, "/");
     if (!plan.error.empty()) {
