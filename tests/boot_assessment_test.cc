@@ -107,6 +107,13 @@ TEST_P(BootAssessmentTest, GateMatchesSystemctlRuntimeEnableAndAddWants) {
   // is pulled into every gated boot, counted or not.
   const std::string twin = make_root(tmp, "b");
   write_text(twin + kDropin, dropin);
+  // The target's own drop-in, which keeps multi-user.target from being
+  // ordered after it (and so after the gated units): no ordering cycle.
+  const std::string target_dropin =
+      "/run/systemd/system/boot-complete.target.d/zz-bootassess-boot-assessment.conf";
+  EXPECT_NE(read_text(root + target_dropin).find("\n[Unit]\nAfter=multi-user.target\n"),
+            std::string::npos);
+  write_text(twin + target_dropin, read_text(root + target_dropin));
   ASSERT_EQ(run_command("SYSTEMD_LOG_LEVEL=err systemctl --root=" + twin +
                         " --runtime enable myapp.service"),
             0);

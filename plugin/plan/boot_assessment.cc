@@ -3,10 +3,10 @@
 // makes it RequiredBy= it, plus the runtime enablement link; and the link
 // multi-user.target.wants/boot-complete.target, so that the target, and with
 // it every gated unit, is started on every boot of a gated mode, counted or
-// not. FailureAction=reboot is added only on a boot that systemd-boot counts
-// and whose mode asked for it: on any other boot a reboot boots the same
-// entry again, for ever. Everything lives in /run, so nothing carries over
-// into the next boot, whatever its mode or counting.
+// not (with a drop-in that keeps that from making an ordering cycle). FailureAction=reboot is added
+// only on a boot that systemd-boot counts and whose mode asked for it: on any other boot a reboot
+// boots the same entry again, for ever. Everything lives in /run, so nothing carries over into the
+// next boot, whatever its mode or counting.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -214,10 +214,33 @@ void Planner::plan_boot_assessment(const Step& step) {
 // `systemctl --runtime add-wants multi-user.target boot-complete.target`: on
 // a counted boot systemd-bless-boot.service pulls the target in, on any other
 // boot nothing does, and the units that only it requires would never start.
+//
+// A target orders itself after what it wants, unless it is already ordered
+// before it: multi-user.target would wait for boot-complete.target, which
+// waits for the gated units, which wait for multi-user.target, an ordering
+// cycle that systemd breaks by dropping a job. The drop-in orders
+// boot-complete.target after multi-user.target, so that systemd adds nothing.
 void Planner::pull_in_boot_complete(const Position& origin) {
-  if (options_.hypothetical_root) return;  // no unit files to link to
+  FileRequest request;
+  request.path = path::join(
+      path::join(systemd::kRuntimeConfigDir, std::string(kBootComplete) + ".d"), kDropinName);
+  request.content = fmt::format(
+      "# Written by bootassess: {} pulls this target in on every gated boot; ordered\n"
+      "# after it, so that {} is not ordered after the gated units\n"
+      "[Unit]\n"
+      "After={}\n",
+      kPulledBy, kPulledBy, kPulledBy);
+  request.origin = origin;
+  ItemPlan plan = plan_file(view_, request, "/");
+  if (!plan.error.empty() || options_.hypothetical_root) {  // no unit files to link to
+    commit(plan, origin);
+    return;
+  }
+  PlannedRoot scratch(view_);
+  for (const Action& a : plan.actions)
+    scratch.record(a);
   systemd::Outcome pulled = systemd::plan_add_wants(
-      view_, kPulledBy, systemd::UnitRequest{std::string(kBootComplete), origin},
+      scratch, kPulledBy, systemd::UnitRequest{std::string(kBootComplete), origin},
       systemd::Scope::runtime);
   for (const Diagnostic& d : pulled.diagnostics.items()) {
     report(d.severity, d.where, d.rule, d.message, d.fix);
@@ -226,8 +249,7 @@ void Planner::pull_in_boot_complete(const Position& origin) {
     failed_ = true;
     return;
   }
-  ItemPlan plan;
-  plan.actions = std::move(pulled.actions);
+  plan.actions.insert(plan.actions.end(), pulled.actions.begin(), pulled.actions.end());
   commit(plan, origin);
 }
 
