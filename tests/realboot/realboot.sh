@@ -303,8 +303,16 @@ boot_once() { # MODE COUNTED CONFIG [STATUS]
       --register=no --keep-unit --machine="rb-$id" -D "$root" --boot --console=read-only \
       --setenv=SYSTEMD_COLORS=0 "${binds[@]}"
   ) </dev/null >"$bo/console.log" 2>&1 || rc=$?
+  # A container that outlived a killed nspawn (after a timeout) goes with its
+  # cgroup.
   for cg in $cgroups; do
-    [ ! -d "$cg" ] || find "$cg" -depth -type d -exec rmdir {} + 2>/dev/null || true
+    [ ! -f "$cg/cgroup.kill" ] || echo 1 >"$cg/cgroup.kill" 2>/dev/null || true
+  done
+  for cg in $cgroups; do
+    for _ in 1 2 3 4 5 6 7 8 9 10; do
+      [ -d "$cg" ] || break
+      find "$cg" -depth -type d -exec rmdir {} + 2>/dev/null || sleep 0.2
+    done
   done
   local ms=$((($(date +%s%N) - t0) / 1000000))
   local rebooted
@@ -465,7 +473,7 @@ main() {
   # is on (an overlayfs upper cannot itself be on overlayfs), and is cheap.
   scratch=$(mktemp -d /tmp/realboot.XXXXXX)
   mount -t tmpfs -o size=4g,mode=0700 realboot "$scratch"
-  trap 'umount -l "$scratch"/*/root 2>/dev/null; umount -l "$scratch"; rmdir "$scratch"' EXIT
+  trap cleanup EXIT
 
   local matrix_config=$results/default-gate.yaml
   cat >"$matrix_config" <<'EOF'
@@ -522,6 +530,15 @@ EOF
   check_results || failures=$?
   echo "realboot: $(wc -l <"$list") scenarios, boots took ${t_boots} s, whole tier $((SECONDS - t_all)) s; table in $results/results.txt"
   [ "$failures" = 0 ] || die "some scenarios differ from the expected behaviour (marked !)"
+}
+
+cleanup() {
+  local m
+  for m in "$scratch"/*/root; do
+    ! mountpoint -q "$m" || umount -l "$m" || true
+  done
+  umount -l "$scratch" || true
+  rmdir "$scratch" || true
 }
 
 # Compares every row with the expectation, writes and prints the table.
