@@ -120,7 +120,7 @@ TEST(EndToEndTest, SecondIdenticalRunWritesNothing) {
   ASSERT_EQ(status, 0) << second;
   EXPECT_EQ(testing::snapshot(root), before);
   EXPECT_NE(second.find(": 0 changed,"), std::string::npos) << second;
-  EXPECT_NE(second.find("unchanged /etc/systemd/system/myapp.service.d/override.conf"),
+  EXPECT_NE(second.find("unchanged /run/systemd/system/myapp.service.d/override.conf"),
             std::string::npos)
       << second;
   EXPECT_EQ(second.find("written "), std::string::npos) << second;
@@ -138,7 +138,7 @@ TEST(EndToEndTest, NativeConditionsSpawnNoProcess) {
   ASSERT_EQ(t.status, 0) << t.output;
   // One execve (bootassess itself); no fork, vfork, clone or second execve.
   expect_no_child_process(t.calls);
-  EXPECT_NE(t.output.find("written /etc/systemd/system/myapp.service.d/override.conf"),
+  EXPECT_NE(t.output.find("written /run/systemd/system/myapp.service.d/override.conf"),
             std::string::npos)
       << t.output;
 }

@@ -5,11 +5,14 @@
 //   after.tree   the exact expected root afterwards
 //   status       the expected exit status (0 when absent)
 //   output       lines that must each appear in stdout+stderr (optional)
+// BOOTASSESS_WRITE_FIXTURES=1 rewrites every after.tree from what the binary
+// does (to regenerate them on purpose; review the diff).
 // Every case runs the real binary against a fresh temporary root.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <sstream>
 
@@ -64,6 +67,11 @@ TEST_P(FixtureTest, ProducesTheExpectedTree) {
 
   const int expected_status = fs::exists(dir / "status") ? std::stoi(read_text(dir / "status")) : 0;
   EXPECT_EQ(status, expected_status) << command << "\n" << output;
+  // Set when the expected trees are deliberately regenerated; the change to
+  // each after.tree is then reviewed in the diff like any other.
+  if (std::getenv("BOOTASSESS_WRITE_FIXTURES") != nullptr) {
+    testing::write_text(dir / "after.tree", testing::snapshot(root));
+  }
   EXPECT_EQ(testing::snapshot(root), read_text(dir / "after.tree")) << output;
   if (fs::exists(dir / "output")) {
     std::istringstream lines(read_text(dir / "output"));

@@ -38,10 +38,10 @@
 #include <string_view>
 #include <vector>
 
+#include "boot/boot_mode.h"
 #include "load/keys.h"
 #include "load/loader.h"
 #include "load/yip_integer.h"
-#include "plan/boot_mode.h"
 #include "support/temp_dir.h"
 
 namespace bootassess {

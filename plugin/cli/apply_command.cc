@@ -23,8 +23,12 @@ int run_apply(const ApplyOptions& options) {
     log.diagnostic(d);
 
   // A dry run starts no shell: a shell condition could change something.
+  Diagnostics counting_diagnostics;
   PlanOptions plan =
-      plan_options(*root, options.stages, simulated, !options.dry_run, options.runtime);
+      plan_options(*root, options.stages, simulated, parse_counting(options.counting),
+                   !options.dry_run, options.runtime, counting_diagnostics);
+  for (const Diagnostic& d : counting_diagnostics.items())
+    log.diagnostic(d);
   if (!plan.mode_detected) {
     log.diagnostic({{},
                     Severity::warning,
@@ -39,9 +43,13 @@ int run_apply(const ApplyOptions& options) {
   Planner planner(*root, plan, executor, [&](const PlanEvent& e) { log.event(e); });
   planner.run(sources);
 
-  log.summary(
-      fmt::format("bootassess: mode {}{}", mode_name(plan.mode), simulated ? " (simulated)" : ""));
-  if (planner.failed() || any_failed(sources) || load_diagnostics.has_errors()) return kExitFailed;
+  log.summary(fmt::format("bootassess: mode {}{}, {}{}", mode_name(plan.mode),
+                          simulated ? " (simulated)" : "", describe_counting(plan.counting),
+                          plan.counting.simulated ? " (simulated)" : ""));
+  if (planner.failed() || any_failed(sources) || load_diagnostics.has_errors() ||
+      counting_diagnostics.has_errors()) {
+    return kExitFailed;
+  }
   return kExitOk;
 }
 

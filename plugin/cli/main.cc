@@ -3,11 +3,11 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "boot/boot_mode.h"
 #include "cli/apply_command.h"
 #include "cli/options.h"
 #include "cli/plan_command.h"
 #include "cli/validate_command.h"
-#include "plan/boot_mode.h"
 
 namespace {
 
@@ -41,6 +41,12 @@ static int run(int argc, char** argv) {
   apply_cmd->add_option("--mode", apply.mode, "Boot mode: auto reads ROOT/run/cos, or simulate one")
       ->check(CLI::IsMember(mode_choices(true)))
       ->capture_default_str();
+  apply_cmd
+      ->add_option("--counting", apply.counting,
+                   "Boot counting: auto reads ROOT's LoaderBootCountPath EFI variable, or "
+                   "simulate a counted or uncounted boot")
+      ->check(CLI::IsMember({"auto", "counted", "uncounted"}))
+      ->capture_default_str();
   apply_cmd->add_flag("--dry-run", apply.dry_run, "Show what would change; touch nothing");
   apply_cmd->add_flag("--runtime", apply.runtime,
                       "Write systemd links and overrides under /run/systemd/system");
@@ -62,9 +68,17 @@ static int run(int argc, char** argv) {
   CLI::Option* plan_mode =
       plan_cmd->add_option("--mode", plan.mode, "Boot mode to plan (auto reads ROOT/run/cos)")
           ->check(CLI::IsMember(mode_choices(true)));
+  CLI::Option* plan_counting =
+      plan_cmd
+          ->add_option("--counting", plan.counting,
+                       "Boot counting to plan: auto reads ROOT's LoaderBootCountPath EFI "
+                       "variable, or counted or uncounted (--all-modes plans both)")
+          ->check(CLI::IsMember({"auto", "counted", "uncounted"}))
+          ->capture_default_str();
   plan_cmd
       ->add_flag("--all-modes", plan.all_modes, "Plan active, passive, recovery, autoreset, live")
-      ->excludes(plan_mode);
+      ->excludes(plan_mode)
+      ->excludes(plan_counting);
   plan_cmd->add_flag("--runtime", plan.runtime,
                      "Plan systemd links and overrides under /run/systemd/system");
   plan_cmd->add_option("--format", plan.format, "Output format")

@@ -17,6 +17,7 @@ struct ApplyOptions {
   std::vector<std::string> stages;
   std::string root = "/";
   std::string mode = "auto";
+  std::string counting = "auto";
   bool dry_run = false;
   bool runtime = false;
   Verbosity verbosity = Verbosity::normal;
@@ -27,6 +28,7 @@ struct PlanCommandOptions {
   std::vector<std::string> stages;
   std::string root = "/";
   std::string mode;
+  std::string counting = "auto";
   bool all_modes = false;
   bool runtime = false;
   std::string format = "text";

@@ -26,8 +26,15 @@ int run_plan(const PlanCommandOptions& options) {
 
   Diagnostics load_diagnostics;
   std::vector<Source> sources = load_sources(options.sources, load_diagnostics);
-  PlanOptions plan = plan_options(*root, options.stages, std::nullopt, false, options.runtime);
-  std::vector<ModePlan> plans = plan_modes(*root, sources, modes, plan);
+  PlanOptions plan =
+      plan_options(*root, options.stages, std::nullopt, parse_counting(options.counting), false,
+                   options.runtime, load_diagnostics);
+  // Every mode is planned as a counted and as an uncounted boot, and shown
+  // once where the two plan alike.
+  std::vector<ModePlan> plans =
+      options.all_modes
+          ? merge_alike_countings(plan_modes_and_countings(*root, sources, modes, plan))
+          : plan_modes(*root, sources, modes, plan);
   std::vector<Diagnostic> diagnostics = merged_diagnostics(load_diagnostics.items(), plans);
 
   const std::string report =

@@ -30,8 +30,15 @@ std::uint32_t process_umask() {
   return static_cast<std::uint32_t>(mask);
 }
 
+std::optional<bool> parse_counting(const std::string& value) {
+  if (value == "counted") return true;
+  if (value == "uncounted") return false;
+  return std::nullopt;
+}
+
 PlanOptions plan_options(const DiskRoot& root, const std::vector<std::string>& stages,
-                         std::optional<BootMode> simulated, bool allow_shell, bool runtime) {
+                         std::optional<BootMode> simulated, std::optional<bool> simulated_counting,
+                         bool allow_shell, bool runtime, Diagnostics& diagnostics) {
   PlanOptions options;
   if (!stages.empty()) options.stages = stages;
   options.root_dir = root.root_dir();
@@ -52,6 +59,17 @@ PlanOptions plan_options(const DiskRoot& root, const std::vector<std::string>& s
   } else if (std::optional<BootMode> detected = detect_mode(root)) {
     options.mode = *detected;
     options.mode_detected = true;
+  }
+  if (simulated_counting) {
+    options.counting.counted = *simulated_counting;
+    options.counting.simulated = true;
+  } else {
+    std::string error;
+    options.counting = detect_counting(root, error);
+    if (!error.empty()) {
+      diagnostics.error({std::string(kBootCountVariable), 0, 0}, "boot-counting-variable", error,
+                        "a reboot on failure is never planned for this boot");
+    }
   }
   return options;
 }

@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
+#include "boot/boot_mode.h"
 #include "diag/diagnostic.h"
 #include "load/model.h"
-#include "plan/boot_mode.h"
 #include "plan/planner.h"
 #include "root/disk_root.h"
 
@@ -23,10 +23,16 @@ bool any_failed(const std::vector<Source>& sources);
 // The umask of this process, which yip's mkdir calls would be subject to.
 std::uint32_t process_umask();
 
+// `--counting`: "auto" (nullopt: read the root's EFI variable), "counted"
+// or "uncounted" (simulated).
+std::optional<bool> parse_counting(const std::string& value);
+
 // The options of a planner run over `root` for one boot mode: a simulated
-// mode, or (nullopt) the mode the root's sentinels show.
+// mode, or (nullopt) the mode the root's sentinels show; likewise counting.
+// A variable that cannot be read is reported into `diagnostics`.
 PlanOptions plan_options(const DiskRoot& root, const std::vector<std::string>& stages,
-                         std::optional<BootMode> simulated, bool allow_shell, bool runtime);
+                         std::optional<BootMode> simulated, std::optional<bool> simulated_counting,
+                         bool allow_shell, bool runtime, Diagnostics& diagnostics);
 
 // Accepts actions without performing them: `plan` and `--dry-run`.
 class RecordOnlyExecutor final : public ActionExecutor {

@@ -48,7 +48,7 @@
 #include <string>
 #include <string_view>
 
-#include "plan/boot_mode.h"
+#include "boot/boot_mode.h"
 #include "root/root_view.h"
 
 namespace bootassess {

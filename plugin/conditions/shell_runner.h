@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "plan/boot_mode.h"
+#include "boot/boot_mode.h"
 
 namespace bootassess::conditions {
 

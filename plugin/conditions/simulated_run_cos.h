@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "plan/boot_mode.h"
+#include "boot/boot_mode.h"
 #include "root/root_view.h"
 
 namespace bootassess::conditions {

@@ -19,6 +19,8 @@ struct Position {
   std::string file_line() const;
   // "FILE:LINE:COL", dropping the parts that are unknown.
   std::string str() const;
+
+  bool operator==(const Position&) const = default;
 };
 
 enum class Severity { note, warning, error };

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "lint/directive_rules.h"
+#include "root/path.h"
 #include "systemd/unit_file.h"
 
 namespace bootassess::lint {
@@ -27,7 +28,9 @@ class Findings {
       it->second.diagnostic = {where, severity, std::move(rule), std::move(message),
                                std::move(fix)};
     }
-    it->second.modes.push_back(std::string(mode_name(mode)));
+    const std::string name(mode_name(mode));
+    std::vector<std::string>& modes = it->second.modes;
+    if (std::find(modes.begin(), modes.end(), name) == modes.end()) modes.push_back(name);
   }
   // `{modes}` in a message is replaced by the list of modes.
   void emit(Diagnostics& out) const {
@@ -61,32 +64,71 @@ bool mentions(const std::string& value, std::string_view word) {
   return false;
 }
 
-// The units the steps that ran in this mode enable.
-std::set<std::string> enabled_units(const ModePlan& plan) {
+// The units the steps that ran in this mode enable, and among them those a
+// `boot_assessment` step gates (it enables them itself, and pulls
+// boot-complete.target into every boot it gates).
+struct Enabled {
   std::set<std::string> units;
+  std::set<std::string> gated;
+};
+
+Enabled enabled_units(const ModePlan& plan) {
+  Enabled out;
   for (const StepRun& run : plan.steps) {
     if (!run.ran || run.step == nullptr) continue;
     if (run.step->systemctl) {
       for (const Located<std::string>& u : run.step->systemctl->enable) {
-        units.insert(unit_name_for(u.value));
+        out.units.insert(unit_name_for(u.value));
       }
     }
-    if (run.step->boot_assessment) {  // the module enables its units itself
+    if (run.step->boot_assessment) {
       for (const Located<std::string>& u : run.step->boot_assessment->units) {
-        units.insert(unit_name_for(u.value));
+        out.units.insert(unit_name_for(u.value));
+        out.gated.insert(unit_name_for(u.value));
       }
     }
   }
-  return units;
+  return out;
+}
+
+// Whether the plan links boot-complete.target into some target's .wants/ or
+// .requires/, so that it is started on a boot that systemd-boot does not
+// count.
+bool pulls_in_boot_complete(const ModePlan& plan) {
+  for (const PlannedAction& p : plan.actions) {
+    if (p.action.kind != ActionKind::symlink || path::basename(p.action.path) != kBootComplete) {
+      continue;
+    }
+    const std::string dir = path::basename(path::dirname(p.action.path));
+    for (std::string_view suffix : {std::string_view(".wants"), std::string_view(".requires")}) {
+      if (dir.size() > suffix.size() && dir.substr(dir.size() - suffix.size()) == suffix &&
+          dir.substr(0, dir.size() - suffix.size()) != kBootComplete) {
+        return true;
+      }
+    }
+  }
+  return false;
 }
 
 void check_unit_in_mode(const std::string& unit, const std::vector<Directive>& directives,
-                        const ModePlan& plan, const std::set<std::string>& enabled,
+                        const ModePlan& plan, const Enabled& enabled, bool boot_complete_pulled,
                         const ContentLocator& locator, Findings& findings) {
   const Directive* reboot = nullptr;  // the effective rebooting action, if any
   const Directive* required_by = nullptr;
   const Directive* before = nullptr;
+  bool other_install = false;   // [Install] names some other target too
+  bool unit_file_seen = false;  // the configuration writes the unit file itself
   for (const Directive& d : directives) {
+    if (d.written_by != nullptr) {
+      std::optional<UnitPath> written = unit_path_of(d.written_by->path);
+      if (written && !written->dropin) unit_file_seen = true;
+    }
+    if (d.section == "Install" &&
+        (d.key == "WantedBy" || d.key == "RequiredBy" || d.key == "UpheldBy")) {
+      for (const std::string& w : systemd::split_unquoted_words(d.value).words) {
+        if (w != kBootComplete) other_install = true;
+      }
+    }
     if (d.key == "FailureAction" || d.key == "SuccessAction") {
       reboot = is_rebooting_action(d.value) ? &d : nullptr;
     } else if (d.section == "Install" && d.key == "RequiredBy") {
@@ -141,7 +183,28 @@ void check_unit_in_mode(const std::string& unit, const std::vector<Directive>& d
         fmt::format("add `RequiredBy={}` under [Install] and enable {}", kBootComplete, unit),
         mode);
   }
-  if (required_by != nullptr && enabled.count(unit) == 0) {
+  if (reboot != nullptr && plan.counting_shown && !plan.counted) {
+    findings.add(Severity::error, reboot->where, "reboot-uncounted",
+                 fmt::format("{} gets {}={} on {{modes}} boots that systemd-boot does not count "
+                             "(every GRUB install, and every entry once a good boot blessed it): "
+                             "a failure there reboots into the same entry again, for ever",
+                             unit, reboot->key, reboot->value),
+                 "use `boot_assessment:`, which reboots on failure only on counted boots", mode);
+  }
+  if (required_by != nullptr && enabled.units.count(unit) != 0 && enabled.gated.count(unit) == 0 &&
+      !other_install && !boot_complete_pulled && plan.counting_shown && !plan.counted) {
+    findings.add(
+        unit_file_seen ? Severity::error : Severity::warning, required_by->where,
+        "gate-counted-only",
+        fmt::format("{} is enabled only through RequiredBy={}{}: only a boot that "
+                    "systemd-boot counts pulls that target in, so on {{modes}} boots "
+                    "that are not counted (GRUB installs, blessed entries) {} never "
+                    "starts and no failure is ever seen",
+                    unit, kBootComplete,
+                    unit_file_seen ? "" : " (unless its unit file enables it elsewhere)", unit),
+        "use `boot_assessment:`, which starts its units on every boot it gates", mode);
+  }
+  if (required_by != nullptr && enabled.units.count(unit) == 0) {
     findings.add(Severity::warning, required_by->where, "gate-not-enabled",
                  fmt::format("nothing enables {} on {{modes}} boots, so the link "
                              "{}.requires/{} is never made and the gate has no effect",
@@ -204,7 +267,7 @@ void check_mode_claims(const std::vector<ModePlan>& plans, Diagnostics& out) {
     for (const StepRun& run : plan.steps) {
       if (run.step == nullptr) continue;
       if (ran.count(run.step) == 0) order.push_back(run.step);
-      ran[run.step][plan.mode] = run.ran;
+      ran[run.step][plan.mode] |= run.ran;  // in either counting
       if (run.undecided) undecided.insert(run.step);
     }
   }
@@ -299,9 +362,10 @@ void check_modes(const std::vector<ModePlan>& plans, const ContentLocator& locat
                  Diagnostics& out) {
   Findings findings;
   for (const ModePlan& plan : plans) {
-    const std::set<std::string> enabled = enabled_units(plan);
+    const Enabled enabled = enabled_units(plan);
+    const bool pulled = pulls_in_boot_complete(plan);
     for (const auto& [unit, directives] : effective_unit_directives(plan, locator)) {
-      check_unit_in_mode(unit, directives, plan, enabled, locator, findings);
+      check_unit_in_mode(unit, directives, plan, enabled, pulled, locator, findings);
     }
     check_paths_written_twice(plan, findings);
   }

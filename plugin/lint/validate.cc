@@ -73,7 +73,10 @@ std::vector<Diagnostic> validate_sources(const std::vector<Source>& sources,
     options.stages = stages;
     options.hypothetical_root = true;
     options.umask = 022;  // the usual one: findings must not depend on who validates
-    std::vector<ModePlan> plans = plan_modes(empty, sources, planned_modes(), options);
+    // Each mode as a counted and as an uncounted boot: whether systemd-boot
+    // counts a boot changes what a reboot does, and what starts.
+    std::vector<ModePlan> plans =
+        plan_modes_and_countings(empty, sources, planned_modes(), options);
     std::set<std::string> checked;
     for (const ModePlan& plan : plans) {
       for (const Diagnostic& d : plan.diagnostics) {

@@ -61,6 +61,8 @@ std::string dropin_step(const std::string& condition, const std::string& unit_te
 
 const std::string kHeader = "stages:\n  initramfs:\n";
 const std::string kEnable = "      systemctl:\n        enable: [app.service]\n";
+const std::string kCountVariable =
+    "/sys/firmware/efi/efivars/LoaderBootCountPath-4a67b082-0a4c-41cf-b6c7-440b29bb8c4f";
 const std::string kGate =
     "[Unit]\nBefore=boot-complete.target\n[Install]\nRequiredBy=boot-complete.target\n";
 
@@ -138,6 +140,12 @@ std::vector<RuleCase> rule_cases() {
        kHeader + dropin_step("", "[Unit]\nA=1\n") + dropin_step("", "[Unit]\nA=2\n"),
        kHeader + dropin_step("[ -f /run/cos/active_mode ]", "[Unit]\nA=1\n") +
            dropin_step("[ -f /run/cos/passive_mode ]", "[Unit]\nA=2\n")},
+      {"reboot-uncounted", Severity::error,
+       kHeader + dropin_step("[ -f /run/cos/active_mode ]", "[Unit]\nFailureAction=reboot\n"),
+       kHeader + dropin_step("[ -f /run/cos/active_mode ] && [ -e " + kCountVariable + " ]",
+                             "[Unit]\nFailureAction=reboot\n")},
+      {"gate-counted-only", Severity::warning, kHeader + dropin_step("", kGate, kEnable),
+       kHeader + dropin_step("", kGate + "WantedBy=multi-user.target\n", kEnable)},
       {"persistent-per-mode", Severity::note,
        kHeader + dropin_step("[ -f /run/cos/active_mode ]", kGate, kEnable),
        kHeader + dropin_step("", kGate, kEnable)},
@@ -155,6 +163,45 @@ TEST(ValidateRulesTest, EachRuleFiresAndItsNearMissDoesNot) {
     std::vector<Diagnostic> near = validate_text(c.near_miss);
     EXPECT_EQ(find(near, c.rule), nullptr) << c.near_miss << "\n" << dump(near);
   }
+}
+
+TEST(ValidateRulesTest, AGateOnlyUnitIsAnErrorWhenItsUnitFileIsKnown) {
+  const std::string unit_file =
+      "    - files:\n        - path: /etc/systemd/system/app.service\n"
+      "          permissions: 0644\n          content: |\n            [Service]\n"
+      "            ExecStart=/bin/true\n            [Unit]\n"
+      "            Before=boot-complete.target\n            [Install]\n"
+      "            RequiredBy=boot-complete.target\n" +
+      kEnable;
+  std::vector<Diagnostic> ds = validate_text(kHeader + unit_file);
+  const Diagnostic* d = find(ds, "gate-counted-only");
+  ASSERT_NE(d, nullptr) << dump(ds);
+  EXPECT_EQ(d->severity, Severity::error);
+  EXPECT_EQ(d->where.line, 12);
+  EXPECT_EQ(d->message.find("unless"), std::string::npos) << d->message;
+  // A boot_assessment step pulls boot-complete.target in itself.
+  std::vector<Diagnostic> gated = validate_text(
+      kHeader + "    - boot_assessment:\n        units: [app.service]\n" + dropin_step("", kGate));
+  EXPECT_EQ(find(gated, "gate-counted-only"), nullptr) << dump(gated);
+}
+
+TEST(ValidateRulesTest, RebootsOnlyOnCountedBootsAreSafe) {
+  // The condition a hand-written configuration needs: the active sentinel
+  // and the loader's counter both present.
+  std::vector<Diagnostic> ds = validate_text(
+      kHeader + dropin_step("[ -f /run/cos/active_mode ] && [ -e " + kCountVariable + " ]",
+                            "[Unit]\nFailureAction=reboot\n"));
+  EXPECT_EQ(find(ds, "reboot-uncounted"), nullptr) << dump(ds);
+  EXPECT_EQ(find(ds, "boot-loop-risk"), nullptr) << dump(ds);
+  // Testing the counter alone still reboots passive boots when counted.
+  ds = validate_text(
+      kHeader + dropin_step("[ -e " + kCountVariable + " ]", "[Unit]\nFailureAction=reboot\n"));
+  EXPECT_EQ(find(ds, "reboot-uncounted"), nullptr) << dump(ds);
+  EXPECT_NE(find(ds, "boot-loop-risk"), nullptr) << dump(ds);
+  // SuccessAction= reboots too.
+  ds = validate_text(
+      kHeader + dropin_step("[ -f /run/cos/active_mode ]", "[Unit]\nSuccessAction=reboot-force\n"));
+  EXPECT_NE(find(ds, "reboot-uncounted"), nullptr) << dump(ds);
 }
 
 TEST(ValidateRulesTest, NegatedModeNamesAreNotClaims) {
@@ -205,6 +252,24 @@ TEST(ValidateRulesTest, TheDocumentationsSecondExample) {
                           [](const Diagnostic& d) { return d.rule == "mode-claim-mismatch"; }),
             2)
       << dump(ds);
+  // Both traps of boot counting, at the lines that set them.
+  const Diagnostic* uncounted = find(ds, "reboot-uncounted");
+  ASSERT_NE(uncounted, nullptr) << dump(ds);
+  EXPECT_EQ(uncounted->where.line, 19);
+  EXPECT_NE(uncounted->fix.find("boot_assessment"), std::string::npos);
+  const Diagnostic* counted_only = find(ds, "gate-counted-only");
+  ASSERT_NE(counted_only, nullptr) << dump(ds);
+  EXPECT_EQ(counted_only->where.line, 22);
+  EXPECT_NE(counted_only->fix.find("boot_assessment"), std::string::npos);
+}
+
+TEST(ValidateRulesTest, TheDocumentationsFirstExample) {
+  Diagnostics loaded;
+  Source source = load_source(
+      std::string(BOOTASSESS_SOURCE_DIR) + "/tests/fixtures/docs-first-example.yaml", loaded);
+  std::vector<Diagnostic> ds = validate_sources({source}, loaded);
+  EXPECT_NE(find(ds, "reboot-uncounted"), nullptr) << dump(ds);
+  EXPECT_NE(find(ds, "gate-counted-only"), nullptr) << dump(ds);
 }
 
 TEST(ValidateRulesTest, ExamplesValidateWithoutWarnings) {

@@ -1,8 +1,12 @@
 // The `boot_assessment:` step module: per boot, per unit, a drop-in under
 // /run/systemd/system that orders the unit before boot-complete.target and
-// makes it RequiredBy= it (with FailureAction=reboot only in the modes that
-// asked for it), plus the runtime enablement link. Everything lives in /run,
-// so nothing carries over into the next boot, whatever mode that is.
+// makes it RequiredBy= it, plus the runtime enablement link; and the link
+// multi-user.target.wants/boot-complete.target, so that the target, and with
+// it every gated unit, is started on every boot of a gated mode, counted or
+// not. FailureAction=reboot is added only on a boot that systemd-boot counts
+// and whose mode asked for it: on any other boot a reboot boots the same
+// entry again, for ever. Everything lives in /run, so nothing carries over
+// into the next boot, whatever its mode or counting.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -21,8 +25,15 @@ namespace {
 // settings are the last word among same-directory drop-ins.
 constexpr std::string_view kDropinName = "zz-bootassess-boot-assessment.conf";
 
-constexpr BootMode kDefaultModes[] = {BootMode::active, BootMode::passive, BootMode::recovery,
-                                      BootMode::autoreset};
+constexpr std::string_view kBootComplete = "boot-complete.target";
+constexpr std::string_view kPulledBy = "multi-user.target";
+
+// A gate starts its units, so by default it applies only where the node runs
+// its own services: active and passive boot the installed system with its
+// persistent configuration. Recovery and autoreset boot a minimal, ephemeral
+// system where those services do not normally run (and Kairos counts their
+// entries too): gating there must be asked for.
+constexpr BootMode kDefaultModes[] = {BootMode::active, BootMode::passive};
 
 struct ModeAt {
   BootMode mode;
@@ -33,13 +44,13 @@ bool contains(const std::vector<ModeAt>& modes, BootMode mode) {
   return std::any_of(modes.begin(), modes.end(), [&](const ModeAt& m) { return m.mode == mode; });
 }
 
-std::string dropin_content(const std::string& step, BootMode mode, bool reboot) {
+std::string dropin_content(const std::string& step, BootMode mode, bool counted, bool reboot) {
   std::string text = fmt::format(
-      "# Boot assessment gate for this boot ({} mode), written by bootassess: {}\n"
+      "# Boot assessment gate for this boot ({} mode, {}), written by bootassess: {}\n"
       "[Unit]\n"
       "After=default.target graphical.target multi-user.target\n"
       "Before=boot-complete.target\n",
-      mode_name(mode), step);
+      mode_name(mode), counted ? "counted" : "not counted", step);
   if (reboot) text += "FailureAction=reboot\n";
   text += "\n[Install]\nRequiredBy=boot-complete.target\n";
   return text;
@@ -132,14 +143,19 @@ void Planner::plan_boot_assessment(const Step& step) {
                        options_.mode_detected ? mode_name(mode) : "undetected"));
     return;
   }
-  if (!seen_.lstat("/run/cos/uki_boot_mode")) {
-    report(Severity::note, gate.pos, "boot-assessment-no-counting",
-           "no /run/cos/uki_boot_mode: without systemd-boot boot counting, a failed gate does "
-           "not change which entry boots next (the services still run and FailureAction= "
-           "still applies)");
+  const bool counted = options_.counting.counted;
+  const bool reboots = contains(reboot, mode) && counted;
+  bool any_gated = false;
+  if (contains(reboot, mode) && !counted) {
+    report(Severity::warning, gate.pos, "boot-assessment-uncounted",
+           fmt::format("this boot is not counted ({}), so a failure does not reboot: the same "
+                       "entry would boot again, for ever; the units are still started and gate "
+                       "boot-complete.target",
+                       options_.counting.simulated
+                           ? "simulated"
+                           : "no valid LoaderBootCountPath EFI variable: a GRUB install, or an "
+                             "entry already blessed"));
   }
-
-  const bool reboots = contains(reboot, mode);
   for (const Located<std::string>& unit_name : gate.units) {
     std::optional<systemd::MangledName> unit = systemd::mangle_unit_name(unit_name.value);
     if (!unit) {
@@ -157,7 +173,7 @@ void Planner::plan_boot_assessment(const Step& step) {
     FileRequest request;
     request.path =
         path::join(path::join(systemd::kRuntimeConfigDir, unit->name + ".d"), kDropinName);
-    request.content = dropin_content(label, mode, reboots);
+    request.content = dropin_content(label, mode, counted, reboots);
     request.origin = unit_name.pos;
     ItemPlan plan = plan_file(view_, request, "/");
     if (!plan.error.empty()) {
@@ -183,7 +199,29 @@ void Planner::plan_boot_assessment(const Step& step) {
     }
     plan.actions.insert(plan.actions.end(), linked.actions.begin(), linked.actions.end());
     commit(plan, unit_name.pos);
+    any_gated = true;
   }
+  if (any_gated) pull_in_boot_complete(gate.pos);
+}
+
+// `systemctl --runtime add-wants multi-user.target boot-complete.target`: on
+// a counted boot systemd-bless-boot.service pulls the target in, on any other
+// boot nothing does, and the units that only it requires would never start.
+void Planner::pull_in_boot_complete(const Position& origin) {
+  if (options_.hypothetical_root) return;  // no unit files to link to
+  systemd::Outcome pulled = systemd::plan_add_wants(
+      view_, kPulledBy, systemd::UnitRequest{std::string(kBootComplete), origin},
+      systemd::Scope::runtime);
+  for (const Diagnostic& d : pulled.diagnostics.items()) {
+    report(d.severity, d.where, d.rule, d.message, d.fix);
+  }
+  if (pulled.failed) {
+    failed_ = true;
+    return;
+  }
+  ItemPlan plan;
+  plan.actions = std::move(pulled.actions);
+  commit(plan, origin);
 }
 
 }  // namespace bootassess

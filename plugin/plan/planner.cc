@@ -37,14 +37,21 @@ bool decode_content(const std::string& encoding, const std::string& content, std
   return true;
 }
 
+// The view conditions see when the mode or counting is simulated.
+std::optional<SimulatedFiles> simulated_view(const RootView& view, const PlanOptions& options) {
+  if (!options.simulated_mode && !options.counting.simulated) return std::nullopt;
+  std::optional<SimulatedFiles> simulated(std::in_place, view);
+  if (options.simulated_mode) simulate_mode(*simulated, *options.simulated_mode);
+  if (options.counting.simulated) simulate_counting(*simulated, options.counting.counted);
+  return simulated;
+}
+
 }  // namespace
 
 Planner::Planner(const RootView& base, PlanOptions options, ActionExecutor& executor,
                  PlanEventSink sink)
     : view_(base),
-      simulated_(options.simulated_mode ? std::optional<SimulatedModeRoot>(std::in_place, view_,
-                                                                           *options.simulated_mode)
-                                        : std::nullopt),
+      simulated_(simulated_view(view_, options)),
       seen_(simulated_ ? static_cast<const RootView&>(*simulated_) : view_),
       options_(std::move(options)),
       executor_(executor),

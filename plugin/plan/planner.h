@@ -18,10 +18,11 @@
 #include <vector>
 
 #include "apply/applier.h"
+#include "boot/boot_counting.h"
+#include "boot/boot_mode.h"
 #include "conditions/condition.h"
 #include "conditions/yip_conditionals.h"
 #include "load/model.h"
-#include "plan/boot_mode.h"
 #include "plan/file_actions.h"
 #include "plan/planned_root.h"
 
@@ -34,8 +35,11 @@ struct PlanOptions {
   std::optional<BootMode> simulated_mode;
   BootMode mode = BootMode::unknown;  // the mode the run is for (simulated or detected)
   bool mode_detected = false;         // false: no sentinel was found
-  bool allow_shell = true;            // false: non-native conditions are undecided
-  bool runtime = false;               // systemd changes under /run/systemd/system
+  // Whether systemd-boot counts this boot (simulated, or read from the
+  // root's EFI variable); conditions see a simulated one too.
+  Counting counting;
+  bool allow_shell = true;  // false: non-native conditions are undecided
+  bool runtime = false;     // systemd changes under /run/systemd/system
   // The umask yip's mkdir calls would be subject to: directories created for
   // `directories`, for a file's parents and for overrides get mode & ~umask.
   std::uint32_t umask = 022;
@@ -91,6 +95,7 @@ class Planner {
   void plan_files(const Step& step);
   void plan_systemctl(const Step& step);
   void plan_boot_assessment(const Step& step);
+  void pull_in_boot_complete(const Position& origin);
 
   // Executes and records an item's actions; reports the item's error if any.
   void commit(const ItemPlan& plan, const Position& origin);
@@ -98,7 +103,7 @@ class Planner {
               std::string fix = {});
 
   PlannedRoot view_;  // the root as planned so far: what writes are planned against
-  std::optional<SimulatedModeRoot> simulated_;  // view_ with the simulated mode's sentinel
+  std::optional<SimulatedFiles> simulated_;  // view_ with the simulated mode and counting
   const RootView& seen_;  // what conditions look at: simulated_ if any, else view_
   PlanOptions options_;
   ActionExecutor& executor_;

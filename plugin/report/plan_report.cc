@@ -62,7 +62,12 @@ std::string plan_json(const std::vector<ModePlan>& plans,
   for (std::size_t m = 0; m < plans.size(); ++m) {
     const ModePlan& plan = plans[m];
     if (m > 0) out += ", ";
-    out += fmt::format("{}: {{\"actions\": [", json::quote(mode_name(plan.mode)));
+    // A mode's key is its name, or "<mode>, counted" / "<mode>, uncounted"
+    // where counting changes what it gets.
+    out += fmt::format("{}: {{\"counting\": {}, \"actions\": [", json::quote(plan_label(plan)),
+                       json::quote(!plan.counting_shown ? "any"
+                                   : plan.counted       ? "counted"
+                                                        : "uncounted"));
     for (std::size_t i = 0; i < plan.actions.size(); ++i) {
       if (i > 0) out += ", ";
       out += action_json(plan.actions[i]);
@@ -105,7 +110,7 @@ std::string plan_text(const std::vector<ModePlan>& plans,
   std::string out;
   std::vector<std::string> names;
   for (const ModePlan& plan : plans)
-    names.emplace_back(mode_name(plan.mode));
+    names.emplace_back(plan_label(plan));
   out += fmt::format("Plan for {} ({})\n\n", plans.size() == 1 ? "one boot mode" : "each boot mode",
                      fmt::join(names, ", "));
   if (paths.empty()) out += "No action in any mode.\n";
@@ -154,7 +159,7 @@ std::string plan_text(const std::vector<ModePlan>& plans,
         variants.push_back({text, {}});
       }
       variants[static_cast<std::size_t>(it->second - 'A')].second.emplace_back(
-          mode_name(plans[m].mode));
+          plan_label(plans[m]));
     }
     out += fmt::format("{:<{}}", path, width + 2);
     for (std::size_t m = 0; m < row.size(); ++m) {
@@ -196,8 +201,8 @@ std::string plan_text(const std::vector<ModePlan>& plans,
       if (s.ran) continue;
       if (!any_skipped) out += "\nSkipped steps:\n";
       any_skipped = true;
-      out += fmt::format("  {}: '{}' [{}]: {}\n", mode_name(plan.mode), s.label,
-                         s.where.file_line(), s.reason);
+      out += fmt::format("  {}: '{}' [{}]: {}\n", plan_label(plan), s.label, s.where.file_line(),
+                         s.reason);
     }
   }
   if (!diagnostics.empty()) {

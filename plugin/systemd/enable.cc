@@ -81,7 +81,52 @@ class Enabler {
     return op_.finish(result < 0);
   }
 
+  // `systemctl add-wants TARGET UNIT`: both units found (following aliases),
+  // neither masked nor generated, then the unit's file linked in if it is
+  // outside the search path and TARGET.wants/UNIT made. The unit's own
+  // [Install] is not read, as systemctl does not read it for add-wants.
+  Outcome add_wants(std::string_view target) {
+    if (classify_unit_name(target) == NameClass::invalid) {
+      op_.report.error(EUCLEAN, std::string(target));
+      return op_.finish(true);
+    }
+    if (!op_.normalize_name()) return op_.finish(true);
+    UnitInfo* target_unit = find(target, {});
+    if (target_unit == nullptr) return op_.finish(true);
+    const std::string target_name = target_unit->name;
+    UnitInfo* unit = find(op_.unit, op_.path);
+    if (unit == nullptr) return op_.finish(true);
+    int r = link_file(*unit);
+    if (r >= 0) r = link(*unit, target_name + ".wants/" + unit->name, true);
+    return op_.finish(r < 0);
+  }
+
  private:
+  // The unit `name` names, following aliases and linked files, when it is
+  // usable for enablement; nullptr with the error reported otherwise.
+  UnitInfo* find(std::string_view name, std::string_view path) {
+    int error = 0;
+    UnitInfo* start = op_.context.add(name, path, false, error);
+    if (start == nullptr) {
+      op_.report.error(-error, std::string(path.empty() ? name : path));
+      return nullptr;
+    }
+    UnitInfo* found = nullptr;
+    if (int r = op_.context.traverse(*start, {false, true}, &found); r < 0) {
+      op_.report.error(-r, std::string(path.empty() ? name : path));
+      return nullptr;
+    }
+    if (found->mode == InstallMode::masked) {
+      op_.report.error(ERFKILL, found->path);
+      return nullptr;
+    }
+    if (op_.context.search().holds_generated(found->path)) {
+      op_.report.error(EADDRNOTAVAIL, found->path);
+      return nullptr;
+    }
+    return found;
+  }
+
   int link(const UnitInfo& unit, std::string_view relative, bool force) {
     std::string existing;
     const int r =
@@ -228,6 +273,10 @@ class Enabler {
 
 Outcome run_enable(Operation& op) {
   return Enabler(op).run();
+}
+
+Outcome run_add_wants(Operation& op, std::string_view target) {
+  return Enabler(op).add_wants(target);
 }
 
 }  // namespace bootassess::systemd

@@ -93,6 +93,9 @@ class Installer {
   Outcome enable(const UnitRequest& unit, Scope scope);
   Outcome disable(const UnitRequest& unit, Scope scope);
   Outcome mask(const UnitRequest& unit, Scope scope);
+  // `systemctl add-wants TARGET UNIT`: the link TARGET.wants/UNIT, whatever
+  // the unit's [Install] says.
+  Outcome add_wants(std::string_view target, const UnitRequest& unit, Scope scope);
 
   void forget();
 
@@ -106,6 +109,8 @@ class Installer {
 Outcome plan_enable(const RootView& view, const UnitRequest& unit, Scope scope);
 Outcome plan_disable(const RootView& view, const UnitRequest& unit, Scope scope);
 Outcome plan_mask(const RootView& view, const UnitRequest& unit, Scope scope);
+Outcome plan_add_wants(const RootView& view, std::string_view target, const UnitRequest& unit,
+                       Scope scope);
 
 // Where a yip `systemctl.overrides` entry writes its drop-in:
 // <config dir>/<unit>.d/<name>, with yip's default name "override-yip" and

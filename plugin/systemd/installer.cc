@@ -18,6 +18,8 @@ std::string_view verb_name(Verb verb) {
       return "disable";
     case Verb::mask:
       return "mask";
+    case Verb::add_wants:
+      return "add-wants";
   }
   return "enable";
 }
@@ -49,7 +51,8 @@ bool Operation::normalize_name() {
       return false;
     }
     switch (verb) {
-      case Verb::enable: {
+      case Verb::enable:
+      case Verb::add_wants: {
         // Repeated leading slashes would not survive systemctl's root prefix.
         std::size_t first = 0;
         while (first + 1 < raw.size() && raw[first + 1] == '/')
@@ -134,6 +137,16 @@ Outcome Installer::disable(const UnitRequest& unit, Scope scope) {
 Outcome Installer::mask(const UnitRequest& unit, Scope scope) {
   Operation op(*state_, unit, Verb::mask, scope);
   return run_mask(op);
+}
+
+Outcome Installer::add_wants(std::string_view target, const UnitRequest& unit, Scope scope) {
+  Operation op(*state_, unit, Verb::add_wants, scope);
+  return run_add_wants(op, target);
+}
+
+Outcome plan_add_wants(const RootView& view, std::string_view target, const UnitRequest& unit,
+                       Scope scope) {
+  return Installer(view).add_wants(target, unit, scope);
 }
 
 Outcome plan_enable(const RootView& view, const UnitRequest& unit, Scope scope) {

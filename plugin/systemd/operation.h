@@ -25,7 +25,7 @@ struct Installer::State {
   SpecifierExpander specifiers;
 };
 
-enum class Verb { enable, disable, mask };
+enum class Verb { enable, disable, mask, add_wants };
 
 std::string_view verb_name(Verb verb);
 
@@ -68,5 +68,6 @@ class Operation {
 Outcome run_enable(Operation& op);
 Outcome run_disable(Operation& op);
 Outcome run_mask(Operation& op);
+Outcome run_add_wants(Operation& op, std::string_view target);
 
 }  // namespace bootassess::systemd

@@ -23,6 +23,8 @@ std::string escaped(const std::string& s) {
       out += "\\n";
     } else if (c == '\\') {
       out += "\\\\";
+    } else if (static_cast<unsigned char>(c) < 0x20 && c != '\t') {
+      out += fmt::format("\\x{:02x}", static_cast<unsigned char>(c));
     } else {
       out += c;
     }
@@ -35,6 +37,11 @@ std::string unescaped(const std::string& s) {
   for (std::size_t i = 0; i < s.size(); ++i) {
     if (s[i] == '\\' && i + 1 < s.size()) {
       ++i;
+      if (s[i] == 'x' && i + 2 < s.size()) {
+        out += static_cast<char>(std::stoi(s.substr(i + 1, 2), nullptr, 16));
+        i += 2;
+        continue;
+      }
       out += s[i] == 'n' ? '\n' : s[i];
     } else {
       out += s[i];

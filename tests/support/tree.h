@@ -2,7 +2,8 @@
 //   d /etc 0755 0:0
 //   f /etc/a.conf 0644 0:0 = first line\nsecond line\n
 //   l /etc/link -> /usr/lib/target
-// (content escapes: \n for a newline, \\ for a backslash). Fixtures use it
+// (content escapes: \n for a newline, \\ for a backslash, \xNN for another
+// control character). Fixtures use it
 // for the starting root and the exact expected result.
 #pragma once
 

@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "boot/simulated_files.h"
 #include "root/root_view.h"
 
 namespace bootassess {
@@ -30,22 +31,12 @@ std::optional<BootMode> detect_mode(const RootView& view);
 // sentinel exists under /run/cos (with /run and /run/cos as directories if
 // the root has none), no other mode sentinel does, and everything else
 // is the base view's.
-class SimulatedModeRoot final : public RootView {
+class SimulatedModeRoot final : public SimulatedFiles {
  public:
   SimulatedModeRoot(const RootView& base, BootMode mode);
-
-  std::optional<FileInfo> lstat(const std::string& path) const override;
-  std::optional<std::string> read_link(const std::string& path) const override;
-  std::optional<std::string> read_file(const std::string& path) const override;
-  std::optional<std::vector<std::string>> list_dir(const std::string& path) const override;
-  bool access(const std::string& path, int mode) const override;
-
- private:
-  enum class Kind { base, sentinel, hidden, directory };
-  Kind classify(const std::string& path) const;
-
-  const RootView& base_;
-  BootMode mode_;
 };
+
+// Makes `view` show the simulated `mode`'s sentinel and hide the others.
+void simulate_mode(SimulatedFiles& view, BootMode mode);
 
 }  // namespace bootassess
