@@ -348,6 +348,8 @@ boot_once() { # MODE COUNTED CONFIG [STATUS]
       bc=reached
     elif [ "$bc_dependency_failed" != 0 ]; then
       bc=failed
+    elif grep -q 'Job boot-complete.target/start deleted' "$bo/console.log"; then
+      bc="cycle-dropped"
     else
       bc=not-pulled-in
     fi
