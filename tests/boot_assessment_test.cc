@@ -94,7 +94,8 @@ TEST_P(BootAssessmentTest, GateMatchesSystemctlRuntimeEnableAndAddWants) {
   const std::string dropin = read_text(root + kDropin);
   EXPECT_NE(dropin.find("\nBefore=boot-complete.target\n"), std::string::npos) << dropin;
   EXPECT_NE(dropin.find("\n[Install]\nRequiredBy=boot-complete.target\n"), std::string::npos);
-  EXPECT_EQ(dropin.find("FailureAction=reboot") != std::string::npos, mode == "active" && counted)
+  EXPECT_EQ(dropin.find("\nFailureAction=reboot\n") != std::string::npos,
+            mode == "active" && counted)
       << dropin;
 
   std::string state;
@@ -106,6 +107,13 @@ TEST_P(BootAssessmentTest, GateMatchesSystemctlRuntimeEnableAndAddWants) {
   // is pulled into every gated boot, counted or not.
   const std::string twin = make_root(tmp, "b");
   write_text(twin + kDropin, dropin);
+  // The target's own drop-in, which keeps multi-user.target from being
+  // ordered after it (and so after the gated units): no ordering cycle.
+  const std::string target_dropin =
+      "/run/systemd/system/boot-complete.target.d/zz-bootassess-boot-assessment.conf";
+  EXPECT_NE(read_text(root + target_dropin).find("\n[Unit]\nAfter=multi-user.target\n"),
+            std::string::npos);
+  write_text(twin + target_dropin, read_text(root + target_dropin));
   ASSERT_EQ(run_command("SYSTEMD_LOG_LEVEL=err systemctl --root=" + twin +
                         " --runtime enable myapp.service"),
             0);
@@ -138,7 +146,7 @@ TEST(BootAssessmentCountingTest, SimulatedCountingOverridesTheRoot) {
                         &output),
             0)
       << output;
-  EXPECT_NE(read_text(simulated + kDropin).find("FailureAction=reboot"), std::string::npos);
+  EXPECT_NE(read_text(simulated + kDropin).find("\nFailureAction=reboot\n"), std::string::npos);
   EXPECT_FALSE(fs::exists(simulated + "/sys")) << "nothing of the simulation is written";
   // Not counted by simulation, on a root that shows a counted boot.
   const std::string real = make_root(tmp, "b");
@@ -148,7 +156,7 @@ TEST(BootAssessmentCountingTest, SimulatedCountingOverridesTheRoot) {
                   &output),
       0)
       << output;
-  EXPECT_EQ(read_text(real + kDropin).find("FailureAction="), std::string::npos);
+  EXPECT_EQ(read_text(real + kDropin).find("\nFailureAction="), std::string::npos);
 }
 
 TEST(BootAssessmentCountingTest, AMalformedVariableNeverReboots) {
@@ -166,7 +174,7 @@ TEST(BootAssessmentCountingTest, AMalformedVariableNeverReboots) {
             std::string::npos)
       << output;
   // The gate is still written, without the reboot.
-  EXPECT_EQ(read_text(root + kDropin).find("FailureAction="), std::string::npos);
+  EXPECT_EQ(read_text(root + kDropin).find("\nFailureAction="), std::string::npos);
   EXPECT_TRUE(
       fs::is_symlink(root + "/run/systemd/system/boot-complete.target.requires/myapp.service"));
 }
@@ -186,7 +194,7 @@ TEST(BootAssessmentRootTest, ARootWithoutRunGetsOne) {
                         &output),
             0)
       << output;
-  EXPECT_NE(read_text(root + kDropin).find("FailureAction=reboot"), std::string::npos);
+  EXPECT_NE(read_text(root + kDropin).find("\nFailureAction=reboot\n"), std::string::npos);
   EXPECT_FALSE(fs::exists(root + "/run/cos")) << "nothing of the simulation is written";
 }
 
@@ -231,7 +239,7 @@ TEST(BootAssessmentRefusalTest, MissingUnitFailsAloneAndRiskNeedsConsent) {
                         &output),
             0)
       << output;
-  EXPECT_NE(read_text(fresh + kDropin).find("FailureAction=reboot"), std::string::npos);
+  EXPECT_NE(read_text(fresh + kDropin).find("\nFailureAction=reboot\n"), std::string::npos);
 }
 
 }  // namespace

@@ -1,7 +1,8 @@
 #!/bin/sh
 # The whole test suite: installs what is missing, builds with warnings as
 # errors, checks formatting, then runs every test (unit, differential against
-# /bin/sh and systemctl, fixtures, examples in every boot mode).
+# /bin/sh and systemctl, fixtures, examples in every boot mode), then the
+# real-boot tier (tests/realboot: systemd as PID 1 under systemd-nspawn).
 set -eu
 cd "$(dirname "$0")/.."
 ./tests/setup-debian.sh
@@ -14,3 +15,4 @@ if [ "$unformatted" != "0" ]; then
   exit 1
 fi
 ctest --test-dir build --output-on-failure -j2
+./tests/realboot/realboot.sh build/bootassess build

@@ -3,10 +3,10 @@
 // makes it RequiredBy= it, plus the runtime enablement link; and the link
 // multi-user.target.wants/boot-complete.target, so that the target, and with
 // it every gated unit, is started on every boot of a gated mode, counted or
-// not. FailureAction=reboot is added only on a boot that systemd-boot counts
-// and whose mode asked for it: on any other boot a reboot boots the same
-// entry again, for ever. Everything lives in /run, so nothing carries over
-// into the next boot, whatever its mode or counting.
+// not (with a drop-in that keeps that from making an ordering cycle). FailureAction=reboot is added
+// only on a boot that systemd-boot counts and whose mode asked for it: on any other boot a reboot
+// boots the same entry again, for ever. Everything lives in /run, so nothing carries over into the
+// next boot, whatever its mode or counting.
 #include "plan/boot_assessment.h"
 
 #include <fmt/format.h>
@@ -41,13 +41,20 @@ bool contains(const std::vector<ModeAt>& modes, BootMode mode) {
   return std::any_of(modes.begin(), modes.end(), [&](const ModeAt& m) { return m.mode == mode; });
 }
 
-std::string dropin_content(const std::string& step, BootMode mode, bool counted, bool reboot) {
-  std::string text = fmt::format(
-      "# Boot assessment gate for this boot ({} mode, {}), written by bootassess: {}\n"
+// `held_back`: the mode reboots on failure, but this boot is not counted.
+std::string dropin_content(const std::string& step, BootMode mode, bool reboot, bool held_back) {
+  std::string text =
+      fmt::format("# Boot assessment gate for this boot ({} mode), written by bootassess: {}\n",
+                  mode_name(mode), step);
+  if (held_back) {
+    text +=
+        "# No FailureAction=reboot: systemd-boot does not count this boot, so a reboot would "
+        "boot the same entry again\n";
+  }
+  text +=
       "[Unit]\n"
       "After=default.target graphical.target multi-user.target\n"
-      "Before=boot-complete.target\n",
-      mode_name(mode), counted ? "counted" : "not counted", step);
+      "Before=boot-complete.target\n";
   if (reboot) text += "FailureAction=reboot\n";
   text += "\n[Install]\nRequiredBy=boot-complete.target\n";
   return text;
@@ -170,7 +177,7 @@ void Planner::plan_boot_assessment(const Step& step) {
     FileRequest request;
     request.path = path::join(path::join(systemd::kRuntimeConfigDir, unit->name + ".d"),
                               kBootAssessmentDropin);
-    request.content = dropin_content(label, mode, counted, reboots);
+    request.content = dropin_content(label, mode, reboots, contains(reboot, mode) && !counted);
     request.origin = unit_name.pos;
     ItemPlan plan = plan_file(view_, request, "/");
     if (!plan.error.empty()) {
@@ -204,10 +211,34 @@ void Planner::plan_boot_assessment(const Step& step) {
 // `systemctl --runtime add-wants multi-user.target boot-complete.target`: on
 // a counted boot systemd-bless-boot.service pulls the target in, on any other
 // boot nothing does, and the units that only it requires would never start.
+//
+// A target orders itself after what it wants, unless it is already ordered
+// before it: multi-user.target would wait for boot-complete.target, which
+// waits for the gated units, which wait for multi-user.target, an ordering
+// cycle that systemd breaks by dropping a job. The drop-in orders
+// boot-complete.target after multi-user.target, so that systemd adds nothing.
 void Planner::pull_in_boot_complete(const Position& origin) {
-  if (options_.hypothetical_root) return;  // no unit files to link to
+  FileRequest request;
+  request.path =
+      path::join(path::join(systemd::kRuntimeConfigDir, std::string(kBootCompleteTarget) + ".d"),
+                 kBootAssessmentDropin);
+  request.content = fmt::format(
+      "# Written by bootassess: {} pulls this target in on every gated boot; ordered\n"
+      "# after it, so that {} is not ordered after the gated units\n"
+      "[Unit]\n"
+      "After={}\n",
+      kPulledBy, kPulledBy, kPulledBy);
+  request.origin = origin;
+  ItemPlan plan = plan_file(view_, request, "/");
+  if (!plan.error.empty() || options_.hypothetical_root) {  // no unit files to link to
+    commit(plan, origin);
+    return;
+  }
+  PlannedRoot scratch(view_);
+  for (const Action& a : plan.actions)
+    scratch.record(a);
   systemd::Outcome pulled = systemd::plan_add_wants(
-      view_, kPulledBy, systemd::UnitRequest{std::string(kBootCompleteTarget), origin},
+      scratch, kPulledBy, systemd::UnitRequest{std::string(kBootCompleteTarget), origin},
       systemd::Scope::runtime);
   for (const Diagnostic& d : pulled.diagnostics.items()) {
     report(d.severity, d.where, d.rule, d.message, d.fix);
@@ -216,8 +247,7 @@ void Planner::pull_in_boot_complete(const Position& origin) {
     failed_ = true;
     return;
   }
-  ItemPlan plan;
-  plan.actions = std::move(pulled.actions);
+  plan.actions.insert(plan.actions.end(), pulled.actions.begin(), pulled.actions.end());
   commit(plan, origin);
 }
 

@@ -49,7 +49,7 @@ std::vector<ModePlan> plan_modes(const RootView& base, const std::vector<Source>
 
 std::string plan_label(const ModePlan& plan) {
   std::string label(mode_name(plan.mode));
-  if (plan.counting_shown) label += plan.counted ? ", counted" : ", uncounted";
+  if (plan.counting_shown) label += plan.counted ? "/counted" : "/uncounted";
   return label;
 }
 

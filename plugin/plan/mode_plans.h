@@ -36,7 +36,8 @@ struct ModePlan {
   bool failed = false;
 };
 
-// "active", or "active, counted" where counting makes a difference.
+// "active", or "active/counted" and "active/uncounted" where counting makes
+// a difference.
 std::string plan_label(const ModePlan& plan);
 
 // `options` gives the stages, root directory, cwd, runtime flag and

@@ -62,7 +62,7 @@ std::string plan_json(const std::vector<ModePlan>& plans,
   for (std::size_t m = 0; m < plans.size(); ++m) {
     const ModePlan& plan = plans[m];
     if (m > 0) out += ", ";
-    // A mode's key is its name, or "<mode>, counted" / "<mode>, uncounted"
+    // A mode's key is its name, or "<mode>/counted" and "<mode>/uncounted"
     // where counting changes what it gets.
     out += fmt::format("{}: {{\"counting\": {}, \"actions\": [", json::quote(plan_label(plan)),
                        json::quote(!plan.counting_shown ? "any"
@@ -118,11 +118,14 @@ std::string plan_text(const std::vector<ModePlan>& plans,
   std::size_t width = 4;
   for (const std::string& p : paths)
     width = std::max(width, p.size());
-  constexpr std::size_t kColumn = 11;
+  // A column is as wide as its mode's name, and fits "symlink B*?".
+  std::vector<std::size_t> columns;
+  for (const std::string& n : names)
+    columns.push_back(std::max<std::size_t>(11, n.size() + 2));
   if (!paths.empty()) {
     out += fmt::format("{:<{}}", "PATH", width + 2);
-    for (const std::string& n : names)
-      out += fmt::format("{:<{}}", n, kColumn);
+    for (std::size_t m = 0; m < names.size(); ++m)
+      out += fmt::format("{:<{}}", names[m], columns[m]);
     out += "\n";
   }
 
@@ -174,7 +177,7 @@ std::string plan_text(const std::vector<ModePlan>& plans,
         if (c.writes > 1) text += "*";
         if (c.last->undecided) text += "?";
       }
-      out += fmt::format("{:<{}}", text, kColumn);
+      out += fmt::format("{:<{}}", text, columns[m]);
     }
     out += "\n";
     if (variants.size() > 1 || plans.size() == 1) differing.push_back({path, variants});

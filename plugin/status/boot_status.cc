@@ -375,6 +375,9 @@ std::vector<GatedUnit> find_gated_units(const RootView& view) {
   if (!names) return units;
   for (const std::string& name : *names) {
     if (name.size() <= 2 || !name.ends_with(".d")) continue;
+    // The target's own drop-in (its ordering after multi-user.target) has
+    // the same name, and the target is not gated by itself.
+    if (name == std::string(kBootCompleteTarget) + ".d") continue;
     const Resolved dropin =
         resolve(view, path::join(path::join(dir.path, name), kBootAssessmentDropin), "/", true);
     if (!dropin.exists() || dropin.info->type != FileType::regular) continue;

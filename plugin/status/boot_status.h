@@ -100,8 +100,8 @@ inline constexpr std::string_view kBlessService = "systemd-bless-boot.service";
 BootStatus gather_status(const RootView& view, const UnitQuery& query);
 
 // The units gated in this boot: the directories <unit>.d under
-// /run/systemd/system that hold the gate's drop-in, with whether that
-// drop-in carries FailureAction=reboot.
+// /run/systemd/system that hold the gate's drop-in (boot-complete.target.d
+// aside), with whether that drop-in carries FailureAction=reboot.
 std::vector<GatedUnit> find_gated_units(const RootView& view);
 
 // 0 good or nothing gated, 1 failed, 3 pending or unknown.

@@ -24,6 +24,10 @@ MemoryRoot gated_root(bool counted, bool reboots) {
   root.add_file(kDropin, std::string("[Unit]\nBefore=boot-complete.target\n") +
                              (reboots ? "FailureAction=reboot\n" : "") +
                              "\n[Install]\nRequiredBy=boot-complete.target\n");
+  // The drop-in that orders the target after multi-user.target, same name.
+  root.add_dir("/run/systemd/system/boot-complete.target.d");
+  root.add_file("/run/systemd/system/boot-complete.target.d/zz-bootassess-boot-assessment.conf",
+                "[Unit]\nAfter=multi-user.target\n");
   root.add_dir("/sys").add_dir("/sys/firmware").add_dir("/sys/firmware/efi");
   root.add_dir("/sys/firmware/efi/efivars");
   root.add_file(std::string(kLoaderEntrySelectedVariable),
@@ -211,6 +215,10 @@ TEST(BootStatus, UnknownStatesKeepWhatTheRootTells) {
 TEST(BootStatus, NoGateWhenNoDropinIsThere) {
   MemoryRoot root;
   root.add_dir("/run").add_dir("/run/systemd").add_dir("/run/systemd/system");
+  // The target's own drop-in is not a gated unit.
+  root.add_dir("/run/systemd/system/boot-complete.target.d");
+  root.add_file("/run/systemd/system/boot-complete.target.d/zz-bootassess-boot-assessment.conf",
+                "[Unit]\nAfter=multi-user.target\n");
   // Another drop-in directory, without the gate's drop-in.
   root.add_dir("/run/systemd/system/other.service.d");
   root.add_file("/run/systemd/system/other.service.d/override.conf", "[Unit]\n");

@@ -1,0 +1,679 @@
+#!/bin/bash
+# Real-boot tier: boots a minimal Debian 12 rootfs under systemd-nspawn with
+# systemd as PID 1, after `bootassess apply --root` wrote the boot's /run, and
+# checks what real systemd does with it: whether the unit under test ran,
+# whether boot-complete.target was reached, whether the container rebooted
+# (systemd-nspawn exits 133), whether the boot was blessed, and that systemd
+# found no ordering cycle (it breaks one by silently dropping a job).
+#
+# A counted boot is emulated as a systemd-boot machine has it (the real
+# generator skips containers): systemd-bless-boot.service is linked into
+# basic.target.wants, as systemd-bless-boot-generator does when the loader set
+# LoaderBootCountPath, with its ExecStart= replaced by a marker write; and the
+# EFI variable file is put in the root before apply reads it.
+#
+# Usage: realboot.sh BOOTASSESS BUILD_DIR
+#   Writes BUILD_DIR/realboot/results.txt (the observed table) and prints it.
+#   The rootfs is cached in BUILD_DIR/realboot-rootfs-<hash>; only the first
+#   run builds it. REALBOOT_JOBS (default 2) boots run in parallel;
+#   REALBOOT_FILTER (a grep -E regex) runs only the matching scenarios.
+# Skips (exit 0, one line) when not root or when nspawn cannot boot here.
+set -euo pipefail
+
+export EFI_GUID=4a67b082-0a4c-41cf-b6c7-440b29bb8c4f
+readonly SUITE=bookworm
+readonly PACKAGES="systemd,systemd-sysv,systemd-boot,dbus"
+readonly BOOT_TIMEOUT=${REALBOOT_BOOT_TIMEOUT:-90}
+readonly MODES="active passive recovery autoreset live"
+
+here=$(cd "$(dirname "$0")" && pwd)
+src=$(cd "$here/../.." && pwd)
+
+die() {
+  echo "realboot: $*" >&2
+  exit 1
+}
+
+# ---------------------------------------------------------------- rootfs --
+
+# The host's apt sources for $SUITE and its -updates/-security suites, as
+# one-line entries, from /etc/apt/sources.list and sources.list.d (both
+# formats). The mirror is never hard-coded: CI and developers use their own.
+host_sources() {
+  {
+    cat /etc/apt/sources.list 2>/dev/null || true
+    for f in /etc/apt/sources.list.d/*.list; do [ -f "$f" ] && cat "$f"; done
+  } | awk -v suite="$SUITE" '
+      /^[[:space:]]*deb[[:space:]]/ {
+        sub(/\[[^]]*\][[:space:]]*/, "")
+        s = $3; sub(/-(updates|security)$/, "", s)
+        if (s == suite) print "deb " $2 " " $3 " main"
+      }'
+  for f in /etc/apt/sources.list.d/*.sources; do
+    [ -f "$f" ] || continue
+    awk -v suite="$SUITE" '
+      function flush() {
+        if (types ~ /(^| )deb( |$)/ && enabled != "no")
+          for (u = 1; u <= nu; u++)
+            for (s = 1; s <= ns; s++) {
+              b = suites[s]; sub(/-(updates|security)$/, "", b)
+              if (b == suite) print "deb " uris[u] " " suites[s] " main"
+            }
+        types = ""; enabled = ""; nu = 0; ns = 0
+      }
+      /^[[:space:]]*#/ { next }
+      /^[[:space:]]*$/ { flush(); next }
+      {
+        key = tolower($1); sub(/:$/, "", key); $1 = ""; sub(/^ /, "")
+        if (key == "types") types = $0
+        else if (key == "enabled") enabled = tolower($0)
+        else if (key == "uris") nu = split($0, uris, " ")
+        else if (key == "suites") ns = split($0, suites, " ")
+      }
+      END { flush() }' "$f"
+  done
+}
+
+# Builds the cached rootfs once. The cache key covers what goes into it (suite,
+# package list, this function), not the mirror: every mirror serves the same.
+ensure_rootfs() {
+  local key
+  key=$(printf '%s\n%s\n%s\n' "$SUITE" "$PACKAGES" "$(declare -f ensure_rootfs)" |
+    sha256sum | cut -c1-16)
+  rootfs="$build/realboot-rootfs-$key"
+  [ -f "$rootfs/.complete" ] && return 0
+  command -v mmdebstrap >/dev/null || die "mmdebstrap is missing (tests/setup-debian.sh installs it)"
+  local sources
+  sources=$(host_sources)
+  [ -n "$sources" ] || die "no apt source for $SUITE in /etc/apt/sources.list{,.d}"
+  rm -rf "$rootfs" "$rootfs.tmp"
+  local mirrors=()
+  while IFS= read -r line; do mirrors+=("$line"); done <<<"$sources"
+  echo "realboot: building the rootfs once ($SUITE, $PACKAGES) into $rootfs" >&2
+  local t0=$SECONDS
+  # shellcheck disable=SC2016 # $1 is the hook's argument, expanded by mmdebstrap
+  mmdebstrap --quiet --variant=minbase --include="$PACKAGES" \
+    --customize-hook='rm -f "$1/etc/machine-id"; touch "$1/etc/machine-id"' \
+    "$SUITE" "$rootfs.tmp" "${mirrors[@]}" >"$build/realboot-rootfs.log" 2>&1 ||
+    die "mmdebstrap failed, see $build/realboot-rootfs.log"
+  touch "$rootfs.tmp/.complete"
+  mv "$rootfs.tmp" "$rootfs"
+  echo "realboot: rootfs built in $((SECONDS - t0)) s" >&2
+}
+
+# ------------------------------------------------------------- scenarios --
+
+# The unit under test: a oneshot that logs a line and exits 0 (ok) or 1
+# (failing). gate-only has no [Install] (only the gate can start it);
+# also-enabled is WantedBy=multi-user.target and enabled in /etc, as k3s is.
+write_unit() { # ROOT ok|failing gate-only|also-enabled
+  local root=$1 code=0
+  [ "$2" = failing ] && code=1
+  mkdir -p "$root/etc/systemd/system/multi-user.target.wants"
+  {
+    printf '[Unit]\nDescription=Unit under test\n[Service]\nType=oneshot\nRemainAfterExit=yes\n'
+    printf "ExecStart=/bin/sh -c 'echo \"realboot-unit: ran, exit %s\"; exit %s'\n" "$code" "$code"
+    [ "$3" = also-enabled ] && printf '[Install]\nWantedBy=multi-user.target\n'
+  } >"$root/etc/systemd/system/myapp.service"
+  if [ "$3" = also-enabled ]; then
+    ln -sfn ../myapp.service "$root/etc/systemd/system/multi-user.target.wants/myapp.service"
+  else
+    rm -f "$root/etc/systemd/system/multi-user.target.wants/myapp.service"
+  fi
+}
+
+# The observers, in the container. realboot-end runs once the boot settled
+# (after multi-user.target, boot-complete.target and the bless service),
+# records, runs `bootassess status` when it is bound in, and powers off.
+# realboot-watch records again when it is stopped, whatever stops the boot
+# (a reboot cancels realboot-end's start job).
+write_observer() { # ROOT
+  local root=$1
+  mkdir -p "$root/usr/local/sbin" "$root/etc/systemd/system/multi-user.target.wants"
+  cat >"$root/usr/local/sbin/realboot-observe" <<'EOF'
+#!/bin/sh
+# Records the state of the boot into /realboot-out/$1.txt (key=value).
+o=/realboot-out/$1
+ran=$(systemctl show -P ExecMainStartTimestampMonotonic myapp.service)
+lines=0
+# The unit's stdout reaches the journal asynchronously: wait for its line.
+for _ in 1 2 3 4 5 6 7 8 9 10; do
+  lines=$(journalctl -b -q -u myapp.service -o cat | grep -c '^realboot-unit: ran' || true)
+  { [ "$lines" != 0 ] || [ "${ran:-0}" = 0 ]; } && break
+  sleep 0.3
+done
+{
+  echo "pid1=$(cat /proc/1/comm)"
+  echo "boot_id=$(cat /proc/sys/kernel/random/boot_id)"
+  echo "unit_state=$(systemctl show -P ActiveState myapp.service)"
+  echo "unit_result=$(systemctl show -P Result myapp.service)"
+  echo "unit_started=$([ "${ran:-0}" != 0 ] && echo yes || echo no)"
+  echo "unit_journal_lines=$lines"
+  echo "bc_state=$(systemctl show -P ActiveState boot-complete.target)"
+  echo "bc_dependency_failed=$(journalctl -b -q -u boot-complete.target -o cat | grep -c '^Dependency failed' || true)"
+  echo "bless_state=$(systemctl show -P ActiveState systemd-bless-boot.service)"
+} >"$o.tmp"
+journalctl -b -q -u myapp.service -u boot-complete.target -u systemd-bless-boot.service \
+  -o short-monotonic >"$o.journal" 2>&1
+journalctl -b -q -o short-monotonic >"$o.full-journal" 2>&1
+mv "$o.tmp" "$o.txt"
+EOF
+  cat >"$root/usr/local/sbin/realboot-end" <<'EOF'
+#!/bin/sh
+/usr/local/sbin/realboot-observe end
+if [ -x /usr/bin/bootassess ]; then
+  /usr/bin/bootassess status --format json >/realboot-out/status.json 2>/realboot-out/status.err
+  echo $? >/realboot-out/status.rc
+  /usr/bin/bootassess status >/realboot-out/status.txt 2>&1
+fi
+# Recorded: no need for an orderly shutdown.
+systemctl --force poweroff
+EOF
+  chmod 755 "$root/usr/local/sbin/realboot-observe" "$root/usr/local/sbin/realboot-end"
+  cat >"$root/etc/systemd/system/realboot-end.service" <<'EOF'
+[Unit]
+Description=Record the settled boot, then power off
+After=multi-user.target boot-complete.target systemd-bless-boot.service myapp.service
+[Service]
+Type=oneshot
+ExecStart=/usr/local/sbin/realboot-end
+[Install]
+WantedBy=multi-user.target
+EOF
+  cat >"$root/etc/systemd/system/realboot-watch.service" <<'EOF'
+[Unit]
+Description=Record the boot when it stops
+[Service]
+Type=oneshot
+RemainAfterExit=yes
+ExecStart=/bin/true
+ExecStop=/usr/local/sbin/realboot-observe stop
+[Install]
+WantedBy=basic.target
+EOF
+  mkdir -p "$root/etc/systemd/system/basic.target.wants"
+  ln -sfn ../realboot-end.service "$root/etc/systemd/system/multi-user.target.wants/realboot-end.service"
+  ln -sfn ../realboot-watch.service "$root/etc/systemd/system/basic.target.wants/realboot-watch.service"
+}
+
+# The EFI variable systemd-boot sets for a counted entry: 4 attribute bytes,
+# then the entry's path in UTF-16LE, NUL-terminated.
+write_efivar() { # ROOT PATH
+  local dir=$1/sys/firmware/efi/efivars
+  mkdir -p "$dir"
+  {
+    printf '\007\000\000\000'
+    printf '%s\0' "$2" | iconv -f UTF-8 -t UTF-16LE
+  } >"$dir/LoaderBootCountPath-$EFI_GUID"
+}
+
+# One boot's /run, as the loader and the initramfs leave it: the mode
+# sentinel, and on a counted boot the EFI variable plus what
+# systemd-bless-boot-generator adds (the bless service in basic.target.wants;
+# its ExecStart= replaced by a marker write, one line per blessed boot).
+prepare_boot() { # ROOT MODE counted|uncounted
+  local root=$1 mode=$2 counted=$3
+  rm -rf "$root/run" "$root/sys/firmware"
+  mkdir -p "$root/run/cos" "$root/run/systemd/system"
+  echo 1 >"$root/run/cos/${mode}_mode"
+  if [ "$counted" = counted ]; then
+    write_efivar "$root" "\\loader\\entries\\$mode+2-1.conf"
+    local sys=$root/run/systemd/system
+    mkdir -p "$sys/basic.target.wants" "$sys/systemd-bless-boot.service.d"
+    ln -sfn /lib/systemd/system/systemd-bless-boot.service \
+      "$sys/basic.target.wants/systemd-bless-boot.service"
+    printf '%s\n' '[Service]' 'ExecStart=' \
+      "ExecStart=/bin/sh -c 'mkdir -p /var/lib/realboot && cat /proc/sys/kernel/random/boot_id >>/var/lib/realboot/blessed'" \
+      >"$sys/systemd-bless-boot.service.d/realboot.conf"
+  fi
+}
+
+# The cgroup directories a boot gets of its own, below the caller's, in each
+# hierarchy systemd uses (cgroup2, and v1 name=systemd on a hybrid host).
+# Without them, parallel containers started with --keep-unit share one cgroup
+# and their systemd instances remove each other's units' cgroups.
+boot_cgroups() { # ID
+  awk '{ for (i = 7; i <= NF; i++) if ($i == "-") { print $4, $5, $(i + 1), $(i + 3); break } }' \
+    /proc/self/mountinfo | while read -r mroot mnt fs opts; do
+    local path
+    case $fs in
+      cgroup2) path=$(sed -n 's/^0:://p' /proc/self/cgroup) ;;
+      cgroup)
+        case ,$opts, in
+          *,name=systemd,*) path=$(sed -n 's/^[0-9]*:name=systemd://p' /proc/self/cgroup) ;;
+          *) continue ;;
+        esac
+        ;;
+      *) continue ;;
+    esac
+    [ "$mroot" = / ] || path=${path#"$mroot"}
+    echo "$mnt${path%/}/realboot-$1"
+  done
+}
+
+blessed_count() { # ROOT
+  if [ -f "$1/var/lib/realboot/blessed" ]; then wc -l <"$1/var/lib/realboot/blessed"; else echo 0; fi
+}
+
+# Applies CONFIG in MODE, boots once and appends the observed row to
+# $out/row; the boot's records go to $out/bootN. Needs $root (the merged
+# overlay), $out, $name.
+boot_once() { # MODE COUNTED CONFIG [STATUS]
+  local mode=$1 counted=$2 config=$3 status=${4:-}
+  prepare_boot "$root" "$mode" "$counted"
+  local bo
+  bo=$out/boot1
+  [ ! -f "$out/row" ] || bo=$out/boot$(($(wc -l <"$out/row") + 1))
+  mkdir -p "$bo"
+  "$bootassess" apply --root "$root" --mode "$mode" "$config" >"$bo/apply.log" 2>&1 ||
+    { echo "apply failed:" >&2; cat "$bo/apply.log" >&2; return 1; }
+  local before binds=() rc t0
+  before=$(blessed_count "$root")
+  # nspawn mounts a fresh /run (and /sys) over the root before it binds, so
+  # what apply wrote there is carried in from a copy outside the root.
+  local carry=$root.carry
+  rm -rf "$carry"
+  mkdir -p "$carry"
+  cp -a "$root/run/systemd/system" "$carry/system"
+  cp -a "$root/run/cos" "$carry/cos"
+  binds=(--bind="$bo:/realboot-out" --bind="$carry/system:/run/systemd/system"
+    --bind="$carry/cos:/run/cos")
+  if [ -n "$status" ]; then
+    binds+=(--bind-ro="$bootassess:/usr/bin/bootassess")
+    if [ -d "$root/sys/firmware/efi/efivars" ]; then
+      cp -a "$root/sys/firmware/efi/efivars" "$carry/efivars"
+      # The host may have no /sys/firmware/efi to mount over.
+      binds+=(--tmpfs=/sys/firmware:mode=0755 --bind-ro="$carry/efivars:/sys/firmware/efi/efivars")
+    fi
+  fi
+  t0=$(date +%s%N)
+  rc=0
+  # The container gets the unified cgroup hierarchy (systemd 252's default on
+  # Debian 12 and Kairos) even on a host still in hybrid mode, and cgroups of
+  # its own.
+  local id cgroups
+  id=$(echo "$name" | md5sum | cut -c1-12)
+  cgroups=$(boot_cgroups "$id")
+  (
+    for cg in $cgroups; do
+      mkdir -p "$cg" && echo "$BASHPID" >"$cg/cgroup.procs" ||
+        echo "realboot: could not move the boot into $cg" >&2
+    done
+    SYSTEMD_NSPAWN_UNIFIED_HIERARCHY=1 exec timeout -k 10 "$BOOT_TIMEOUT" systemd-nspawn --quiet \
+      --register=no --keep-unit --machine="rb-$id" -D "$root" --boot --console=read-only \
+      --setenv=SYSTEMD_COLORS=0 "${binds[@]}"
+  ) </dev/null >"$bo/console.log" 2>&1 || rc=$?
+  # A container that outlived a killed nspawn (after a timeout) goes with its
+  # cgroup.
+  for cg in $cgroups; do
+    [ ! -f "$cg/cgroup.kill" ] || echo 1 >"$cg/cgroup.kill" 2>/dev/null || true
+  done
+  for cg in $cgroups; do
+    for _ in 1 2 3 4 5 6 7 8 9 10; do
+      [ -d "$cg" ] || break
+      find "$cg" -depth -type d -exec rmdir {} + 2>/dev/null || sleep 0.2
+    done
+  done
+  local ms=$((($(date +%s%N) - t0) / 1000000))
+  local rebooted
+  case $rc in
+    0) rebooted=no ;;
+    133) rebooted=yes ;;
+    124 | 137) rebooted="hang(>${BOOT_TIMEOUT}s)" ;;
+    *) rebooted="nspawn-exit-$rc" ;;
+  esac
+  local obs=$bo/end.txt
+  [ -f "$obs" ] || obs=$bo/stop.txt
+  local unit=no-record bc=no-record
+  if [ -f "$obs" ]; then
+    local unit_state unit_result unit_started unit_journal_lines bc_state bc_dependency_failed
+    unit_state=$(sed -n 's/^unit_state=//p' "$obs")
+    unit_result=$(sed -n 's/^unit_result=//p' "$obs")
+    unit_started=$(sed -n 's/^unit_started=//p' "$obs")
+    unit_journal_lines=$(sed -n 's/^unit_journal_lines=//p' "$obs")
+    bc_state=$(sed -n 's/^bc_state=//p' "$obs")
+    bc_dependency_failed=$(sed -n 's/^bc_dependency_failed=//p' "$obs")
+    if [ "$unit_started" = no ] && [ "$unit_journal_lines" = 0 ]; then
+      unit=not-run
+    elif [ "$unit_started" != yes ] || [ "$unit_journal_lines" = 0 ]; then
+      unit="inconsistent($unit_started,$unit_journal_lines)"
+    elif [ "$unit_state" = active ] && [ "$unit_result" = success ]; then
+      unit=ok
+    elif [ "$unit_state" = failed ]; then
+      unit=failed
+    else
+      unit="$unit_state/$unit_result"
+    fi
+    if [ "$bc_state" = active ]; then
+      bc=reached
+    elif [ "$bc_dependency_failed" != 0 ]; then
+      bc=failed
+    elif grep -q 'Job boot-complete.target/start deleted' "$bo/console.log"; then
+      bc="cycle-dropped"
+    else
+      bc=not-pulled-in
+    fi
+  fi
+  local blessed=no
+  [ "$(blessed_count "$root")" -gt "$before" ] && blessed=yes
+  # systemd breaks an ordering cycle by deleting a job, and says so only on
+  # the console (the journal is not up yet when the first transaction runs).
+  local cycle=no
+  grep -q 'ordering cycle' "$bo/console.log" && cycle=yes
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$mode" "$counted" "$variant" "$unit" "$bc" \
+    "$rebooted" "$blessed" "$cycle" "$((ms / 1000)).$((ms % 1000 / 100))" >>"$out/row"
+}
+
+# Runs one scenario in a fresh overlay over the cached rootfs. KIND:
+#   single MODE COUNTED UNIT VARIANT CONFIG [status]
+#   sequence VARIANT CONFIG   (counted active ok, then the same entry blessed:
+#                              uncounted active failing, on the same /etc)
+run_scenario() { # NAME KIND ARGS...
+  run_scenario_once "$@"
+  # The container's systemd sometimes fails to create a service's cgroup
+  # (status=219/CGROUP, seen with the hybrid hierarchy under load): that is the
+  # machine, not the behaviour under test, so the scenario is run once more
+  # from scratch, and the table says so.
+  if grep -qs 'Failed at step CGROUP' "$results/$1"/boot*/*.full-journal; then
+    mv "$results/$1" "$results/$1.cgroup-failure"
+    run_scenario_once "$@"
+    echo "retried once: a unit failed at step CGROUP, see $results/$1.cgroup-failure" >"$results/$1/retried"
+  fi
+}
+
+run_scenario_once() { # NAME KIND ARGS...
+  name=$1
+  local kind=$2
+  shift 2
+  out=$results/$name
+  rm -rf "$out"
+  mkdir -p "$out"
+  local layer=$scratch/$name
+  mkdir -p "$layer/upper" "$layer/work" "$layer/root"
+  root=$layer/root
+  mount -t overlay overlay -o "lowerdir=$rootfs,upperdir=$layer/upper,workdir=$layer/work" "$root"
+  local rc=0
+  (
+    write_observer "$root"
+    case $kind in
+      single)
+        variant=$4
+        write_unit "$root" "$3" "$4"
+        boot_once "$1" "$2" "$5" "${6:-}"
+        ;;
+      sequence)
+        variant=$1
+        write_unit "$root" ok "$1"
+        boot_once active counted "$2"
+        write_unit "$root" failing "$1"
+        boot_once active uncounted "$2"
+        ;;
+    esac
+  ) || rc=$?
+  umount "$root"
+  rm -rf "$layer"
+  [ "$rc" = 0 ] || echo "scenario error (exit $rc), see $out" >"$out/error"
+}
+
+# --------------------------------------------------------------- expected --
+
+# The behaviour the tier asserts, per (mode, counted, unit, variant), with the
+# default boot_assessment (modes: [active, passive], reboot_on_failure:
+# [active]). Prints "UNIT BOOT_COMPLETE REBOOTED BLESSED".
+expected() { # MODE COUNTED ok|failing VARIANT
+  local mode=$1 counted=$2 result=$3 variant=$4 c=no
+  [ "$counted" = counted ] && c=yes
+  case $mode in
+    active | passive)
+      if [ "$result" = ok ]; then
+        echo "ok reached no $c"
+      else
+        local reboot=no
+        [ "$mode" = active ] && [ "$c" = yes ] && reboot=yes
+        echo "failed failed $reboot no"
+      fi
+      ;;
+    *)
+      local unit=not-run bc=not-pulled-in
+      if [ "$variant" = also-enabled ]; then
+        unit=ok
+        [ "$result" = failing ] && unit=failed
+      fi
+      [ "$c" = yes ] && bc=reached
+      echo "$unit $bc no $c"
+      ;;
+  esac
+}
+
+# ------------------------------------------------------------------- main --
+
+main() {
+  [ $# = 2 ] || die "usage: realboot.sh BOOTASSESS BUILD_DIR"
+  if [ "$(id -u)" != 0 ]; then
+    echo "realboot: skipped (needs root to boot containers)"
+    exit 0
+  fi
+  if ! command -v systemd-nspawn >/dev/null; then
+    echo "realboot: skipped (systemd-nspawn is missing: package systemd-container)"
+    exit 0
+  fi
+  bootassess=$(readlink -f "$1")
+  build=$(readlink -f "$2")
+  [ -x "$bootassess" ] || die "$1: not an executable"
+  local t_all=$SECONDS
+  ensure_rootfs
+  local probe
+  if ! probe=$(systemd-nspawn --quiet --register=no --keep-unit -D "$rootfs" /bin/true 2>&1); then
+    echo "realboot: skipped (systemd-nspawn cannot run here: $(echo "$probe" | head -1))"
+    exit 0
+  fi
+
+  results=$build/realboot
+  rm -rf "$results"
+  mkdir -p "$results"
+  # Overlay upper layers on a tmpfs: works whatever filesystem the build tree
+  # is on (an overlayfs upper cannot itself be on overlayfs), and is cheap.
+  scratch=$(mktemp -d /tmp/realboot.XXXXXX)
+  mount -t tmpfs -o size=4g,mode=0700 realboot "$scratch"
+  trap cleanup EXIT
+
+  local matrix_config=$results/default-gate.yaml
+  cat >"$matrix_config" <<'EOF'
+stages:
+  initramfs:
+    - name: Gate boot success on myapp, default modes
+      boot_assessment:
+        units: [myapp.service]
+EOF
+  # One line per scenario: NAME KIND ARGS...
+  local list=$results/scenarios
+  : >"$list"
+  local mode counted result variant ex exname
+  for mode in $MODES; do
+    for counted in counted uncounted; do
+      for result in ok failing; do
+        for variant in gate-only also-enabled; do
+          echo "$mode-$counted-$result-$variant single $mode $counted $result $variant $matrix_config" >>"$list"
+        done
+      done
+    done
+  done
+  # Every example with a failing unit (where recipes differ) in the gated
+  # modes, and the recommended one with a unit that succeeds too.
+  for ex in "$src"/examples/*.yaml; do
+    exname=$(basename "$ex" .yaml)
+    for mode in active passive; do
+      for counted in counted uncounted; do
+        echo "example-$exname-$mode-$counted-failing single $mode $counted failing gate-only $ex" >>"$list"
+      done
+    done
+  done
+  for counted in counted uncounted; do
+    echo "example-boot-assessment-active-$counted-ok single active $counted ok gate-only $src/examples/boot-assessment.yaml" >>"$list"
+  done
+  for variant in gate-only also-enabled; do
+    echo "sequence-blessed-$variant sequence $variant $matrix_config" >>"$list"
+  done
+  echo "status-active-counted single active counted ok gate-only $matrix_config status" >>"$list"
+  echo "status-active-uncounted single active uncounted failing gate-only $matrix_config status" >>"$list"
+  if [ -n "${REALBOOT_FILTER:-}" ]; then
+    grep -E -- "$REALBOOT_FILTER" "$list" >"$list.f" || true
+    mv "$list.f" "$list"
+  fi
+
+  export bootassess build rootfs results scratch src BOOT_TIMEOUT EFI_GUID
+  export -f run_scenario run_scenario_once boot_once boot_cgroups prepare_boot write_unit write_observer write_efivar blessed_count
+  local t_boots=$SECONDS
+  # shellcheck disable=SC2016
+  xargs -P "${REALBOOT_JOBS:-2}" -L 1 bash -c 'set -euo pipefail; run_scenario "$@"' _ <"$list"
+  t_boots=$((SECONDS - t_boots))
+
+  local failures=0
+  check_results || failures=$?
+  echo "realboot: $(wc -l <"$list") scenarios, boots took ${t_boots} s, whole tier $((SECONDS - t_all)) s; table in $results/results.txt"
+  [ "$failures" = 0 ] || die "some scenarios differ from the expected behaviour (marked !)"
+}
+
+matches() { # WANT GOT...
+  local ws w
+  read -r -a ws <<<"$1"
+  shift
+  for w in "${ws[@]}"; do
+    [ "$w" = "*" ] || [ "$w" = "$1" ] || return 1
+    shift
+  done
+}
+
+cleanup() {
+  local m
+  for m in "$scratch"/*/root; do
+    ! mountpoint -q "$m" || umount -l "$m" || true
+  done
+  umount -l "$scratch" || true
+  rmdir "$scratch" || true
+}
+
+# Compares every row with the expectation, writes and prints the table.
+# Fails when a row differs.
+check_results() {
+  local table=$results/results.txt failures=0 line name kind
+  {
+    printf '%-58s %-9s %-9s %-12s %-9s %-13s %-8s %-7s %-6s %s\n' scenario mode counting unit-install unit boot-complete rebooted blessed cycle seconds
+    while read -r line; do
+      # shellcheck disable=SC2086 # a scenario line is blank-separated words
+      set -- $line
+      name=$1 kind=$2
+      local rowfile=$results/$name/row want
+      touch "$rowfile"
+      local n=0
+      while IFS=$'\t' read -r rname rmode rcounted rvariant runit rbc rreboot rbless rcycle rsecs; do
+        n=$((n + 1))
+        want=$(expect_row "$kind" "$n" "${@:3}")
+        local mark=" "
+        if ! matches "$want" "$runit" "$rbc" "$rreboot" "$rbless" || [ "$rcycle" != no ]; then
+          mark="!"
+          failures=$((failures + 1))
+        fi
+        printf '%s %-56s %-9s %-9s %-12s %-9s %-13s %-8s %-7s %-6s %s\n' "$mark" "$rname" "$rmode" "$rcounted" \
+          "$rvariant" "$runit" "$rbc" "$rreboot" "$rbless" "$rcycle" "$rsecs"
+        local ws
+        read -r -a ws <<<"$want"
+        [ "$mark" = " " ] || printf '    expected: unit=%s boot-complete=%s rebooted=%s blessed=%s cycle=no\n' "${ws[@]}"
+      done <"$rowfile"
+      if [ -f "$results/$name/retried" ]; then
+        printf '  %-56s %s\n' "$name" "$(cat "$results/$name/retried")"
+      fi
+      if [ -f "$results/$name/error" ]; then
+        printf '! %-56s %s\n' "$name" "$(cat "$results/$name/error")"
+        failures=$((failures + 1))
+      fi
+      local expect_rows=1
+      [ "$kind" = sequence ] && expect_rows=2
+      if [ "$n" != "$expect_rows" ]; then
+        printf '! %-56s %s boot(s) recorded, %s expected\n' "$name" "$n" "$expect_rows"
+        failures=$((failures + 1))
+      fi
+      if [ "${*: -1}" = status ]; then
+        check_status "$name" "$3" "$4" || failures=$((failures + 1))
+      fi
+    done <"$results/scenarios"
+  } >"$table"
+  cat "$table"
+  [ "$failures" = 0 ]
+}
+
+# The expectation for boot N of a scenario: "" for none, "*" for a column
+# that may hold anything. Examples other than boot-assessment.yaml are checked
+# against the rules that hold for any recipe: an uncounted boot never
+# reboots, and a unit a recipe gates runs on every boot.
+expect_row() { # KIND N ARGS...
+  local kind=$1 n=$2
+  shift 2
+  case $kind in
+    single)
+      case $5 in
+        */boot-assessment.yaml | */default-gate.yaml) expected "$1" "$2" "$3" "$4" ;;
+        *)
+          # Hand-written recipes need not pull boot-complete.target in.
+          if [ "$2" = uncounted ]; then
+            [ "$3" = ok ] && echo "ok * no no" || echo "failed * no no"
+          fi
+          ;;
+      esac
+      ;;
+    sequence)
+      if [ "$n" = 1 ]; then expected active counted ok "$1"; else expected active uncounted failing "$1"; fi
+      ;;
+  esac
+}
+
+# `bootassess status --format json` inside the container: mode, counting,
+# boot-complete.target and the gated unit with its result.
+check_status() { # NAME MODE COUNTED
+  local f=$results/$1/boot1/status.json
+  if [ ! -f "$f" ]; then
+    printf '! %-56s bootassess status: no output (%s)\n' "$1" "$(head -c 200 "$results/$1/boot1/status.err" 2>/dev/null | tr '\n' ' ')"
+    return 1
+  fi
+  local problem
+  if ! problem=$(python3 - "$f" "$2" "$3" <<'EOF'
+import json, sys
+path, mode, counted = sys.argv[1], sys.argv[2], sys.argv[3] == "counted"
+try:
+    s = json.load(open(path))
+except ValueError as e:
+    print(f"not JSON: {e}"); sys.exit(1)
+problems = []
+if s.get("mode") != mode:
+    problems.append(f"mode={s.get('mode')!r}, want {mode!r}")
+c = s.get("counted", s.get("counting"))
+if isinstance(c, dict):
+    c = c.get("counted")
+if c is not counted:
+    problems.append(f"counted={c!r}, want {counted}")
+bc = s.get("boot_complete")
+state = bc.get("state") if isinstance(bc, dict) else bc
+want_bc = "reached" if counted else "failed"
+if state not in ((want_bc, "active", True) if counted else (want_bc, "inactive", False)):
+    problems.append(f"boot_complete={bc!r}, want {want_bc}")
+units = s.get("units", s.get("gated_units"))
+names = [u.get("unit", u.get("name")) for u in units] if isinstance(units, list) else []
+if "myapp.service" not in names:
+    problems.append(f"gated units {names!r} lack myapp.service")
+else:
+    u = units[names.index("myapp.service")]
+    res = u.get("result")
+    want = "success" if counted else "exit-code"
+    if res not in (want, "ok" if counted else "failed"):
+        problems.append(f"myapp.service result={res!r}, want {want}")
+print("; ".join(problems))
+sys.exit(1 if problems else 0)
+EOF
+  ); then
+    printf '! %-56s bootassess status: %s\n' "$1" "$problem"
+    return 1
+  fi
+  printf '  %-56s bootassess status JSON: ok\n' "$1"
+}
+
+[ "${BASH_SOURCE[0]}" != "$0" ] || main "$@"
