@@ -120,7 +120,7 @@ std::string bless_text(const BootStatus& s) {
       return fmt::format("pending: {} has not run yet", kBlessService);
     case Bless::not_run:
       return fmt::format("not blessed: {} is loaded but did not run", kBlessService);
-    case Bless::not_loaded:
+    case Bless::not_in_boot:
       return fmt::format("nothing to bless: {} is not part of this boot", kBlessService);
     case Bless::unknown:
       break;

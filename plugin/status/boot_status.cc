@@ -149,13 +149,15 @@ TargetState target_state(const UnitState& s, bool unit_failed) {
   return TargetState::not_in_boot;
 }
 
-Bless bless_state(const UnitState& s) {
-  if (s.load_state != "loaded") return Bless::not_loaded;
+// systemd-bless-boot-generator pulls the service in on counted boots only;
+// on another boot `systemctl show` may still load its unit file, idle.
+Bless bless_state(const UnitState& s, bool counted) {
+  if (s.load_state != "loaded") return Bless::not_in_boot;
   if (s.active_state == "failed") return Bless::failed;
   if (s.has_job || s.active_state == "activating") return Bless::pending;
   if (s.active_state == "active" || (s.started && s.result == "success")) return Bless::blessed;
   if (s.started) return Bless::failed;
-  return Bless::not_run;
+  return counted ? Bless::not_run : Bless::not_in_boot;
 }
 
 bool carries_reboot(std::string_view dropin) {
@@ -326,8 +328,8 @@ std::string_view bless_name(Bless bless) {
       return "pending";
     case Bless::not_run:
       return "not-run";
-    case Bless::not_loaded:
-      return "not-loaded";
+    case Bless::not_in_boot:
+      return "not-in-boot";
     case Bless::unknown:
       return "unknown";
   }
@@ -422,7 +424,7 @@ BootStatus gather_status(const RootView& view, const UnitQuery& query) {
     auto target = states.units.find(std::string(kBootCompleteTarget));
     if (target != states.units.end()) s.boot_complete = target_state(target->second, unit_failed);
     auto bless = states.units.find(std::string(kBlessService));
-    if (bless != states.units.end()) s.bless = bless_state(bless->second);
+    if (bless != states.units.end()) s.bless = bless_state(bless->second, s.counting.counted);
   }
   decide(s);
   return s;

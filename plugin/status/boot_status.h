@@ -71,7 +71,7 @@ enum class TargetState { reached, failed, pending, not_in_boot, unknown };
 std::string_view target_state_name(TargetState state);
 
 // systemd-bless-boot.service: pulled into counted boots only.
-enum class Bless { blessed, failed, pending, not_run, not_loaded, unknown };
+enum class Bless { blessed, failed, pending, not_run, not_in_boot, unknown };
 std::string_view bless_name(Bless bless);
 
 enum class Verdict { good, failed, pending, unknown, no_gate };

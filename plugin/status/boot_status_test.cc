@@ -135,8 +135,23 @@ TEST(BootStatus, UncountedBootThatSucceededIsGoodWithNothingToBless) {
   // A oneshot that ran and exited: inactive again, but it left inactive.
   EXPECT_EQ(s.units[0].outcome, Outcome::ok);
   EXPECT_EQ(s.units[0].detail, "ran and exited successfully");
-  EXPECT_EQ(s.bless, Bless::not_loaded);
+  EXPECT_EQ(s.bless, Bless::not_in_boot);
   EXPECT_EQ(s.verdict, Verdict::good);
+}
+
+TEST(BootStatus, OnAnUncountedBootAnIdleBlessServiceIsNotPartOfTheBoot) {
+  // systemctl show loads a unit file nothing pulled in: on an uncounted boot
+  // the bless service is "loaded" and has never run, and that is no failure.
+  const MemoryRoot root = gated_root(false, false);
+  const BootStatus s = gather_status(
+      root, boot(service("active", "running", "success", 0), target("active"), target("inactive"))
+                .query());
+  EXPECT_EQ(s.bless, Bless::not_in_boot);
+  const MemoryRoot counted = gated_root(true, true);
+  const BootStatus c = gather_status(counted, boot(service("active", "running", "success", 0),
+                                                   target("active"), target("inactive"))
+                                                  .query());
+  EXPECT_EQ(c.bless, Bless::not_run);
 }
 
 TEST(BootStatus, CountedBootThatFailedRebootsWithTriesLeft) {
@@ -185,7 +200,7 @@ TEST(BootStatus, PendingWhileJobsAreQueued) {
     const BootStatus s = gather_status(root, q.query());
     EXPECT_EQ(s.units[0].outcome, Outcome::pending);
     EXPECT_EQ(s.boot_complete, TargetState::pending);
-    EXPECT_EQ(s.bless, counted ? Bless::pending : Bless::not_loaded);
+    EXPECT_EQ(s.bless, counted ? Bless::pending : Bless::not_in_boot);
     EXPECT_EQ(s.verdict, Verdict::pending);
     EXPECT_EQ(s.summary, "pending: waiting for myapp.service, boot-complete.target");
     EXPECT_EQ(exit_status(s.verdict), 3);
