@@ -639,33 +639,31 @@ check_status() { # NAME MODE COUNTED
   if ! problem=$(python3 - "$f" "$2" "$3" <<'EOF'
 import json, sys
 path, mode, counted = sys.argv[1], sys.argv[2], sys.argv[3] == "counted"
+rc_path = path[: -len("status.json")] + "status.rc"
 try:
     s = json.load(open(path))
 except ValueError as e:
     print(f"not JSON: {e}"); sys.exit(1)
 problems = []
-if s.get("mode") != mode:
-    problems.append(f"mode={s.get('mode')!r}, want {mode!r}")
-c = s.get("counted", s.get("counting"))
-if isinstance(c, dict):
-    c = c.get("counted")
-if c is not counted:
-    problems.append(f"counted={c!r}, want {counted}")
-bc = s.get("boot_complete")
-state = bc.get("state") if isinstance(bc, dict) else bc
-want_bc = "reached" if counted else "failed"
-if state not in ((want_bc, "active", True) if counted else (want_bc, "inactive", False)):
-    problems.append(f"boot_complete={bc!r}, want {want_bc}")
-units = s.get("units", s.get("gated_units"))
-names = [u.get("unit", u.get("name")) for u in units] if isinstance(units, list) else []
-if "myapp.service" not in names:
-    problems.append(f"gated units {names!r} lack myapp.service")
-else:
-    u = units[names.index("myapp.service")]
-    res = u.get("result")
-    want = "success" if counted else "exit-code"
-    if res not in (want, "ok" if counted else "failed"):
-        problems.append(f"myapp.service result={res!r}, want {want}")
+def want(what, got, expected):
+    if got != expected:
+        problems.append(f"{what}={got!r}, want {expected!r}")
+want("mode", s.get("mode"), mode)
+c = s.get("counting") or {}
+want("counting.counted", c.get("counted"), counted)
+want("counting.left", c.get("left"), 2 if counted else None)
+want("counting.done", c.get("done"), 1 if counted else None)
+want("boot_complete", s.get("boot_complete"), "reached" if counted else "failed")
+want("verdict", s.get("verdict"), "good" if counted else "failed")
+want("exit_status", s.get("exit_status"), 0 if counted else 1)
+want("exit status of the command", int(open(rc_path).read()), 0 if counted else 1)
+want("blessed", s.get("blessed"), True if counted else None)
+units = s.get("units") or []
+want("gated units", [u.get("name") for u in units], ["myapp.service"])
+if units:
+    u = units[0]
+    want("myapp.service result", u.get("result"), "success" if counted else "exit-code")
+    want("myapp.service reboots", u.get("reboots"), counted)
 print("; ".join(problems))
 sys.exit(1 if problems else 0)
 EOF
