@@ -41,16 +41,24 @@ class DocumentReader {
   std::optional<Document> read(const YAML::Node& root);
 
  private:
-  Step read_step(const YAML::Node& node);
-  FileEntry read_file(const YAML::Node& node);
-  DirectoryEntry read_directory(const YAML::Node& node);
+  std::optional<Step> read_step(const YAML::Node& node);
+  std::optional<FileEntry> read_file(const YAML::Node& node);
+  std::optional<DirectoryEntry> read_directory(const YAML::Node& node);
   SystemctlStep read_systemctl(const YAML::Node& node);
-  SystemctlOverride read_override(const YAML::Node& node);
+  std::optional<SystemctlOverride> read_override(const YAML::Node& node);
   BootAssessmentStep read_boot_assessment(const YAML::Node& node);
 
   std::optional<Located<std::uint32_t>> read_permissions(const YAML::Node& node);
   std::uint32_t read_id(const YAML::Node& node, const std::string& what);
-  std::vector<Located<std::string>> read_names(const YAML::Node& node, const std::string& what);
+  // The names of a list; one holding a NUL byte is reported and left out
+  // unless `keep_refused` (the caller then refuses what holds it).
+  std::vector<Located<std::string>> read_names(const YAML::Node& node, const std::string& what,
+                                               bool keep_refused = false);
+  // Reports a path or name that holds a byte the kernel stops at (NUL): the
+  // name the kernel would see is not the one written, so the item that holds
+  // it is left out. True when `value` is refused.
+  bool refuse_cut_name(const Located<std::string>& value, const std::string& what,
+                       std::string_view consequence);
   Located<std::string> located_string(const YAML::Node& node, const std::string& what);
 
   void check_encoding(const FileEntry& f);
@@ -76,7 +84,7 @@ std::optional<Document> DocumentReader::read(const YAML::Node& root) {
         std::vector<Step>& steps = doc.stages[stage.key];
         for (const YAML::Node& item :
              sequence_items(ctx_, stage.value, fmt::format("stage '{}'", stage.key))) {
-          steps.push_back(read_step(item));
+          if (std::optional<Step> step = read_step(item)) steps.push_back(std::move(*step));
         }
       }
     } else if (doc.cloud_config && keys::contains(keys::cloud_config_keys(), e.key)) {
@@ -92,7 +100,7 @@ std::optional<Document> DocumentReader::read(const YAML::Node& root) {
   return doc;
 }
 
-Step DocumentReader::read_step(const YAML::Node& node) {
+std::optional<Step> DocumentReader::read_step(const YAML::Node& node) {
   Step step;
   step.pos = ctx_.at(node);
   for (const MapEntry& e : map_entries(ctx_, node, "a step")) {
@@ -102,11 +110,13 @@ Step DocumentReader::read_step(const YAML::Node& node) {
       step.condition = located_string(e.value, "`if`");
     } else if (e.key == "files") {
       for (const YAML::Node& item : sequence_items(ctx_, e.value, "`files`")) {
-        step.files.push_back(read_file(item));
+        if (std::optional<FileEntry> f = read_file(item)) step.files.push_back(std::move(*f));
       }
     } else if (e.key == "directories") {
       for (const YAML::Node& item : sequence_items(ctx_, e.value, "`directories`")) {
-        step.directories.push_back(read_directory(item));
+        if (std::optional<DirectoryEntry> d = read_directory(item)) {
+          step.directories.push_back(std::move(*d));
+        }
       }
     } else if (e.key == "systemctl") {
       step.systemctl = read_systemctl(e.value);
@@ -124,10 +134,18 @@ Step DocumentReader::read_step(const YAML::Node& node) {
       unknown_key(e, known, "a step");
     }
   }
+  // A condition the shell would see cut short decides differently from the
+  // one written: the step is not run.
+  bool refused = step.condition && refuse_cut_name(*step.condition, "`if`", "the step is skipped");
+  for (const auto& [kind, files] : step.conditionals.if_files) {
+    for (const Located<std::string>& name : files)
+      refused = refuse_cut_name(name, "a path of `if_files`", "the step is skipped") || refused;
+  }
+  if (refused) return std::nullopt;
   return step;
 }
 
-FileEntry DocumentReader::read_file(const YAML::Node& node) {
+std::optional<FileEntry> DocumentReader::read_file(const YAML::Node& node) {
   FileEntry f;
   f.pos = ctx_.at(node);
   bool has_permissions = false;
@@ -162,10 +180,11 @@ FileEntry DocumentReader::read_file(const YAML::Node& node) {
                     kDefaultFileMode),
         fmt::format("add `permissions: {:04o}`", kDefaultFileMode));
   }
+  if (refuse_cut_name(f.path, "`path`", "nothing is written for this entry")) return std::nullopt;
   return f;
 }
 
-DirectoryEntry DocumentReader::read_directory(const YAML::Node& node) {
+std::optional<DirectoryEntry> DocumentReader::read_directory(const YAML::Node& node) {
   DirectoryEntry d;
   d.pos = ctx_.at(node);
   bool has_permissions = false;
@@ -190,6 +209,7 @@ DirectoryEntry DocumentReader::read_directory(const YAML::Node& node) {
                     kDefaultDirectoryMode),
         fmt::format("add `permissions: {:04o}`", kDefaultDirectoryMode));
   }
+  if (refuse_cut_name(d.path, "`path`", "nothing is done for this entry")) return std::nullopt;
   return d;
 }
 
@@ -209,7 +229,9 @@ SystemctlStep DocumentReader::read_systemctl(const YAML::Node& node) {
       s.start = read_names(e.value, "`systemctl.start`");
     } else if (e.key == "overrides") {
       for (const YAML::Node& item : sequence_items(ctx_, e.value, "`systemctl.overrides`")) {
-        s.overrides.push_back(read_override(item));
+        if (std::optional<SystemctlOverride> o = read_override(item)) {
+          s.overrides.push_back(std::move(*o));
+        }
       }
     } else if (e.key == "runtime") {
       s.runtime = bool_value(ctx_, e.value, "`systemctl.runtime`").value_or(false);
@@ -220,7 +242,7 @@ SystemctlStep DocumentReader::read_systemctl(const YAML::Node& node) {
   return s;
 }
 
-SystemctlOverride DocumentReader::read_override(const YAML::Node& node) {
+std::optional<SystemctlOverride> DocumentReader::read_override(const YAML::Node& node) {
   SystemctlOverride o;
   o.pos = ctx_.at(node);
   for (const MapEntry& e : map_entries(ctx_, node, "a `systemctl.overrides` entry")) {
@@ -235,6 +257,10 @@ SystemctlOverride DocumentReader::read_override(const YAML::Node& node) {
     } else {
       unknown_key(e, keys::override_entry(), "a `systemctl.overrides` entry");
     }
+  }
+  const bool refused = refuse_cut_name(o.service, "`service`", "the override is not written");
+  if (refuse_cut_name(o.name, "`name`", "the override is not written") || refused) {
+    return std::nullopt;
   }
   return o;
 }
@@ -328,12 +354,27 @@ std::uint32_t DocumentReader::read_id(const YAML::Node& node, const std::string&
 }
 
 std::vector<Located<std::string>> DocumentReader::read_names(const YAML::Node& node,
-                                                             const std::string& what) {
+                                                             const std::string& what,
+                                                             bool keep_refused) {
   std::vector<Located<std::string>> names;
   for (const YAML::Node& item : sequence_items(ctx_, node, what)) {
-    names.push_back(located_string(item, fmt::format("an item of {}", what)));
+    Located<std::string> name = located_string(item, fmt::format("an item of {}", what));
+    if (!keep_refused && refuse_cut_name(name, "an item of " + what, "it is left out")) continue;
+    names.push_back(std::move(name));
   }
   return names;
+}
+
+bool DocumentReader::refuse_cut_name(const Located<std::string>& value, const std::string& what,
+                                     std::string_view consequence) {
+  const std::size_t at = value.value.find('\0');
+  if (at == std::string::npos) return false;
+  ctx_.diagnostics.error(
+      value.pos, "nul-byte",
+      fmt::format("{} holds a NUL byte (byte {} of the value): the kernel "
+                  "would stop reading the name there, at '{}'; {}",
+                  what, at + 1, printable(value.value.substr(0, at)), consequence));
+  return true;
 }
 
 Located<std::string> DocumentReader::located_string(const YAML::Node& node,
@@ -346,7 +387,7 @@ void DocumentReader::read_conditional(const MapEntry& e, YipConditionals& out) {
     out.has_if_files = true;
     for (const MapEntry& list : map_entries(ctx_, e.value, "`if_files`")) {
       out.if_files.push_back({{list.key, ctx_.at(list.key_node)},
-                              read_names(list.value, "`if_files." + list.key + "`")});
+                              read_names(list.value, "`if_files." + list.key + "`", true)});
     }
     return;
   }

@@ -36,10 +36,9 @@ std::string_view ReadContext::undecodable() const {
 }
 
 bool ReadContext::spend(const YAML::Node& node, std::size_t nodes, std::size_t bytes) {
-  if (nodes_left == 0 || bytes_left == 0) return false;  // already reported
+  if (exhausted) return false;  // already reported
   if (nodes > nodes_left || bytes > bytes_left) {
-    nodes_left = 0;
-    bytes_left = 0;
+    exhausted = true;
     diagnostics.error(at(node), "yaml-syntax",
                       "the document expands too much through aliases (yip refuses excessive "
                       "aliasing)");
@@ -74,19 +73,49 @@ bool is_merge_key(const YAML::Node& key) {
 }
 
 // Adds the entries of a mapping merged in with `<<`: keys already present
-// (explicit ones, or from an earlier merge) win, as in yaml.v3.
+// (explicit ones, or from an earlier mapping of the list) win, as YAML's
+// merge key says. The merged mapping's own `<<` keys count too.
 void merge_entries(ReadContext& ctx, const YAML::Node& source, std::vector<MapEntry>& out,
-                   std::map<std::string, YAML::Mark>& seen) {
+                   std::map<std::string, YAML::Mark>& seen, int depth);
+
+void merge_key_value(ReadContext& ctx, const YAML::Node& value, std::vector<MapEntry>& out,
+                     std::map<std::string, YAML::Mark>& seen, int depth) {
+  if (value.IsSequence()) {
+    for (std::size_t i = 0; i < value.size(); ++i)
+      merge_entries(ctx, value[i], out, seen, depth);
+  } else {
+    merge_entries(ctx, value, out, seen, depth);
+  }
+}
+
+void merge_entries(ReadContext& ctx, const YAML::Node& source, std::vector<MapEntry>& out,
+                   std::map<std::string, YAML::Mark>& seen, int depth) {
+  // Anchors can make a mapping merge itself; yaml.v3 refuses that too.
+  constexpr int kMaxMergeDepth = 32;
   if (!source.IsMap()) {
     ctx.type_error(source, "a `<<` merge key needs a mapping or a list of mappings");
     return;
   }
-  for (auto it = source.begin(); it != source.end(); ++it) {
-    if (!it->first.IsScalar() || is_merge_key(it->first)) continue;
-    if (seen.emplace(it->first.Scalar(), it->first.Mark()).second) {
-      out.push_back({it->first.Scalar(), it->first, it->second});
-    }
+  if (depth > kMaxMergeDepth) {
+    ctx.type_error(source, "`<<` merge keys nest too deep (a mapping that merges itself?)");
+    return;
   }
+  std::vector<YAML::Node> nested;
+  for (auto it = source.begin(); it != source.end(); ++it) {
+    const YAML::Node key = it->first;  // the iterator hands out temporaries
+    const YAML::Node value = it->second;
+    if (!key.IsScalar()) continue;
+    // What merges copy counts against the document's budget: anchors must
+    // not multiply a mapping without bound.
+    if (!ctx.spend(key, 1, 0)) return;
+    if (is_merge_key(key)) {
+      nested.push_back(value);
+      continue;
+    }
+    if (seen.emplace(key.Scalar(), key.Mark()).second) out.push_back({key.Scalar(), key, value});
+  }
+  for (const YAML::Node& value : nested)
+    merge_key_value(ctx, value, out, seen, depth + 1);
 }
 
 }  // namespace
@@ -120,13 +149,11 @@ std::vector<MapEntry> map_entries(ReadContext& ctx, const YAML::Node& node,
     out.push_back({name, key, it->second});
   }
   for (auto it = node.begin(); it != node.end(); ++it) {
-    if (!is_merge_key(it->first)) continue;
-    if (it->second.IsSequence()) {
-      for (const YAML::Node& item : it->second)
-        merge_entries(ctx, item, out, seen);
-    } else {
-      merge_entries(ctx, it->second, out, seen);
-    }
+    // Copies: `it->second` lives in a temporary the iterator hands out, and a
+    // reference to it (as a range-for would take) dangles.
+    const YAML::Node key = it->first;
+    const YAML::Node value = it->second;
+    if (is_merge_key(key)) merge_key_value(ctx, value, out, seen, 0);
   }
   return out;
 }

@@ -27,6 +27,7 @@ struct ReadContext {
   // node read gigabytes.
   std::size_t nodes_left = 1'000'000;
   std::size_t bytes_left = std::size_t{64} << 20;
+  bool exhausted = false;  // a budget ran out: the document is not used
 
   Position at(const YAML::Node& node) const;
   Position at(const YAML::Mark& mark) const;
