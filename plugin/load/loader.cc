@@ -473,6 +473,11 @@ std::optional<Document> load_document(const std::string& file, const std::string
 }
 
 Source load_source(const std::string& argument, Diagnostics& diagnostics) {
+  InputBudget budget;
+  return load_source(argument, diagnostics, budget);
+}
+
+Source load_source(const std::string& argument, Diagnostics& diagnostics, InputBudget& budget) {
   Source source;
   source.argument = argument;
   std::vector<std::string> errors;
@@ -481,7 +486,18 @@ Source load_source(const std::string& argument, Diagnostics& diagnostics) {
   auto load = [&](const std::string& name, bool read) {
     if (!read) {
       errors.push_back(error);
-    } else if (std::optional<Document> doc = load_document(name, text, diagnostics)) {
+      return;
+    }
+    if (text.size() > budget.left) {
+      budget.left = 0;
+      errors.push_back(
+          fmt::format("{}: the sources of this run hold more than {} MiB together; "
+                      "bootassess reads no more",
+                      name, kMaxTotalInputBytes >> 20));
+      return;
+    }
+    budget.left -= text.size();
+    if (std::optional<Document> doc = load_document(name, text, diagnostics)) {
       source.documents.push_back(std::move(*doc));
     } else {
       source.failed = true;
