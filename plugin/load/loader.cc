@@ -38,28 +38,28 @@ class DocumentReader {
   DocumentReader(const std::string& file, const std::string& text, Diagnostics& diagnostics)
       : ctx_{file, diagnostics}, text_(text) {}
 
-  std::optional<Document> read(const YAML::Node& root);
+  std::optional<Document> read(const yaml::Node& root);
 
  private:
-  std::optional<Step> read_step(const YAML::Node& node);
-  std::optional<FileEntry> read_file(const YAML::Node& node);
-  std::optional<DirectoryEntry> read_directory(const YAML::Node& node);
-  SystemctlStep read_systemctl(const YAML::Node& node);
-  std::optional<SystemctlOverride> read_override(const YAML::Node& node);
-  BootAssessmentStep read_boot_assessment(const YAML::Node& node);
+  std::optional<Step> read_step(const yaml::Node& node);
+  std::optional<FileEntry> read_file(const yaml::Node& node);
+  std::optional<DirectoryEntry> read_directory(const yaml::Node& node);
+  SystemctlStep read_systemctl(const yaml::Node& node);
+  std::optional<SystemctlOverride> read_override(const yaml::Node& node);
+  BootAssessmentStep read_boot_assessment(const yaml::Node& node);
 
-  std::optional<Located<std::uint32_t>> read_permissions(const YAML::Node& node);
-  std::uint32_t read_id(const YAML::Node& node, const std::string& what);
+  std::optional<Located<std::uint32_t>> read_permissions(const yaml::Node& node);
+  std::uint32_t read_id(const yaml::Node& node, const std::string& what);
   // The names of a list; one holding a NUL byte is reported and left out
   // unless `keep_refused` (the caller then refuses what holds it).
-  std::vector<Located<std::string>> read_names(const YAML::Node& node, const std::string& what,
+  std::vector<Located<std::string>> read_names(const yaml::Node& node, const std::string& what,
                                                bool keep_refused = false);
   // Reports a path or name that holds a byte the kernel stops at (NUL): the
   // name the kernel would see is not the one written, so the item that holds
   // it is left out. True when `value` is refused.
   bool refuse_cut_name(const Located<std::string>& value, const std::string& what,
                        std::string_view consequence);
-  Located<std::string> located_string(const YAML::Node& node, const std::string& what);
+  Located<std::string> located_string(const yaml::Node& node, const std::string& what);
 
   void check_encoding(const FileEntry& f);
   void read_conditional(const MapEntry& entry, YipConditionals& out);
@@ -71,7 +71,7 @@ class DocumentReader {
   const std::string& text_;
 };
 
-std::optional<Document> DocumentReader::read(const YAML::Node& root) {
+std::optional<Document> DocumentReader::read(const yaml::Node& root) {
   Document doc;
   doc.file = ctx_.file;
   doc.cloud_config = is_cloud_config(text_);
@@ -82,8 +82,12 @@ std::optional<Document> DocumentReader::read(const YAML::Node& root) {
     } else if (e.key == "stages") {
       for (const MapEntry& stage : map_entries(ctx_, e.value, "`stages`")) {
         std::vector<Step>& steps = doc.stages[stage.key];
-        for (const YAML::Node& item :
-             sequence_items(ctx_, stage.value, fmt::format("stage '{}'", stage.key))) {
+        const std::vector<yaml::Node> items =
+            sequence_items(ctx_, stage.value, fmt::format("stage '{}'", stage.key));
+        // Exactly once: a vector of large steps that doubles holds up to
+        // twice the model while it grows.
+        steps.reserve(steps.size() + items.size());
+        for (const yaml::Node& item : items) {
           if (std::optional<Step> step = read_step(item)) steps.push_back(std::move(*step));
         }
       }
@@ -100,7 +104,7 @@ std::optional<Document> DocumentReader::read(const YAML::Node& root) {
   return doc;
 }
 
-std::optional<Step> DocumentReader::read_step(const YAML::Node& node) {
+std::optional<Step> DocumentReader::read_step(const yaml::Node& node) {
   Step step;
   step.pos = ctx_.at(node);
   for (const MapEntry& e : map_entries(ctx_, node, "a step")) {
@@ -109,11 +113,11 @@ std::optional<Step> DocumentReader::read_step(const YAML::Node& node) {
     } else if (e.key == "if") {
       step.condition = located_string(e.value, "`if`");
     } else if (e.key == "files") {
-      for (const YAML::Node& item : sequence_items(ctx_, e.value, "`files`")) {
+      for (const yaml::Node& item : sequence_items(ctx_, e.value, "`files`")) {
         if (std::optional<FileEntry> f = read_file(item)) step.files.push_back(std::move(*f));
       }
     } else if (e.key == "directories") {
-      for (const YAML::Node& item : sequence_items(ctx_, e.value, "`directories`")) {
+      for (const yaml::Node& item : sequence_items(ctx_, e.value, "`directories`")) {
         if (std::optional<DirectoryEntry> d = read_directory(item)) {
           step.directories.push_back(std::move(*d));
         }
@@ -145,7 +149,7 @@ std::optional<Step> DocumentReader::read_step(const YAML::Node& node) {
   return step;
 }
 
-std::optional<FileEntry> DocumentReader::read_file(const YAML::Node& node) {
+std::optional<FileEntry> DocumentReader::read_file(const yaml::Node& node) {
   FileEntry f;
   f.pos = ctx_.at(node);
   bool has_permissions = false;
@@ -184,7 +188,7 @@ std::optional<FileEntry> DocumentReader::read_file(const YAML::Node& node) {
   return f;
 }
 
-std::optional<DirectoryEntry> DocumentReader::read_directory(const YAML::Node& node) {
+std::optional<DirectoryEntry> DocumentReader::read_directory(const yaml::Node& node) {
   DirectoryEntry d;
   d.pos = ctx_.at(node);
   bool has_permissions = false;
@@ -213,7 +217,7 @@ std::optional<DirectoryEntry> DocumentReader::read_directory(const YAML::Node& n
   return d;
 }
 
-SystemctlStep DocumentReader::read_systemctl(const YAML::Node& node) {
+SystemctlStep DocumentReader::read_systemctl(const yaml::Node& node) {
   SystemctlStep s;
   s.pos = ctx_.at(node);
   for (const MapEntry& e : map_entries(ctx_, node, "`systemctl`")) {
@@ -228,7 +232,7 @@ SystemctlStep DocumentReader::read_systemctl(const YAML::Node& node) {
     } else if (e.key == "start") {
       s.start = read_names(e.value, "`systemctl.start`");
     } else if (e.key == "overrides") {
-      for (const YAML::Node& item : sequence_items(ctx_, e.value, "`systemctl.overrides`")) {
+      for (const yaml::Node& item : sequence_items(ctx_, e.value, "`systemctl.overrides`")) {
         if (std::optional<SystemctlOverride> o = read_override(item)) {
           s.overrides.push_back(std::move(*o));
         }
@@ -242,7 +246,7 @@ SystemctlStep DocumentReader::read_systemctl(const YAML::Node& node) {
   return s;
 }
 
-std::optional<SystemctlOverride> DocumentReader::read_override(const YAML::Node& node) {
+std::optional<SystemctlOverride> DocumentReader::read_override(const yaml::Node& node) {
   SystemctlOverride o;
   o.pos = ctx_.at(node);
   for (const MapEntry& e : map_entries(ctx_, node, "a `systemctl.overrides` entry")) {
@@ -265,7 +269,7 @@ std::optional<SystemctlOverride> DocumentReader::read_override(const YAML::Node&
   return o;
 }
 
-BootAssessmentStep DocumentReader::read_boot_assessment(const YAML::Node& node) {
+BootAssessmentStep DocumentReader::read_boot_assessment(const yaml::Node& node) {
   BootAssessmentStep b;
   b.pos = ctx_.at(node);
   for (const MapEntry& e : map_entries(ctx_, node, "`boot_assessment`")) {
@@ -285,7 +289,7 @@ BootAssessmentStep DocumentReader::read_boot_assessment(const YAML::Node& node) 
   return b;
 }
 
-std::optional<Located<std::uint32_t>> DocumentReader::read_permissions(const YAML::Node& node) {
+std::optional<Located<std::uint32_t>> DocumentReader::read_permissions(const yaml::Node& node) {
   const Position pos = ctx_.at(node);
   if (node.IsNull()) return std::nullopt;
   if (!node.IsScalar()) {
@@ -332,7 +336,7 @@ std::optional<Located<std::uint32_t>> DocumentReader::read_permissions(const YAM
   return Located<std::uint32_t>{mode & 0777, pos};
 }
 
-std::uint32_t DocumentReader::read_id(const YAML::Node& node, const std::string& what) {
+std::uint32_t DocumentReader::read_id(const yaml::Node& node, const std::string& what) {
   if (node.IsNull()) return 0;
   if (!node.IsScalar()) {
     ctx_.type_error(node, fmt::format("{} must be a numeric id", what));
@@ -353,11 +357,11 @@ std::uint32_t DocumentReader::read_id(const YAML::Node& node, const std::string&
   return static_cast<std::uint32_t>(value->value);
 }
 
-std::vector<Located<std::string>> DocumentReader::read_names(const YAML::Node& node,
+std::vector<Located<std::string>> DocumentReader::read_names(const yaml::Node& node,
                                                              const std::string& what,
                                                              bool keep_refused) {
   std::vector<Located<std::string>> names;
-  for (const YAML::Node& item : sequence_items(ctx_, node, what)) {
+  for (const yaml::Node& item : sequence_items(ctx_, node, what)) {
     Located<std::string> name = located_string(item, fmt::format("an item of {}", what));
     if (!keep_refused && refuse_cut_name(name, "an item of " + what, "it is left out")) continue;
     names.push_back(std::move(name));
@@ -377,7 +381,7 @@ bool DocumentReader::refuse_cut_name(const Located<std::string>& value, const st
   return true;
 }
 
-Located<std::string> DocumentReader::located_string(const YAML::Node& node,
+Located<std::string> DocumentReader::located_string(const yaml::Node& node,
                                                     const std::string& what) {
   return {string_value(ctx_, node, what), ctx_.at(node)};
 }
@@ -448,15 +452,16 @@ void DocumentReader::alias_key(const MapEntry& entry, std::string_view real,
 
 std::optional<Document> load_document(const std::string& file, const std::string& text,
                                       Diagnostics& diagnostics) {
-  YAML::Node root;
+  yaml::Tree tree;
   try {
-    root = YAML::Load(text);
+    tree = yaml::Tree::parse(text);
   } catch (const YAML::Exception& e) {
     Position where{file, e.mark.is_null() ? 0 : e.mark.line + 1,
                    e.mark.is_null() ? 0 : e.mark.column + 1};
     diagnostics.error(where, "yaml-syntax", fmt::format("invalid YAML: {}", e.msg));
     return std::nullopt;
   }
+  const yaml::Node root = tree.root();
   if (std::optional<YAML::Mark> mark = find_unterminated_quote(root, text)) {
     diagnostics.error({file, mark->line + 1, mark->column + 1}, "yaml-syntax",
                       "invalid YAML: a quoted string is never closed");
