@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Writes large configurations for measuring bootassess's memory.
 
-    hostile_sources.py false-steps SIZE_MIB > big.yaml
+    hostile_sources.py false-steps SIZE_MIB [--permissions] > big.yaml
         steps whose condition is false in every mode, each writing one file,
-        until the text is SIZE_MIB MiB
+        until the text is SIZE_MIB MiB; without --permissions each file
+        entry also draws a permissions-omitted warning
     hostile_sources.py start-list VALUES > list.yaml
         one `systemctl.start` list of VALUES names, then a recovery-only step
 
@@ -14,7 +15,8 @@ Measure peak RSS with, for example:
 import sys
 
 
-def false_steps(size_mib):
+def false_steps(size_mib, permissions):
+    mode = "permissions: 0644, " if permissions else ""
     out = sys.stdout
     out.write("stages:\n  initramfs:\n")
     limit = size_mib << 20
@@ -23,7 +25,7 @@ def false_steps(size_mib):
     while True:
         step = (
             "    - if: '[ -f /run/cos/live ]'\n"
-            f"      files: [{{path: /etc/r{i}, content: x}}]\n"
+            f"      files: [{{path: /etc/r{i}, {mode}content: x}}]\n"
         )
         if written + len(step) > limit:
             break
@@ -43,9 +45,10 @@ def start_list(values):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 3 or sys.argv[1] not in ("false-steps", "start-list"):
+    args = [a for a in sys.argv[1:] if a != "--permissions"]
+    if len(args) != 2 or args[0] not in ("false-steps", "start-list"):
         sys.exit(__doc__)
-    if sys.argv[1] == "false-steps":
-        false_steps(int(sys.argv[2]))
+    if args[0] == "false-steps":
+        false_steps(int(args[1]), "--permissions" in sys.argv)
     else:
-        start_list(int(sys.argv[2]))
+        start_list(int(args[1]))
