@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -17,6 +18,34 @@ template <typename T>
 struct Located {
   T value{};
   Position pos;
+};
+
+// An optional value kept on the heap: one pointer in the model when absent,
+// which most of a step's parts are (a large configuration holds hundreds of
+// thousands of steps). Copies copy the value; otherwise used as std::optional.
+template <typename T>
+class Boxed {
+ public:
+  Boxed() = default;
+  Boxed(std::nullopt_t) {}                                           // NOLINT: as std::optional
+  Boxed(T value) : value_(std::make_unique<T>(std::move(value))) {}  // NOLINT: as std::optional
+  Boxed(const Boxed& other) : value_(other ? std::make_unique<T>(*other) : nullptr) {}
+  Boxed(Boxed&&) noexcept = default;
+  Boxed& operator=(Boxed other) noexcept {
+    value_ = std::move(other.value_);
+    return *this;
+  }
+  ~Boxed() = default;
+
+  explicit operator bool() const { return value_ != nullptr; }
+  bool has_value() const { return value_ != nullptr; }
+  T& operator*() { return *value_; }
+  const T& operator*() const { return *value_; }
+  T* operator->() { return value_.get(); }
+  const T* operator->() const { return value_.get(); }
+
+ private:
+  std::unique_ptr<T> value_;
 };
 
 struct DirectoryEntry {
@@ -33,7 +62,7 @@ struct FileEntry {
   std::optional<Located<std::uint32_t>> permissions;
   std::uint32_t owner = 0;
   std::uint32_t group = 0;
-  std::optional<Located<std::string>> ownerstring;
+  Boxed<Located<std::string>> ownerstring;
   Located<std::string> content;
   bool content_is_block = false;  // a `|` block: line N of the text is pos.line + N
   int content_column = 0;         // of a block's text (1-based), 0 when unknown
@@ -71,11 +100,11 @@ struct BootAssessmentStep {
 // yip's conditionals besides `if`: regular expressions matched against facts
 // of the system, and tests of files.
 struct YipConditionals {
-  std::optional<Located<std::string>> node;                  // hostname, unanchored RE2
-  std::optional<Located<std::string>> only_os;               // os-release PRETTY_NAME
-  std::optional<Located<std::string>> only_os_version;       // os-release VERSION_ID
-  std::optional<Located<std::string>> only_arch;             // Go's GOARCH name
-  std::optional<Located<std::string>> only_service_manager;  // systemd or openrc
+  Boxed<Located<std::string>> node;                  // hostname, unanchored RE2
+  Boxed<Located<std::string>> only_os;               // os-release PRETTY_NAME
+  Boxed<Located<std::string>> only_os_version;       // os-release VERSION_ID
+  Boxed<Located<std::string>> only_arch;             // Go's GOARCH name
+  Boxed<Located<std::string>> only_service_manager;  // systemd or openrc
   // if_files: {all|any|none: [paths]}, in document order.
   std::vector<std::pair<Located<std::string>, std::vector<Located<std::string>>>> if_files;
   bool has_if_files = false;
@@ -89,11 +118,11 @@ struct YipConditionals {
 struct Step {
   Position pos;
   std::string name;
-  std::optional<Located<std::string>> condition;  // `if:`
+  Boxed<Located<std::string>> condition;  // `if:`
   std::vector<DirectoryEntry> directories;
   std::vector<FileEntry> files;
-  std::optional<SystemctlStep> systemctl;
-  std::optional<BootAssessmentStep> boot_assessment;
+  Boxed<SystemctlStep> systemctl;
+  Boxed<BootAssessmentStep> boot_assessment;
   // Keys that belong to the stage runner (commands, users, ...): left alone.
   std::vector<Located<std::string>> runner_keys;
   YipConditionals conditionals;

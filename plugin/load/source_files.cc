@@ -94,6 +94,10 @@ bool read_source_file(const std::string& file, std::string& text, std::string& e
     error = fmt::format("{} is not a regular file", file);
     ok = false;
   } else {
+    // One allocation of the right size: a growing string holds up to twice
+    // the text while it is the largest thing in memory.
+    text.clear();
+    text.reserve(static_cast<std::size_t>(std::min<off_t>(st.st_size, kMaxSourceBytes)));
     ok = read_limited(fd, file, text, error);
   }
   ::close(fd);
