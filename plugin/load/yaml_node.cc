@@ -40,8 +40,10 @@ bool ReadContext::spend(const yaml::Node& node, std::size_t nodes, std::size_t b
   if (nodes > nodes_left || bytes > bytes_left) {
     exhausted = true;
     diagnostics.error(at(node), "yaml-syntax",
-                      "the document expands too much through aliases (yip refuses excessive "
-                      "aliasing)");
+                      fmt::format("the document holds more than {} values or {} MiB of text, "
+                                  "counting what aliases and merge keys repeat (yip refuses "
+                                  "excessive aliasing); bootassess reads none of it",
+                                  kMaxValues, kMaxTextBytes >> 20));
     failed = true;
     return false;
   }

@@ -26,8 +26,10 @@ struct ReadContext {
   // What the document may expand to through aliases: yaml.v3 refuses
   // excessive aliasing, and a few lines of anchors must not make a booting
   // node read gigabytes.
-  std::size_t nodes_left = 1'000'000;
-  std::size_t bytes_left = std::size_t{64} << 20;
+  static constexpr std::size_t kMaxValues = 1'000'000;
+  static constexpr std::size_t kMaxTextBytes = std::size_t{64} << 20;
+  std::size_t nodes_left = kMaxValues;
+  std::size_t bytes_left = kMaxTextBytes;
   bool exhausted = false;  // a budget ran out: the document is not used
 
   Position at(const yaml::Node& node) const;
