@@ -4,7 +4,8 @@
 set -eu
 
 packages="cmake make g++ pkg-config libyaml-cpp-dev libcli11-dev libfmt-dev zlib1g-dev libre2-dev
-libgtest-dev libbenchmark-dev python3 python3-jsonschema python3-yaml systemd strace clang-format"
+libgtest-dev libbenchmark-dev python3 python3-jsonschema python3-yaml systemd strace clang-format
+clang libfuzzer-14-dev"
 
 missing=""
 for p in $packages; do
