@@ -1,7 +1,8 @@
 #!/bin/sh
 # The whole test suite: installs what is missing, builds with warnings as
 # errors, checks formatting, then runs every test (unit, differential against
-# /bin/sh and systemctl, fixtures, examples in every boot mode).
+# /bin/sh and systemctl, fixtures, examples in every boot mode, crash
+# consistency), then the sanitizer build of all of it and the fuzz targets.
 set -eu
 cd "$(dirname "$0")/.."
 ./tests/setup-debian.sh
@@ -14,3 +15,6 @@ if [ "$unformatted" != "0" ]; then
   exit 1
 fi
 ctest --test-dir build --output-on-failure -j2
+# The same suite built with ASan+UBSan, then every fuzz target: its corpus
+# replayed and 30 s of fuzzing (tests/sanitize.sh).
+./tests/sanitize.sh
