@@ -96,6 +96,13 @@ Scratch& scratch() {
     if (!made.view) fuzz::broken("cannot open the scratch root: " + error);
     made.null_fd = ::open("/dev/null", O_RDWR | O_CLOEXEC);
     made.can_chroot = ::geteuid() == 0;
+    // Removed at exit (not after a crash, which leaves it to look at).
+    static const std::string* const parent =
+        new std::string(fs::path(made.top).parent_path().string());
+    std::atexit([] {
+      std::error_code ec;
+      fs::remove_all(*parent, ec);
+    });
     if (!made.can_chroot)
       std::fprintf(stderr, "condition_fuzzer: not root, so dash is not run (no chroot)\n");
     return made;
