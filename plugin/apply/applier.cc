@@ -1,14 +1,18 @@
 #include "apply/applier.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <stdio.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 #include <random>
+#include <vector>
 
+#include "diag/diagnostic.h"
 #include "root/fd.h"
 #include "root/path.h"
 
@@ -36,9 +40,31 @@ bool write_all(int fd, const std::string& data) {
   return true;
 }
 
+constexpr std::size_t kTemporarySuffix = 17;  // "." and 16 hex digits
+
 std::string temporary_name(const std::string& name) {
   static std::mt19937_64 rng{std::random_device{}()};
   return fmt::format(".#{}.{:016x}", name.substr(0, 200), rng());
+}
+
+}  // namespace
+
+bool is_temporary_name(std::string_view name) {
+  if (name.size() < 3 + kTemporarySuffix || name.substr(0, 2) != ".#") return false;
+  const std::string_view suffix = name.substr(name.size() - kTemporarySuffix);
+  if (suffix.front() != '.') return false;
+  for (char c : suffix.substr(1)) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  return true;
+}
+
+namespace {
+
+// A name the kernel reads as written, naming an entry of its directory.
+bool is_plain_name(std::string_view name) {
+  return !name.empty() && name != "." && name != ".." &&
+         name.find_first_of(std::string_view("/\0", 2)) == std::string_view::npos;
 }
 
 bool same_metadata(const struct stat& st, const Action& a) {
@@ -85,12 +111,45 @@ ApplyResult write_file(int dir, const std::string& name, const Action& a) {
   return {true, true, {}};
 }
 
-ApplyResult make_directory(int dir, const std::string& name, const Action& a) {
-  bool created = false;
-  if (::mkdirat(dir, name.c_str(), 0700) == 0) {
-    created = true;
-  } else if (errno != EEXIST) {
+// Creates the directory under a temporary name, gives it its mode and owner,
+// and only then renames it into place: a kill at any point leaves either no
+// directory or one that is exactly as planned (and maybe a temporary that the
+// next run removes), never a directory at the wrong mode that a rerun would
+// take as already there.
+ApplyResult create_directory(int dir, const std::string& name, const Action& a, bool& exists) {
+  const std::string tmp = temporary_name(name);
+  if (::mkdirat(dir, tmp.c_str(), 0700) != 0) {
     return failure("cannot create directory", a.path, errno);
+  }
+  int err = 0;
+  {
+    Fd d(::openat(dir, tmp.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    if (!d.ok() || !set_metadata(d.get(), a)) err = errno;
+  }
+  if (err == 0 && ::renameat2(dir, tmp.c_str(), dir, name.c_str(), RENAME_NOREPLACE) != 0) {
+    err = errno;
+    if (err == EINVAL || err == ENOSYS) {
+      // A file system without RENAME_NOREPLACE: the name was free a moment
+      // ago, and a plain rename never replaces a directory that has entries.
+      err = ::renameat(dir, tmp.c_str(), dir, name.c_str()) == 0 ? 0 : errno;
+    }
+  }
+  if (err == 0) return {true, true, {}};
+  ::unlinkat(dir, tmp.c_str(), AT_REMOVEDIR);
+  if (err == EEXIST || err == ENOTEMPTY) {
+    exists = true;  // made meanwhile: treat it as an existing one
+    return {true, false, {}};
+  }
+  return failure("cannot create directory", a.path, err);
+}
+
+ApplyResult make_directory(int dir, const std::string& name, const Action& a) {
+  struct stat st {};
+  if (::fstatat(dir, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
+    if (errno != ENOENT) return failure("cannot inspect", a.path, errno);
+    bool exists = false;
+    ApplyResult created = create_directory(dir, name, a, exists);
+    if (!exists) return created;
   }
   Fd d(::openat(dir, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
   if (!d.ok()) {
@@ -100,9 +159,8 @@ ApplyResult make_directory(int dir, const std::string& name, const Action& a) {
     }
     return failure("cannot open directory", a.path, errno);
   }
-  struct stat st {};
   if (::fstat(d.get(), &st) != 0) return failure("cannot inspect", a.path, errno);
-  if (!created && same_metadata(st, a)) return {true, false, {}};
+  if (same_metadata(st, a)) return {true, false, {}};
   if (!set_metadata(d.get(), a)) return failure("cannot set mode and owner of", a.path, errno);
   return {true, true, {}};
 }
@@ -156,16 +214,29 @@ ApplyResult remove_entry(int dir, const std::string& name, const Action& a) {
 
 ApplyResult Applier::apply(const Action& action) {
   if (action.path.empty() || action.path.front() != '/' || action.path == "/") {
+    return failure(fmt::format("refusing to change the root itself or a relative path: '{}'",
+                               printable(action.path)));
+  }
+  // The planner never asks for these; the check here does not rely on it.
+  for (const std::string& c : path::components(action.path)) {
+    if (!is_plain_name(c)) {
+      return failure(fmt::format("refusing a path with the component '{}': '{}'", printable(c),
+                                 printable(action.path)));
+    }
+  }
+  if (action.target.find('\0') != std::string::npos) {
     return failure(
-        fmt::format("refusing to change the root itself or a relative path: '{}'", action.path));
+        fmt::format("refusing a link target holding a NUL byte: '{}'", printable(action.target)));
   }
   if (path::clean(action.path) != action.path) {
-    return failure(fmt::format("refusing a path that is not canonical: '{}'", action.path));
+    return failure(
+        fmt::format("refusing a path that is not canonical: '{}'", printable(action.path)));
   }
   int err = 0;
   const std::string parent = path::dirname(action.path);
   const int dir = directory(parent, err);
   if (dir < 0) return failure("cannot open the directory of", action.path, err);
+  if (swept_.insert(parent).second && remove_temporaries(dir)) dirty_.insert(parent);
   const std::string name = path::basename(action.path);
   ApplyResult result = failure("unknown action");
   switch (action.kind) {
@@ -223,7 +294,7 @@ int Applier::directory(const std::string& dir, int& err) {
   const std::string rest = start == "/" ? dir : dir.substr(start.size());
   std::string current = start;
   for (const std::string& c : path::components(rest)) {
-    if (c == "." || c == "..") {
+    if (!is_plain_name(c)) {
       err = EINVAL;
       return -1;
     }
@@ -237,6 +308,30 @@ int Applier::directory(const std::string& dir, int& err) {
     fd = next;
   }
   return fd;
+}
+
+bool Applier::remove_temporaries(int dir) {
+  const int copy = ::openat(dir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (copy < 0) return false;
+  DIR* d = ::fdopendir(copy);
+  if (d == nullptr) {
+    ::close(copy);
+    return false;
+  }
+  std::vector<std::string> found;
+  while (const struct dirent* e = ::readdir(d)) {
+    if (is_temporary_name(e->d_name)) found.emplace_back(e->d_name);
+  }
+  ::closedir(d);
+  bool removed = false;
+  for (const std::string& name : found) {
+    struct stat st {};
+    if (::fstatat(dir, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) continue;
+    // A temporary directory is renamed into place before anything is put in
+    // it: one with entries is not ours, and rmdir leaves it alone.
+    if (::unlinkat(dir, name.c_str(), S_ISDIR(st.st_mode) ? AT_REMOVEDIR : 0) == 0) removed = true;
+  }
+  return removed;
 }
 
 bool Applier::flush() {

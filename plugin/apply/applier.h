@@ -13,6 +13,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <string_view>
 
 #include "plan/action.h"
 
@@ -23,6 +24,11 @@ struct ApplyResult {
   bool changed = false;  // false: the root already held exactly this
   std::string error;     // why it failed, when !ok
 };
+
+// The names of the temporary files and directories the applier makes next to
+// a target (".#NAME.<16 hex digits>"). A kill can leave one behind; the next
+// run that changes something in that directory removes them.
+bool is_temporary_name(std::string_view name);
 
 class Applier {
  public:
@@ -44,10 +50,14 @@ class Applier {
   // symlink. Owned by the cache; -1 with `err` set on failure.
   int directory(const std::string& dir, int& err);
   void forget_directories();
+  // Removes the temporaries a killed run left in `dir` (only names of the
+  // form above). True when something was removed.
+  bool remove_temporaries(int dir);
 
   int root_fd_;
   std::map<std::string, int> open_dirs_;  // canonical path -> descriptor
   std::set<std::string> dirty_;           // directories whose entries changed
+  std::set<std::string> swept_;           // directories cleared of temporaries
 };
 
 }  // namespace bootassess

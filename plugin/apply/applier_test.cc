@@ -5,8 +5,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <iterator>
 #include <memory>
+#include <vector>
 
 #include "support/temp_dir.h"
 
@@ -136,6 +139,51 @@ TEST_F(ApplierTest, DirectoriesGetExactModes) {
   write_text(in_root("/file"), "x");
   EXPECT_FALSE(apply(ActionKind::mkdir, "/file", 0755).ok);
   EXPECT_FALSE(apply(ActionKind::write, "/d", 0644, "x").ok);
+}
+
+// The planner never hands out such paths; the applier refuses them anyway.
+// With a NUL, "/a\0/..\0/..\0/x" would reach the kernel as "a/../../x".
+TEST_F(ApplierTest, RefusesNamesTheKernelWouldReadDifferently) {
+  using namespace std::string_literals;
+  ASSERT_TRUE(apply(ActionKind::mkdir, "/a", 0755).ok);
+  for (const std::string& p : {"/a\0/..\0/..\0/ESCAPED"s, "/..\0"s, "/a/..\0/x"s, "/a\0"s}) {
+    for (ActionKind kind : {ActionKind::write, ActionKind::mkdir, ActionKind::symlink}) {
+      ApplyResult r = apply(kind, p, 0700, "x", "/t");
+      EXPECT_FALSE(r.ok) << testing::shell_quote(p);
+      EXPECT_NE(r.error.find("refusing a path"), std::string::npos) << r.error;
+    }
+  }
+  ApplyResult target = apply(ActionKind::symlink, "/a/l", 0777, {}, "/dev/null\0x"s);
+  EXPECT_FALSE(target.ok);
+  EXPECT_TRUE(std::filesystem::is_empty(root_.path() + "/root/a"));
+  // Nothing appeared next to the root either.
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(root_.path()),
+                          std::filesystem::directory_iterator()),
+            1);
+}
+
+// A killed run leaves temporaries; the next change in that directory removes
+// them, and nothing else.
+TEST_F(ApplierTest, RemovesItsOwnLeftoverTemporariesOnly) {
+  ASSERT_TRUE(apply(ActionKind::mkdir, "/etc", 0755).ok);
+  write_text(in_root("/etc/.#a.conf.0123456789abcdef"), "torn");
+  testing::make_dirs(in_root("/etc/.#d.00000000000000ff"));
+  testing::make_dirs(in_root("/etc/.#full.00000000000000ff/inside"));
+  write_text(in_root("/etc/.#a.conf"), "an editor's lock, not ours");
+  write_text(in_root("/etc/.#a.conf.0123456789ABCDEF"), "not our pattern");
+  write_text(in_root("/other"), "");
+  write_text(in_root("/.#other.0123456789abcdef"), "a directory this run does not touch");
+  ASSERT_TRUE(apply(ActionKind::write, "/etc/a.conf", 0644, "a").ok);
+  std::vector<std::string> left;
+  for (const auto& e : std::filesystem::directory_iterator(in_root("/etc")))
+    left.push_back(e.path().filename().string());
+  std::sort(left.begin(), left.end());
+  EXPECT_EQ(left, (std::vector<std::string>{".#a.conf", ".#a.conf.0123456789ABCDEF",
+                                            ".#full.00000000000000ff", "a.conf"}));
+  EXPECT_TRUE(std::filesystem::exists(in_root("/.#other.0123456789abcdef")));
+  EXPECT_TRUE(is_temporary_name(".#x.0123456789abcdef"));
+  EXPECT_FALSE(is_temporary_name(".#.0123456789abcdef"));
+  EXPECT_FALSE(is_temporary_name("x.0123456789abcdef"));
 }
 
 }  // namespace

@@ -11,8 +11,9 @@ std::vector<Source> load_sources(const std::vector<std::string>& arguments,
                                  Diagnostics& diagnostics) {
   std::vector<Source> sources;
   sources.reserve(arguments.size());
+  InputBudget budget;
   for (const std::string& argument : arguments) {
-    sources.push_back(load_source(argument, diagnostics));
+    sources.push_back(load_source(argument, diagnostics, budget));
   }
   return sources;
 }

@@ -7,6 +7,7 @@
 
 #include "lint/directive_rules.h"
 #include "lint/mode_rules.h"
+#include "lint/node_rules.h"
 #include "lint/written_units.h"
 #include "plan/mode_plans.h"
 #include "root/empty_root.h"
@@ -90,6 +91,7 @@ std::vector<Diagnostic> validate_sources(const std::vector<Source>& sources,
       }
     }
     lint::check_modes(plans, locator, all);
+    lint::check_node_breaking(sources, plans, all);
   }
 
   std::vector<Diagnostic> out;

@@ -138,6 +138,20 @@ std::vector<RuleCase> rule_cases() {
        kHeader + dropin_step("", "[Unit]\nA=1\n") + dropin_step("", "[Unit]\nA=2\n"),
        kHeader + dropin_step("[ -f /run/cos/active_mode ]", "[Unit]\nA=1\n") +
            dropin_step("[ -f /run/cos/passive_mode ]", "[Unit]\nA=2\n")},
+      {"node-breaking-mask", Severity::error,
+       kHeader + "    - systemctl: {mask: [default.target]}\n",
+       kHeader + "    - systemctl: {mask: [debug-shell.service]}\n"},
+      {"node-breaking-permissions", Severity::error,
+       kHeader + "    - directories: [{path: /etc, permissions: 0700}]\n",
+       kHeader + "    - directories: [{path: /etc/app, permissions: 0700}]\n"},
+      {"node-breaking-fstab", Severity::warning,
+       kHeader + "    - files: [{path: /etc/fstab, permissions: 0644, content: \"# none\\n\"}]\n",
+       kHeader + "    - files: [{path: /etc/fstab, permissions: 0644, content: \"LABEL=data /data "
+                 "ext4 defaults 0 2\\n\"}]\n"},
+      {"node-breaking-accounts", Severity::warning,
+       kHeader + "    - files: [{path: /etc/passwd, permissions: 0644, content: "
+                 "\"root:x:0:0::/:/bin/sh\"}]\n",
+       kHeader + "    - files: [{path: /etc/passwd.bak, permissions: 0644, content: \"x\"}]\n"},
       {"persistent-per-mode", Severity::note,
        kHeader + dropin_step("[ -f /run/cos/active_mode ]", kGate, kEnable),
        kHeader + dropin_step("", kGate, kEnable)},
@@ -155,6 +169,51 @@ TEST(ValidateRulesTest, EachRuleFiresAndItsNearMissDoesNot) {
     std::vector<Diagnostic> near = validate_text(c.near_miss);
     EXPECT_EQ(find(near, c.rule), nullptr) << c.near_miss << "\n" << dump(near);
   }
+}
+
+// The other operations of the node-breaking family, and their near misses.
+TEST(ValidateRulesTest, NodeBreakingOperations) {
+  auto rules_of = [](const std::vector<Diagnostic>& ds) {
+    std::vector<std::string> out;
+    for (const Diagnostic& d : ds) {
+      if (d.rule.rfind("node-breaking", 0) == 0) out.push_back(d.rule + "@" + d.where.str());
+    }
+    return out;
+  };
+  using Lines = std::vector<std::string>;
+  // Masks of boot units, persistent or per boot; an empty unit file masks too.
+  EXPECT_EQ(rules_of(validate_text(kHeader +
+                                   "    - systemctl: {mask: [sysinit.target, basic]}\n"
+                                   "    - systemctl: {runtime: true, mask: [systemd-journald]}\n"
+                                   "      files:\n"
+                                   "        - {path: /etc/systemd/system/dbus.service, "
+                                   "permissions: 0644, content: \"\"}\n")),
+            (Lines{"node-breaking-mask@t.yaml:3:26", "node-breaking-mask@t.yaml:4:41",
+                   "node-breaking-mask@t.yaml:6:11"}));
+  // `basic` alone is basic.service, which the boot does not need; disabling
+  // a boot target and a non-empty unit file are not masks.
+  EXPECT_EQ(rules_of(validate_text(kHeader +
+                                   "    - systemctl: {mask: [basic], disable: [default.target]}\n"
+                                   "      files:\n"
+                                   "        - {path: /etc/systemd/system/dbus.service, "
+                                   "permissions: 0644, content: \"[Unit]\\n\"}\n")),
+            Lines{});
+  // Modes on unit directories: 0000, and 0750 (no access for others), fire;
+  // 0755 and 0711 on a directory of its own do not.
+  EXPECT_EQ(
+      rules_of(validate_text(kHeader +
+                             "    - directories:\n"
+                             "        - {path: /etc/systemd/system, permissions: 0000}\n"
+                             "        - {path: /run/systemd/system/, permissions: 0750}\n"
+                             "        - {path: /usr/lib/systemd/system, permissions: 0755}\n"
+                             "        - {path: /etc/ssh, permissions: 0711}\n")),
+      (Lines{"node-breaking-permissions@t.yaml:4:52", "node-breaking-permissions@t.yaml:5:53"}));
+  // /etc/shadow is an account database too; an fstab with an entry is fine.
+  EXPECT_EQ(rules_of(validate_text(
+                kHeader + "    - files:\n"
+                          "        - {path: /etc/shadow, permissions: 0600, content: x}\n"
+                          "        - {path: /etc/fstab, permissions: 0644, content: \"\"}\n")),
+            (Lines{"node-breaking-accounts@t.yaml:4:11", "node-breaking-fstab@t.yaml:5:11"}));
 }
 
 TEST(ValidateRulesTest, NegatedModeNamesAreNotClaims) {

@@ -38,20 +38,28 @@ class DocumentReader {
   DocumentReader(const std::string& file, const std::string& text, Diagnostics& diagnostics)
       : ctx_{file, diagnostics}, text_(text) {}
 
-  std::optional<Document> read(const YAML::Node& root);
+  std::optional<Document> read(const yaml::Node& root);
 
  private:
-  Step read_step(const YAML::Node& node);
-  FileEntry read_file(const YAML::Node& node);
-  DirectoryEntry read_directory(const YAML::Node& node);
-  SystemctlStep read_systemctl(const YAML::Node& node);
-  SystemctlOverride read_override(const YAML::Node& node);
-  BootAssessmentStep read_boot_assessment(const YAML::Node& node);
+  std::optional<Step> read_step(const yaml::Node& node);
+  std::optional<FileEntry> read_file(const yaml::Node& node);
+  std::optional<DirectoryEntry> read_directory(const yaml::Node& node);
+  SystemctlStep read_systemctl(const yaml::Node& node);
+  std::optional<SystemctlOverride> read_override(const yaml::Node& node);
+  BootAssessmentStep read_boot_assessment(const yaml::Node& node);
 
-  std::optional<Located<std::uint32_t>> read_permissions(const YAML::Node& node);
-  std::uint32_t read_id(const YAML::Node& node, const std::string& what);
-  std::vector<Located<std::string>> read_names(const YAML::Node& node, const std::string& what);
-  Located<std::string> located_string(const YAML::Node& node, const std::string& what);
+  std::optional<Located<std::uint32_t>> read_permissions(const yaml::Node& node);
+  std::uint32_t read_id(const yaml::Node& node, const std::string& what);
+  // The names of a list; one holding a NUL byte is reported and left out
+  // unless `keep_refused` (the caller then refuses what holds it).
+  std::vector<Located<std::string>> read_names(const yaml::Node& node, const std::string& what,
+                                               bool keep_refused = false);
+  // Reports a path or name that holds a byte the kernel stops at (NUL): the
+  // name the kernel would see is not the one written, so the item that holds
+  // it is left out. True when `value` is refused.
+  bool refuse_cut_name(const Located<std::string>& value, const std::string& what,
+                       std::string_view consequence);
+  Located<std::string> located_string(const yaml::Node& node, const std::string& what);
 
   void check_encoding(const FileEntry& f);
   void read_conditional(const MapEntry& entry, YipConditionals& out);
@@ -63,7 +71,7 @@ class DocumentReader {
   const std::string& text_;
 };
 
-std::optional<Document> DocumentReader::read(const YAML::Node& root) {
+std::optional<Document> DocumentReader::read(const yaml::Node& root) {
   Document doc;
   doc.file = ctx_.file;
   doc.cloud_config = is_cloud_config(text_);
@@ -74,9 +82,13 @@ std::optional<Document> DocumentReader::read(const YAML::Node& root) {
     } else if (e.key == "stages") {
       for (const MapEntry& stage : map_entries(ctx_, e.value, "`stages`")) {
         std::vector<Step>& steps = doc.stages[stage.key];
-        for (const YAML::Node& item :
-             sequence_items(ctx_, stage.value, fmt::format("stage '{}'", stage.key))) {
-          steps.push_back(read_step(item));
+        const std::vector<yaml::Node> items =
+            sequence_items(ctx_, stage.value, fmt::format("stage '{}'", stage.key));
+        // Exactly once: a vector of large steps that doubles holds up to
+        // twice the model while it grows.
+        steps.reserve(steps.size() + items.size());
+        for (const yaml::Node& item : items) {
+          if (std::optional<Step> step = read_step(item)) steps.push_back(std::move(*step));
         }
       }
     } else if (doc.cloud_config && keys::contains(keys::cloud_config_keys(), e.key)) {
@@ -92,7 +104,7 @@ std::optional<Document> DocumentReader::read(const YAML::Node& root) {
   return doc;
 }
 
-Step DocumentReader::read_step(const YAML::Node& node) {
+std::optional<Step> DocumentReader::read_step(const yaml::Node& node) {
   Step step;
   step.pos = ctx_.at(node);
   for (const MapEntry& e : map_entries(ctx_, node, "a step")) {
@@ -101,12 +113,14 @@ Step DocumentReader::read_step(const YAML::Node& node) {
     } else if (e.key == "if") {
       step.condition = located_string(e.value, "`if`");
     } else if (e.key == "files") {
-      for (const YAML::Node& item : sequence_items(ctx_, e.value, "`files`")) {
-        step.files.push_back(read_file(item));
+      for (const yaml::Node& item : sequence_items(ctx_, e.value, "`files`")) {
+        if (std::optional<FileEntry> f = read_file(item)) step.files.push_back(std::move(*f));
       }
     } else if (e.key == "directories") {
-      for (const YAML::Node& item : sequence_items(ctx_, e.value, "`directories`")) {
-        step.directories.push_back(read_directory(item));
+      for (const yaml::Node& item : sequence_items(ctx_, e.value, "`directories`")) {
+        if (std::optional<DirectoryEntry> d = read_directory(item)) {
+          step.directories.push_back(std::move(*d));
+        }
       }
     } else if (e.key == "systemctl") {
       step.systemctl = read_systemctl(e.value);
@@ -124,10 +138,18 @@ Step DocumentReader::read_step(const YAML::Node& node) {
       unknown_key(e, known, "a step");
     }
   }
+  // A condition the shell would see cut short decides differently from the
+  // one written: the step is not run.
+  bool refused = step.condition && refuse_cut_name(*step.condition, "`if`", "the step is skipped");
+  for (const auto& [kind, files] : step.conditionals.if_files) {
+    for (const Located<std::string>& name : files)
+      refused = refuse_cut_name(name, "a path of `if_files`", "the step is skipped") || refused;
+  }
+  if (refused) return std::nullopt;
   return step;
 }
 
-FileEntry DocumentReader::read_file(const YAML::Node& node) {
+std::optional<FileEntry> DocumentReader::read_file(const yaml::Node& node) {
   FileEntry f;
   f.pos = ctx_.at(node);
   bool has_permissions = false;
@@ -162,10 +184,11 @@ FileEntry DocumentReader::read_file(const YAML::Node& node) {
                     kDefaultFileMode),
         fmt::format("add `permissions: {:04o}`", kDefaultFileMode));
   }
+  if (refuse_cut_name(f.path, "`path`", "nothing is written for this entry")) return std::nullopt;
   return f;
 }
 
-DirectoryEntry DocumentReader::read_directory(const YAML::Node& node) {
+std::optional<DirectoryEntry> DocumentReader::read_directory(const yaml::Node& node) {
   DirectoryEntry d;
   d.pos = ctx_.at(node);
   bool has_permissions = false;
@@ -190,10 +213,11 @@ DirectoryEntry DocumentReader::read_directory(const YAML::Node& node) {
                     kDefaultDirectoryMode),
         fmt::format("add `permissions: {:04o}`", kDefaultDirectoryMode));
   }
+  if (refuse_cut_name(d.path, "`path`", "nothing is done for this entry")) return std::nullopt;
   return d;
 }
 
-SystemctlStep DocumentReader::read_systemctl(const YAML::Node& node) {
+SystemctlStep DocumentReader::read_systemctl(const yaml::Node& node) {
   SystemctlStep s;
   s.pos = ctx_.at(node);
   for (const MapEntry& e : map_entries(ctx_, node, "`systemctl`")) {
@@ -208,8 +232,10 @@ SystemctlStep DocumentReader::read_systemctl(const YAML::Node& node) {
     } else if (e.key == "start") {
       s.start = read_names(e.value, "`systemctl.start`");
     } else if (e.key == "overrides") {
-      for (const YAML::Node& item : sequence_items(ctx_, e.value, "`systemctl.overrides`")) {
-        s.overrides.push_back(read_override(item));
+      for (const yaml::Node& item : sequence_items(ctx_, e.value, "`systemctl.overrides`")) {
+        if (std::optional<SystemctlOverride> o = read_override(item)) {
+          s.overrides.push_back(std::move(*o));
+        }
       }
     } else if (e.key == "runtime") {
       s.runtime = bool_value(ctx_, e.value, "`systemctl.runtime`").value_or(false);
@@ -220,7 +246,7 @@ SystemctlStep DocumentReader::read_systemctl(const YAML::Node& node) {
   return s;
 }
 
-SystemctlOverride DocumentReader::read_override(const YAML::Node& node) {
+std::optional<SystemctlOverride> DocumentReader::read_override(const yaml::Node& node) {
   SystemctlOverride o;
   o.pos = ctx_.at(node);
   for (const MapEntry& e : map_entries(ctx_, node, "a `systemctl.overrides` entry")) {
@@ -236,10 +262,14 @@ SystemctlOverride DocumentReader::read_override(const YAML::Node& node) {
       unknown_key(e, keys::override_entry(), "a `systemctl.overrides` entry");
     }
   }
+  const bool refused = refuse_cut_name(o.service, "`service`", "the override is not written");
+  if (refuse_cut_name(o.name, "`name`", "the override is not written") || refused) {
+    return std::nullopt;
+  }
   return o;
 }
 
-BootAssessmentStep DocumentReader::read_boot_assessment(const YAML::Node& node) {
+BootAssessmentStep DocumentReader::read_boot_assessment(const yaml::Node& node) {
   BootAssessmentStep b;
   b.pos = ctx_.at(node);
   for (const MapEntry& e : map_entries(ctx_, node, "`boot_assessment`")) {
@@ -259,7 +289,7 @@ BootAssessmentStep DocumentReader::read_boot_assessment(const YAML::Node& node) 
   return b;
 }
 
-std::optional<Located<std::uint32_t>> DocumentReader::read_permissions(const YAML::Node& node) {
+std::optional<Located<std::uint32_t>> DocumentReader::read_permissions(const yaml::Node& node) {
   const Position pos = ctx_.at(node);
   if (node.IsNull()) return std::nullopt;
   if (!node.IsScalar()) {
@@ -306,7 +336,7 @@ std::optional<Located<std::uint32_t>> DocumentReader::read_permissions(const YAM
   return Located<std::uint32_t>{mode & 0777, pos};
 }
 
-std::uint32_t DocumentReader::read_id(const YAML::Node& node, const std::string& what) {
+std::uint32_t DocumentReader::read_id(const yaml::Node& node, const std::string& what) {
   if (node.IsNull()) return 0;
   if (!node.IsScalar()) {
     ctx_.type_error(node, fmt::format("{} must be a numeric id", what));
@@ -327,16 +357,31 @@ std::uint32_t DocumentReader::read_id(const YAML::Node& node, const std::string&
   return static_cast<std::uint32_t>(value->value);
 }
 
-std::vector<Located<std::string>> DocumentReader::read_names(const YAML::Node& node,
-                                                             const std::string& what) {
+std::vector<Located<std::string>> DocumentReader::read_names(const yaml::Node& node,
+                                                             const std::string& what,
+                                                             bool keep_refused) {
   std::vector<Located<std::string>> names;
-  for (const YAML::Node& item : sequence_items(ctx_, node, what)) {
-    names.push_back(located_string(item, fmt::format("an item of {}", what)));
+  for (const yaml::Node& item : sequence_items(ctx_, node, what)) {
+    Located<std::string> name = located_string(item, fmt::format("an item of {}", what));
+    if (!keep_refused && refuse_cut_name(name, "an item of " + what, "it is left out")) continue;
+    names.push_back(std::move(name));
   }
   return names;
 }
 
-Located<std::string> DocumentReader::located_string(const YAML::Node& node,
+bool DocumentReader::refuse_cut_name(const Located<std::string>& value, const std::string& what,
+                                     std::string_view consequence) {
+  const std::size_t at = value.value.find('\0');
+  if (at == std::string::npos) return false;
+  ctx_.diagnostics.error(
+      value.pos, "nul-byte",
+      fmt::format("{} holds a NUL byte (byte {} of the value): the kernel "
+                  "would stop reading the name there, at '{}'; {}",
+                  what, at + 1, printable(value.value.substr(0, at)), consequence));
+  return true;
+}
+
+Located<std::string> DocumentReader::located_string(const yaml::Node& node,
                                                     const std::string& what) {
   return {string_value(ctx_, node, what), ctx_.at(node)};
 }
@@ -346,7 +391,7 @@ void DocumentReader::read_conditional(const MapEntry& e, YipConditionals& out) {
     out.has_if_files = true;
     for (const MapEntry& list : map_entries(ctx_, e.value, "`if_files`")) {
       out.if_files.push_back({{list.key, ctx_.at(list.key_node)},
-                              read_names(list.value, "`if_files." + list.key + "`")});
+                              read_names(list.value, "`if_files." + list.key + "`", true)});
     }
     return;
   }
@@ -407,15 +452,16 @@ void DocumentReader::alias_key(const MapEntry& entry, std::string_view real,
 
 std::optional<Document> load_document(const std::string& file, const std::string& text,
                                       Diagnostics& diagnostics) {
-  YAML::Node root;
+  yaml::Tree tree;
   try {
-    root = YAML::Load(text);
+    tree = yaml::Tree::parse(text);
   } catch (const YAML::Exception& e) {
     Position where{file, e.mark.is_null() ? 0 : e.mark.line + 1,
                    e.mark.is_null() ? 0 : e.mark.column + 1};
     diagnostics.error(where, "yaml-syntax", fmt::format("invalid YAML: {}", e.msg));
     return std::nullopt;
   }
+  const yaml::Node root = tree.root();
   if (std::optional<YAML::Mark> mark = find_unterminated_quote(root, text)) {
     diagnostics.error({file, mark->line + 1, mark->column + 1}, "yaml-syntax",
                       "invalid YAML: a quoted string is never closed");
@@ -432,6 +478,11 @@ std::optional<Document> load_document(const std::string& file, const std::string
 }
 
 Source load_source(const std::string& argument, Diagnostics& diagnostics) {
+  InputBudget budget;
+  return load_source(argument, diagnostics, budget);
+}
+
+Source load_source(const std::string& argument, Diagnostics& diagnostics, InputBudget& budget) {
   Source source;
   source.argument = argument;
   std::vector<std::string> errors;
@@ -440,7 +491,18 @@ Source load_source(const std::string& argument, Diagnostics& diagnostics) {
   auto load = [&](const std::string& name, bool read) {
     if (!read) {
       errors.push_back(error);
-    } else if (std::optional<Document> doc = load_document(name, text, diagnostics)) {
+      return;
+    }
+    if (text.size() > budget.left) {
+      budget.left = 0;
+      errors.push_back(
+          fmt::format("{}: the sources of this run hold more than {} MiB together; "
+                      "bootassess reads no more",
+                      name, kMaxTotalInputBytes >> 20));
+      return;
+    }
+    budget.left -= text.size();
+    if (std::optional<Document> doc = load_document(name, text, diagnostics)) {
       source.documents.push_back(std::move(*doc));
     } else {
       source.failed = true;

@@ -10,6 +10,7 @@
 
 #include "diag/diagnostic.h"
 #include "load/model.h"
+#include "load/source_files.h"
 
 namespace bootassess {
 
@@ -17,8 +18,17 @@ namespace bootassess {
 std::optional<Document> load_document(const std::string& file, const std::string& text,
                                       Diagnostics& diagnostics);
 
+// What the sources of one run may still read, in bytes.
+struct InputBudget {
+  std::size_t left = kMaxTotalInputBytes;
+};
+
 // Loads a SOURCE argument: a file, a directory (walked recursively in
 // byte-wise name order, `*.yaml`/`*.yml` only) or "-" for standard input.
+// Its files count against `budget`: a source that does not fit is skipped
+// whole, with an error.
+Source load_source(const std::string& argument, Diagnostics& diagnostics, InputBudget& budget);
+// The same with a budget of its own.
 Source load_source(const std::string& argument, Diagnostics& diagnostics);
 
 }  // namespace bootassess

@@ -262,5 +262,114 @@ TEST(LoaderTest, BinaryAndEncodingChecks) {
   EXPECT_TRUE(l.has("template-not-rendered", 10));
 }
 
+// A merge key whose value is a list of mappings: the earlier mapping wins over
+// a later one, an explicit key over both (YAML's merge-key rules).
+TEST(LoaderTest, MergeKeyListsFollowYamlMergeRules) {
+  Loaded l = load(R"(a: &a {permissions: 0600, owner: 1}
+b: &b {permissions: 0640, owner: 2, group: 3}
+stages:
+  s:
+    - files:
+        - <<: [*a, *b]
+          path: /x
+          owner: 9
+)");
+  ASSERT_TRUE(l.doc);
+  const FileEntry& f = l.doc->stages.at("s").at(0).files.at(0);
+  EXPECT_EQ(f.permissions->value, 0600u);  // from *a, not *b
+  EXPECT_EQ(f.group, 3u);                  // only *b has it
+  EXPECT_EQ(f.owner, 9u);                  // explicit key wins
+}
+
+// A list under `<<` was read through a dangling reference (an ASan
+// stack-use-after-scope); its items must be mappings.
+TEST(LoaderTest, MergeKeyListOfNonMappingsIsATypeError) {
+  Loaded empty_item = load("<<:\n-\n");
+  EXPECT_FALSE(empty_item.doc);
+  EXPECT_TRUE(empty_item.has("type-error"));
+  Loaded scalar_item = load("<<: [x]\n");
+  EXPECT_FALSE(scalar_item.doc);
+  EXPECT_TRUE(scalar_item.has("type-error"));
+}
+
+// `count` values in `systemctl.start`, then a recovery-only step writing a
+// file: the values budget (1,000,000) either covers the whole document, which
+// then reads exactly as written, or the document fails with an error. It never
+// reads later values as empty.
+std::string budget_document(std::size_t count) {
+  std::string text = "stages:\n  s:\n    - systemctl:\n        start: [";
+  text.reserve(text.size() + count * 2 + 200);
+  for (std::size_t i = 0; i < count; ++i)
+    text += i == 0 ? "a" : ",a";
+  text +=
+      "]\n    - if: '[ -f /run/cos/recovery_mode ]'\n      files:\n        - path: /etc/x\n"
+      "          content: keep\n";
+  return text;
+}
+
+TEST(LoaderTest, ValuesBudgetIsExactAtItsBoundary) {
+  // The step after the list holds three values: `if`, `path` and `content`.
+  constexpr std::size_t kBudget = 1'000'000;
+  for (std::size_t total : {kBudget - 2, kBudget - 1, kBudget, kBudget + 1}) {
+    SCOPED_TRACE(total);
+    Loaded l = load(budget_document(total - 3));
+    if (total <= kBudget) {
+      ASSERT_TRUE(l.doc);
+      EXPECT_FALSE(l.diagnostics.has_errors());
+      const Step& step = l.doc->stages.at("s").at(1);
+      ASSERT_TRUE(step.condition);
+      EXPECT_EQ(step.condition->value, "[ -f /run/cos/recovery_mode ]");
+      EXPECT_EQ(step.files.at(0).path.value, "/etc/x");
+      EXPECT_EQ(step.files.at(0).content.value, "keep");
+    } else {
+      EXPECT_FALSE(l.doc);
+      EXPECT_TRUE(l.has("yaml-syntax"));
+    }
+  }
+  // Past the budget by more: the document fails, never reads as empty.
+  Loaded over = load(budget_document(kBudget));
+  EXPECT_FALSE(over.doc);
+  EXPECT_TRUE(over.has("yaml-syntax"));
+}
+
+// The kernel stops at a NUL byte: "/a\0/..\0" would be opened as "/a/..".
+// Such a path, unit name or condition is an error at its position, and the
+// item holding it is left out; the rest of the document is kept.
+TEST(LoaderTest, NulBytesInNamesAreRefusedWithTheirPosition) {
+  Loaded l = load(R"(stages:
+  s:
+    - files:
+        - {path: "/a\0/..\0/..\0/ESCAPED", permissions: 0644, content: x}
+        - {path: /ok, permissions: 0644, content: x}
+      directories:
+        - {path: "/..\0", permissions: 0700}
+      systemctl:
+        enable: ["a.service\0/../../x", b.service]
+        overrides:
+          - {service: c.service, name: "x\0y", content: "[Unit]\n"}
+    - if: "[ -e /x ]\0 || true"
+      files: [{path: /cond, permissions: 0644, content: x}]
+    - if_files: {any: ["/x\0y"]}
+      files: [{path: /iffiles, permissions: 0644, content: x}]
+)");
+  ASSERT_TRUE(l.doc);
+  const std::vector<Step>& steps = l.doc->stages.at("s");
+  ASSERT_EQ(steps.size(), 1u);  // the two conditioned steps are left out
+  const Step& step = steps[0];
+  ASSERT_EQ(step.files.size(), 1u);
+  EXPECT_EQ(step.files[0].path.value, "/ok");
+  EXPECT_TRUE(step.directories.empty());
+  ASSERT_EQ(step.systemctl->enable.size(), 1u);
+  EXPECT_EQ(step.systemctl->enable[0].value, "b.service");
+  EXPECT_TRUE(step.systemctl->overrides.empty());
+  for (int line : {4, 7, 9, 11, 12, 14}) {
+    EXPECT_TRUE(l.has("nul-byte", line)) << line;
+  }
+  const Diagnostic* d = l.find("nul-byte");
+  ASSERT_NE(d, nullptr);
+  EXPECT_EQ(d->where.str(), "t.yaml:4:18");
+  EXPECT_EQ(d->severity, Severity::error);
+}
+
 }  // namespace
 }  // namespace bootassess

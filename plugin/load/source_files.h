@@ -10,6 +10,10 @@
 namespace bootassess {
 
 inline constexpr std::size_t kMaxSourceBytes = std::size_t{16} << 20;
+// What all the sources of one run may hold together: two sources of the
+// largest size. Memory grows with the input, and a booting node's initramfs
+// has little of it; real configurations are a few KiB.
+inline constexpr std::size_t kMaxTotalInputBytes = std::size_t{32} << 20;
 
 struct SourceFiles {
   std::vector<std::string> files;   // in yip's order

@@ -49,6 +49,32 @@ TEST(SourceFilesTest, OnlyRegularFilesAreRead) {
   EXPECT_TRUE(source.documents.empty());
 }
 
+// All the sources of a run share one budget: the source that does not fit
+// is skipped whole, with an error; the ones before it are kept.
+TEST(SourceFilesTest, SourcesShareOneInputBudget) {
+  TempDir tmp;
+  const std::string doc = "stages:\n  initramfs:\n    - name: x\n";
+  write_text(tmp / "one.yaml", doc);
+  write_text(tmp / "two/a.yaml", doc);
+  write_text(tmp / "two/b.yaml", doc);
+  InputBudget budget{doc.size() * 2};
+  Diagnostics diagnostics;
+  Source one = load_source(tmp / "one.yaml", diagnostics, budget);
+  EXPECT_FALSE(one.failed);
+  EXPECT_EQ(one.documents.size(), 1u);
+  EXPECT_EQ(budget.left, doc.size());
+  Source two = load_source(tmp / "two", diagnostics, budget);
+  EXPECT_TRUE(two.failed);
+  EXPECT_TRUE(two.documents.empty());  // a.yaml fitted, but the source is skipped whole
+  bool reported = false;
+  for (const Diagnostic& d : diagnostics.items()) {
+    reported = reported || (d.rule == "source-unreadable" &&
+                            d.message.find("b.yaml: the sources of this run hold more than 32 "
+                                           "MiB") != std::string::npos);
+  }
+  EXPECT_TRUE(reported);
+}
+
 TEST(SourceFilesTest, AliasTricksFailCleanly) {
   Diagnostics d1;
   EXPECT_TRUE(load_document("self.yaml", "a: &x [ *x ]\nstages: {}\n", d1));  // not a loop

@@ -10,7 +10,7 @@
 
 namespace bootassess {
 
-Position ReadContext::at(const YAML::Node& node) const {
+Position ReadContext::at(const yaml::Node& node) const {
   return at(node.Mark());
 }
 
@@ -19,7 +19,7 @@ Position ReadContext::at(const YAML::Mark& mark) const {
   return {file, mark.line + 1, mark.column + 1};
 }
 
-void ReadContext::type_error(const YAML::Node& node, const std::string& message) {
+void ReadContext::type_error(const yaml::Node& node, const std::string& message) {
   if (lenient) {
     diagnostics.warning(at(node), "type-error",
                         message +
@@ -35,11 +35,10 @@ std::string_view ReadContext::undecodable() const {
   return lenient ? "drops the value (a mode or id of 0)" : "skips the whole file";
 }
 
-bool ReadContext::spend(const YAML::Node& node, std::size_t nodes, std::size_t bytes) {
-  if (nodes_left == 0 || bytes_left == 0) return false;  // already reported
+bool ReadContext::spend(const yaml::Node& node, std::size_t nodes, std::size_t bytes) {
+  if (exhausted) return false;  // already reported
   if (nodes > nodes_left || bytes > bytes_left) {
-    nodes_left = 0;
-    bytes_left = 0;
+    exhausted = true;
     diagnostics.error(at(node), "yaml-syntax",
                       "the document expands too much through aliases (yip refuses excessive "
                       "aliasing)");
@@ -53,7 +52,7 @@ bool ReadContext::spend(const YAML::Node& node, std::size_t nodes, std::size_t b
 
 namespace {
 
-std::string node_kind(const YAML::Node& node) {
+std::string node_kind(const yaml::Node& node) {
   switch (node.Type()) {
     case YAML::NodeType::Null:
       return "null";
@@ -69,29 +68,59 @@ std::string node_kind(const YAML::Node& node) {
   return "nothing";
 }
 
-bool is_merge_key(const YAML::Node& key) {
+bool is_merge_key(const yaml::Node& key) {
   return key.IsScalar() && key.Scalar() == "<<" && !is_quoted(key);
 }
 
 // Adds the entries of a mapping merged in with `<<`: keys already present
-// (explicit ones, or from an earlier merge) win, as in yaml.v3.
-void merge_entries(ReadContext& ctx, const YAML::Node& source, std::vector<MapEntry>& out,
-                   std::map<std::string, YAML::Mark>& seen) {
+// (explicit ones, or from an earlier mapping of the list) win, as YAML's
+// merge key says. The merged mapping's own `<<` keys count too.
+void merge_entries(ReadContext& ctx, const yaml::Node& source, std::vector<MapEntry>& out,
+                   std::map<std::string, YAML::Mark>& seen, int depth);
+
+void merge_key_value(ReadContext& ctx, const yaml::Node& value, std::vector<MapEntry>& out,
+                     std::map<std::string, YAML::Mark>& seen, int depth) {
+  if (value.IsSequence()) {
+    for (std::size_t i = 0; i < value.size(); ++i)
+      merge_entries(ctx, value[i], out, seen, depth);
+  } else {
+    merge_entries(ctx, value, out, seen, depth);
+  }
+}
+
+void merge_entries(ReadContext& ctx, const yaml::Node& source, std::vector<MapEntry>& out,
+                   std::map<std::string, YAML::Mark>& seen, int depth) {
+  // Anchors can make a mapping merge itself; yaml.v3 refuses that too.
+  constexpr int kMaxMergeDepth = 32;
   if (!source.IsMap()) {
     ctx.type_error(source, "a `<<` merge key needs a mapping or a list of mappings");
     return;
   }
-  for (auto it = source.begin(); it != source.end(); ++it) {
-    if (!it->first.IsScalar() || is_merge_key(it->first)) continue;
-    if (seen.emplace(it->first.Scalar(), it->first.Mark()).second) {
-      out.push_back({it->first.Scalar(), it->first, it->second});
-    }
+  if (depth > kMaxMergeDepth) {
+    ctx.type_error(source, "`<<` merge keys nest too deep (a mapping that merges itself?)");
+    return;
   }
+  std::vector<yaml::Node> nested;
+  for (auto it = source.begin(); it != source.end(); ++it) {
+    const yaml::Node key = it->first;  // the iterator hands out temporaries
+    const yaml::Node value = it->second;
+    if (!key.IsScalar()) continue;
+    // What merges copy counts against the document's budget: anchors must
+    // not multiply a mapping without bound.
+    if (!ctx.spend(key, 1, 0)) return;
+    if (is_merge_key(key)) {
+      nested.push_back(value);
+      continue;
+    }
+    if (seen.emplace(key.Scalar(), key.Mark()).second) out.push_back({key.Scalar(), key, value});
+  }
+  for (const yaml::Node& value : nested)
+    merge_key_value(ctx, value, out, seen, depth + 1);
 }
 
 }  // namespace
 
-std::vector<MapEntry> map_entries(ReadContext& ctx, const YAML::Node& node,
+std::vector<MapEntry> map_entries(ReadContext& ctx, const yaml::Node& node,
                                   const std::string& what) {
   std::vector<MapEntry> out;
   if (node.IsNull()) return out;
@@ -101,7 +130,7 @@ std::vector<MapEntry> map_entries(ReadContext& ctx, const YAML::Node& node,
   }
   std::map<std::string, YAML::Mark> seen;
   for (auto it = node.begin(); it != node.end(); ++it) {
-    const YAML::Node key = it->first;  // the iterator hands out a temporary
+    const yaml::Node key = it->first;  // the iterator hands out a temporary
     if (is_merge_key(key)) continue;
     if (!key.IsScalar()) {
       ctx.type_error(key,
@@ -120,31 +149,29 @@ std::vector<MapEntry> map_entries(ReadContext& ctx, const YAML::Node& node,
     out.push_back({name, key, it->second});
   }
   for (auto it = node.begin(); it != node.end(); ++it) {
-    if (!is_merge_key(it->first)) continue;
-    if (it->second.IsSequence()) {
-      for (const YAML::Node& item : it->second)
-        merge_entries(ctx, item, out, seen);
-    } else {
-      merge_entries(ctx, it->second, out, seen);
-    }
+    // Copies: `it->second` lives in a temporary the iterator hands out, and a
+    // reference to it (as a range-for would take) dangles.
+    const yaml::Node key = it->first;
+    const yaml::Node value = it->second;
+    if (is_merge_key(key)) merge_key_value(ctx, value, out, seen, 0);
   }
   return out;
 }
 
-std::vector<YAML::Node> sequence_items(ReadContext& ctx, const YAML::Node& node,
+std::vector<yaml::Node> sequence_items(ReadContext& ctx, const yaml::Node& node,
                                        const std::string& what) {
-  std::vector<YAML::Node> out;
+  std::vector<yaml::Node> out;
   if (node.IsNull()) return out;
   if (!node.IsSequence()) {
     ctx.type_error(node, fmt::format("{} must be a list, not {}", what, node_kind(node)));
     return out;
   }
-  for (const YAML::Node& item : node)
+  for (const yaml::Node& item : node)
     out.push_back(item);
   return out;
 }
 
-std::string string_value(ReadContext& ctx, const YAML::Node& node, const std::string& what) {
+std::string string_value(ReadContext& ctx, const yaml::Node& node, const std::string& what) {
   if (node.IsNull()) return {};
   if (!node.IsScalar()) {
     ctx.type_error(node, fmt::format("{} must be a string, not {}", what, node_kind(node)));
@@ -164,11 +191,11 @@ std::string string_value(ReadContext& ctx, const YAML::Node& node, const std::st
 }
 
 // Quoted, or tagged !!str: either way yaml.v3 will not read it as a number.
-bool is_quoted(const YAML::Node& node) {
+bool is_quoted(const yaml::Node& node) {
   return node.Tag() == "!" || node.Tag() == "tag:yaml.org,2002:str";
 }
 
-bool is_block_scalar(const YAML::Node& node, const std::string& source_text) {
+bool is_block_scalar(const yaml::Node& node, const std::string& source_text) {
   const YAML::Mark mark = node.Mark();
   if (mark.is_null() || mark.pos < 0 || static_cast<std::size_t>(mark.pos) >= source_text.size()) {
     return false;
@@ -177,7 +204,7 @@ bool is_block_scalar(const YAML::Node& node, const std::string& source_text) {
   return c == '|' || c == '>';
 }
 
-int block_text_column(const YAML::Node& node, const std::string& source_text) {
+int block_text_column(const yaml::Node& node, const std::string& source_text) {
   const YAML::Mark mark = node.Mark();
   if (mark.is_null() || mark.pos < 0) return 0;
   std::size_t at = source_text.find('\n', static_cast<std::size_t>(mark.pos));
@@ -191,13 +218,13 @@ int block_text_column(const YAML::Node& node, const std::string& source_text) {
   return 0;
 }
 
-std::optional<YAML::Mark> find_unterminated_quote(const YAML::Node& root, const std::string& text) {
-  std::vector<YAML::Node> pending{root};
+std::optional<YAML::Mark> find_unterminated_quote(const yaml::Node& root, const std::string& text) {
+  std::vector<yaml::Node> pending{root};
   // Nodes are told apart by where they start and what they are (a block
   // mapping starts where its first key does).
   std::set<std::pair<int, int>> seen;
   while (!pending.empty()) {
-    const YAML::Node node = pending.back();
+    const yaml::Node node = pending.back();
     pending.pop_back();
     const YAML::Mark mark = node.Mark();
     if (!mark.is_null() && !seen.insert({mark.pos, static_cast<int>(node.Type())}).second) continue;
@@ -234,7 +261,7 @@ std::optional<YAML::Mark> find_unterminated_quote(const YAML::Node& root, const 
   return std::nullopt;
 }
 
-std::optional<bool> bool_value(ReadContext& ctx, const YAML::Node& node, const std::string& what) {
+std::optional<bool> bool_value(ReadContext& ctx, const yaml::Node& node, const std::string& what) {
   static const std::array<std::string_view, 11> kTrue{"true", "True", "TRUE", "yes", "Yes", "YES",
                                                       "on",   "On",   "ON",   "y",   "Y"};
   static const std::array<std::string_view, 11> kFalse{"false", "False", "FALSE", "no", "No", "NO",

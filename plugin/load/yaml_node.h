@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "diag/diagnostic.h"
+#include "load/yaml_tree.h"
 
 namespace bootassess {
 
@@ -27,56 +28,57 @@ struct ReadContext {
   // node read gigabytes.
   std::size_t nodes_left = 1'000'000;
   std::size_t bytes_left = std::size_t{64} << 20;
+  bool exhausted = false;  // a budget ran out: the document is not used
 
-  Position at(const YAML::Node& node) const;
+  Position at(const yaml::Node& node) const;
   Position at(const YAML::Mark& mark) const;
   // Records a decode error: yip fails the source for it, or, in a
   // #cloud-config file, drops the value.
-  void type_error(const YAML::Node& node, const std::string& message);
+  void type_error(const yaml::Node& node, const std::string& message);
   // What yip does with a value it cannot decode here, for messages.
   std::string_view undecodable() const;
   // Counts `nodes` and `bytes` read; false (and an error, once) when the
   // document expands beyond its budget.
-  bool spend(const YAML::Node& node, std::size_t nodes, std::size_t bytes);
+  bool spend(const yaml::Node& node, std::size_t nodes, std::size_t bytes);
 };
 
 struct MapEntry {
   std::string key;
-  YAML::Node key_node;
-  YAML::Node value;
+  yaml::Node key_node;
+  yaml::Node value;
 };
 
 // The entries of a mapping in document order, with `<<` merge keys expanded
 // (yaml.v3 supports them, yaml-cpp does not). A key defined twice is an
 // error, as in yaml.v3. A non-mapping is a type error naming `what`.
-std::vector<MapEntry> map_entries(ReadContext& ctx, const YAML::Node& node,
+std::vector<MapEntry> map_entries(ReadContext& ctx, const yaml::Node& node,
                                   const std::string& what);
 
 // The items of a sequence; null is an empty list; anything else a type error.
-std::vector<YAML::Node> sequence_items(ReadContext& ctx, const YAML::Node& node,
+std::vector<yaml::Node> sequence_items(ReadContext& ctx, const yaml::Node& node,
                                        const std::string& what);
 
 // A string field: the scalar's text as written, "" for null; a type error
 // for a mapping or sequence. `!!binary` scalars are base64-decoded, as yaml.v3
 // does for string fields.
-std::string string_value(ReadContext& ctx, const YAML::Node& node, const std::string& what);
+std::string string_value(ReadContext& ctx, const yaml::Node& node, const std::string& what);
 
 // True when the scalar was written quoted or as a block (not plain).
-bool is_quoted(const YAML::Node& node);
+bool is_quoted(const yaml::Node& node);
 // True for a `|` or `>` block scalar.
-bool is_block_scalar(const YAML::Node& node, const std::string& source_text);
+bool is_block_scalar(const yaml::Node& node, const std::string& source_text);
 
 // The column (1-based) where the text of a block scalar starts: the
 // indentation of its first non-empty line, plus one. 0 when unknown.
-int block_text_column(const YAML::Node& node, const std::string& source_text);
+int block_text_column(const yaml::Node& node, const std::string& source_text);
 
 // The first quoted scalar whose closing quote is missing. yaml-cpp accepts a
 // double- or single-quoted scalar that runs to the end of the input when a
 // newline precedes the end; YAML (and yip) reject it. Each node is visited
 // once, aliases included, so self-referencing anchors cannot loop.
-std::optional<YAML::Mark> find_unterminated_quote(const YAML::Node& root, const std::string& text);
+std::optional<YAML::Mark> find_unterminated_quote(const yaml::Node& root, const std::string& text);
 
 // A bool field as yaml.v3 decodes one (true/false, yes/no, on/off, y/n).
-std::optional<bool> bool_value(ReadContext& ctx, const YAML::Node& node, const std::string& what);
+std::optional<bool> bool_value(ReadContext& ctx, const yaml::Node& node, const std::string& what);
 
 }  // namespace bootassess

@@ -71,10 +71,8 @@ void ApplyLog::event(const PlanEvent& e) {
 }
 
 void ApplyLog::action(const PlanEvent& e) {
-  if (!e.result.ok) {
-    ++failed_;  // the error itself is reported as a diagnostic
-    return;
-  }
+  // A failed action is counted by the diagnostic that reports it.
+  if (!e.result.ok) return;
   if (e.action.unchanged || !e.result.changed) {
     ++unchanged_;
     if (verbosity_ != Verbosity::quiet) {

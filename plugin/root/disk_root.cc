@@ -104,9 +104,17 @@ std::optional<std::string> DiskRoot::read_file(const std::string& path) const {
     ::close(fd);
     return std::nullopt;
   }
+  // Whatever sits in the root, a read is bounded (as systemd's
+  // READ_FULL_BYTES_MAX bounds read_full_file()): callers that need less
+  // check the size first.
+  constexpr std::size_t kMaxRead = (std::size_t{64} << 20) - 1;
+  if (static_cast<std::uint64_t>(st.st_size) > kMaxRead) {
+    ::close(fd);
+    return std::nullopt;
+  }
   std::string content;
   content.reserve(static_cast<std::size_t>(st.st_size));
-  const ReadResult read = read_to_end(fd, content, SIZE_MAX);
+  const ReadResult read = read_to_end(fd, content, kMaxRead);
   ::close(fd);
   if (read != ReadResult::ok) return std::nullopt;
   return content;

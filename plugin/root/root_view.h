@@ -32,7 +32,7 @@ class RootView {
   virtual std::optional<FileInfo> lstat(const std::string& path) const = 0;
   // The target of the symlink at `path`.
   virtual std::optional<std::string> read_link(const std::string& path) const = 0;
-  // The content of the regular file at `path`.
+  // The content of the regular file at `path`; nullopt for one over 64 MiB.
   virtual std::optional<std::string> read_file(const std::string& path) const = 0;
   // The names in the directory at `path`, sorted byte-wise.
   virtual std::optional<std::vector<std::string>> list_dir(const std::string& path) const = 0;

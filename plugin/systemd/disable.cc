@@ -35,6 +35,7 @@ class Disabler {
       return op_.finish(true);
     }
     collect_names();
+    if (op_.context.overflowed()) return op_.finish(true);
     const int r = remove_marked();
     return op_.finish(r < 0);
   }
@@ -44,6 +45,7 @@ class Disabler {
     for (std::size_t i = 0; i < op_.context.size(); ++i) {
       UnitInfo& unit = op_.context.at(i);
       const int r = op_.context.traverse(unit, {true, true}, nullptr);
+      if (op_.context.overflowed()) return;
       const std::string& shown = unit.path.empty() ? unit.name : unit.path;
       if (r == -ENOLINK) {
         op_.report.note(rules::kUnitMissing,

@@ -49,6 +49,7 @@ class Enabler {
     for (std::size_t i = 0; i < op_.context.size(); ++i) {
       UnitInfo& unit = op_.context.at(i);
       const int r = op_.context.traverse(unit, {true, false}, nullptr);
+      if (op_.context.overflowed()) break;
       if (r < 0) {
         if (unit.auxiliary) {
           op_.report.warning(
@@ -70,6 +71,10 @@ class Enabler {
       if (unit.mode != InstallMode::regular) continue;
       const int q = apply(unit);
       if (result >= 0) result = q < 0 ? q : result + q;
+    }
+    if (op_.context.overflowed()) {
+      op_.outcome.actions.clear();  // the request is refused whole
+      return op_.finish(true);
     }
     if (result == 0) {
       op_.report.note(rules::kNoInstall,

@@ -75,6 +75,7 @@ inline constexpr std::string_view kHostSpecifier = "systemd-host-specifier";
 inline constexpr std::string_view kNameEscaped = "systemd-name-escaped";
 inline constexpr std::string_view kMaskedIgnored = "systemd-masked-ignored";
 inline constexpr std::string_view kPathArgument = "systemd-path-argument";
+inline constexpr std::string_view kAlsoTooLarge = "systemd-also-too-large";
 }  // namespace rules
 
 // Plans enablement operations against one view of the root. It remembers

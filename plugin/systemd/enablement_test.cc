@@ -287,6 +287,41 @@ TEST_F(SystemdEnablement, AlsoLoopsEnd) {
   EXPECT_EQ(tree(), (Lines{"/etc/systemd/", "/etc/systemd/system/"}));
 }
 
+// Each template instance names two longer instances in Also=: the closure
+// doubles at every step. It is bounded, the request fails with nothing
+// linked, and other requests still work.
+TEST_F(SystemdEnablement, AlsoFanOutIsBoundedAcrossUnitFileAndDropIn) {
+  lib("tmpl@.service", "[Install]\nWantedBy=multi-user.target\nAlso=tmpl@w%i.service\n");
+  file("/usr/lib/systemd/system/tmpl@.service.d/more.conf", "[Install]\nAlso=tmpl@v%i.service\n");
+  lib("other.service", "[Install]\nWantedBy=multi-user.target\n");
+  const Outcome o = enable("tmpl@x.service");
+  EXPECT_TRUE(o.failed);
+  EXPECT_TRUE(o.actions.empty());
+  EXPECT_EQ(rules(o, Severity::error), (Lines{std::string(rules::kAlsoTooLarge)}));
+  EXPECT_FALSE(enable("other.service").failed);
+  EXPECT_EQ(tree(), (Lines{"/etc/systemd/", "/etc/systemd/system/",
+                           "/etc/systemd/system/multi-user.target.wants/",
+                           "/etc/systemd/system/multi-user.target.wants/other.service -> "
+                           "/usr/lib/systemd/system/other.service"}));
+}
+
+TEST_F(SystemdEnablement, AlsoFanOutIsBoundedInOneFile) {
+  lib("tmpl@.service",
+      "[Install]\nWantedBy=multi-user.target\nAlso=tmpl@w%i.service tmpl@v%i.service\n");
+  const Outcome o = enable("tmpl@x.service");
+  EXPECT_TRUE(o.failed);
+  EXPECT_TRUE(o.actions.empty());
+  EXPECT_EQ(rules(o, Severity::error), (Lines{std::string(rules::kAlsoTooLarge)}));
+  // A long chain without fan-out is bounded by its depth.
+  lib("chain@.service", "[Install]\nWantedBy=multi-user.target\nAlso=chain@w%i.service\n");
+  const Outcome chain = enable("chain@x.service");
+  EXPECT_TRUE(chain.failed);
+  EXPECT_EQ(rules(chain, Severity::error), (Lines{std::string(rules::kAlsoTooLarge)}));
+  // A short one is fine.
+  lib("short@.service", "[Install]\nWantedBy=multi-user.target\nAlso=short@%i%i.service\n");
+  EXPECT_FALSE(enable("short@ab.service").failed);
+}
+
 TEST_F(SystemdEnablement, EnableByPathLinksTheFile) {
   file("/opt/x.service", "[Install]\nWantedBy=multi-user.target\n");
   EXPECT_FALSE(enable("/opt/x.service").failed);

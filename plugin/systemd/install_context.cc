@@ -18,6 +18,13 @@ namespace {
 // systemd gives up following aliases after this many steps.
 constexpr int kMaxAliasSteps = 64;
 
+// systemd's configuration parser reads a unit file line by line and refuses
+// one whose line is longer than LONG_LINE_MAX (1 MiB, src/basic/fileio.h).
+// bootassess reads a unit file or drop-in whole, so it refuses one that is
+// larger than that line limit: memory stays small whatever sits in the root,
+// and an [Install] section is a few lines.
+constexpr std::uint64_t kMaxUnitFileSize = std::uint64_t{1} << 20;
+
 bool ends_with(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
@@ -49,7 +56,7 @@ InstallContext::InstallContext(const RootView& view, const SearchPath& search, L
     : view_(view), search_(search), cache_(cache), specifiers_(specifiers), report_(report) {}
 
 UnitInfo* InstallContext::add(std::string_view name, std::string_view path, bool auxiliary,
-                              int& error) {
+                              int& error, int depth) {
   const std::string unit_name = path.empty() ? std::string(name) : path::basename(path);
   if (!is_valid_unit_name(unit_name)) {
     error = -EINVAL;
@@ -60,10 +67,24 @@ UnitInfo* InstallContext::add(std::string_view name, std::string_view path, bool
     known.auxiliary = known.auxiliary && auxiliary;
     return &known;
   }
+  if (units_.size() >= kMaxUnits || depth > kMaxAlsoDepth) {
+    if (!overflowed_) {
+      report_.error(rules::kAlsoTooLarge,
+                    fmt::format("Also= names more units than bootassess follows ({} units, {} "
+                                "levels deep; {} would be {}); nothing is enabled or disabled "
+                                "for this request",
+                                kMaxUnits, kMaxAlsoDepth, unit_name,
+                                depth > kMaxAlsoDepth ? "one level deeper" : "one unit more"));
+    }
+    overflowed_ = true;
+    error = -E2BIG;
+    return nullptr;
+  }
   UnitInfo unit;
   unit.name = unit_name;
   unit.path = std::string(path);
   unit.auxiliary = auxiliary;
+  unit.depth = depth;
   by_name_.emplace(unit_name, units_.size());
   units_.push_back(std::move(unit));
   return &units_.back();
@@ -143,7 +164,8 @@ int InstallContext::assign(UnitInfo& unit, const std::string& file, int line, st
         return specifier_errno(e.error);
       }
       int error = 0;
-      if (add(e.text, {}, true, error) == nullptr) {
+      if (add(e.text, {}, true, error, unit.depth + 1) == nullptr) {
+        if (overflowed_) return error;
         report_.warning(
             rules::kUnitFileSyntax,
             fmt::format("{}:{}: Also= names \"{}\", which is not a unit name", file, line, e.text));
@@ -226,6 +248,7 @@ int InstallContext::load(UnitInfo& unit, const std::string& path, const std::str
       unit.mode = InstallMode::regular;
       return 0;
     }
+    if (int r = check_size(path, info->size); r < 0) return r;
     std::optional<std::string> data = view_.read_file(real_path);
     if (!data) return -EIO;
     content = std::move(*data);
@@ -240,6 +263,7 @@ int InstallContext::load(UnitInfo& unit, const std::string& path, const std::str
     if (r.info->type == FileType::directory) return -EISDIR;
     if (r.info->type != FileType::regular) return -EINVAL;
     if (r.info->size == 0) return 0;
+    if (int e = check_size(path, r.info->size); e < 0) return e;
     std::optional<std::string> data = view_.read_file(r.path);
     if (!data) return -EIO;
     content = std::move(*data);
@@ -247,6 +271,15 @@ int InstallContext::load(UnitInfo& unit, const std::string& path, const std::str
   if (int r = parse_install(unit, path, content); r < 0) return r;
   if (!dropin) unit.mode = InstallMode::regular;
   return static_cast<int>(rule_count(unit));
+}
+
+int InstallContext::check_size(const std::string& path, std::uint64_t size) {
+  if (size <= kMaxUnitFileSize) return 0;
+  report_.warning(rules::kUnitFileError,
+                  fmt::format("{}: {} bytes, larger than the {} bytes bootassess reads of a unit "
+                              "file or drop-in (systemd's longest line); the unit cannot be read",
+                              path, size, kMaxUnitFileSize));
+  return -EFBIG;
 }
 
 int InstallContext::read_symlink(UnitInfo& unit, const std::string& path,

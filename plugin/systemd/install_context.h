@@ -49,6 +49,7 @@ struct UnitInfo {
   InstallMode mode = InstallMode::unknown;
   std::string symlink_target;  // where an alias or linked file points
   bool auxiliary = false;      // only named by Also=
+  int depth = 0;               // Also= steps from the unit asked about
   std::vector<InstallValue> aliases;
   std::vector<InstallValue> wanted_by;
   std::vector<InstallValue> required_by;
@@ -77,7 +78,18 @@ class InstallContext {
   // Adds a unit by name, or by absolute path (`path` non-empty, its basename
   // the name). Returns the unit (an existing one when the name is known) or
   // nullptr with `error` = -EINVAL when the name is not a unit name.
-  UnitInfo* add(std::string_view name, std::string_view path, bool auxiliary, int& error);
+  // More units than kMaxUnits, or an Also= chain deeper than kMaxAlsoDepth,
+  // is refused with -E2BIG (reported once, and overflowed() is true).
+  UnitInfo* add(std::string_view name, std::string_view path, bool auxiliary, int& error,
+                int depth = 0);
+
+  // An Also= closure is a handful of units in practice; templates whose Also=
+  // names longer instances of themselves grow it without end (systemctl
+  // itself never finishes on them). Bounded here, per request.
+  static constexpr std::size_t kMaxUnits = 512;
+  static constexpr int kMaxAlsoDepth = 32;
+  // Whether a bound was hit: the request must fail, with nothing written.
+  bool overflowed() const { return overflowed_; }
 
   // Looks for `unit` on the search path (or at its path) without following
   // what it finds. 0 (or the number of [Install] rules read) or a negative
@@ -112,6 +124,8 @@ class InstallContext {
                        SearchFlags flags, bool dropin);
   int load(UnitInfo& unit, const std::string& path, const std::string& real_path, SearchFlags flags,
            bool dropin);
+  // -EFBIG (and a warning) for a unit file or drop-in too large to read.
+  int check_size(const std::string& path, std::uint64_t size);
   int read_symlink(UnitInfo& unit, const std::string& path, const std::string& real_path);
   int follow(UnitInfo& unit, SearchFlags flags, bool ignore_different_name);
   int parse_install(UnitInfo& unit, const std::string& file, std::string_view content);
@@ -129,6 +143,7 @@ class InstallContext {
   InstallReport& report_;
   std::deque<UnitInfo> units_;
   std::unordered_map<std::string, std::size_t> by_name_;
+  bool overflowed_ = false;
 };
 
 }  // namespace bootassess::systemd
