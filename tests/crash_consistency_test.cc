@@ -285,6 +285,7 @@ TEST(CrashConsistencyTest, KilledAtEveryMutatingCallTheRerunConverges) {
   for (const std::size_t i : runs) {
     const std::string where =
         fmt::format("killed at mutating call {} of {} ({})", i + 1, calls.size(), calls[i]);
+    if (full && (i + 1) % 200 == 0) std::cerr << where << "\n";  // progress of a long sweep
     ASSERT_EQ(copy_tree(old_root, work), 0);
     const int status =
         run_command(fmt::format("BOOTASSESS_KILL_AT={} LD_PRELOAD={} {}", i + 1,
