@@ -113,9 +113,13 @@ TEST(HostileInputTest, ARunKilledHalfWayIsRepairedByTheNext) {
       const std::string root = tmp / (std::string("root-") + call + std::to_string(n));
       seed(root);
       const std::string killed =
-          run_command("strace -f -qq -o /dev/null -e trace=" + std::string(call) + " -e inject=" +
-                      call + ":signal=KILL:when=" + std::to_string(n) + " " + kBinary +
-                      " apply --mode active --root " + shell_quote(root) + " " + config) != 0
+          // LeakSanitizer cannot run under ptrace (sanitizer builds).
+          run_command(
+              "ASAN_OPTIONS=\"${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0\" strace -f "
+              "-qq -o /dev/null -e trace=" +
+              std::string(call) + " -e inject=" + call + ":signal=KILL:when=" + std::to_string(n) +
+              " " + kBinary + " apply --mode active --root " + shell_quote(root) + " " + config) !=
+                  0
               ? "killed"
               : "finished";
       if (killed == "killed") ++kills;

@@ -1,8 +1,10 @@
 #!/bin/sh
 # The whole test suite: installs what is missing, builds with warnings as
 # errors, checks formatting, then runs every test (unit, differential against
-# /bin/sh and systemctl, fixtures, examples in every boot mode), then the
-# real-boot tier (tests/realboot: systemd as PID 1 under systemd-nspawn).
+# /bin/sh and systemctl, fixtures, examples in every boot mode, crash
+# consistency), then the real-boot tier (tests/realboot: systemd as PID 1
+# under systemd-nspawn), then the sanitizer build of all of it and the fuzz
+# targets.
 set -eu
 cd "$(dirname "$0")/.."
 ./tests/setup-debian.sh
@@ -16,3 +18,6 @@ if [ "$unformatted" != "0" ]; then
 fi
 ctest --test-dir build --output-on-failure -j2
 ./tests/realboot/realboot.sh build/bootassess build
+# The same suite built with ASan+UBSan, then every fuzz target: its corpus
+# replayed and 30 s of fuzzing (tests/sanitize.sh).
+./tests/sanitize.sh

@@ -19,7 +19,15 @@ namespace bootassess::testing {
 
 TempDir::TempDir() {
   const char* base = std::getenv("TMPDIR");
-  std::string pattern = std::string(base != nullptr ? base : "/tmp") + "/bootassess-test-XXXXXX";
+  create(base != nullptr ? base : "/tmp");
+}
+
+TempDir::TempDir(const std::string& base) {
+  create(base);
+}
+
+void TempDir::create(const std::string& base) {
+  std::string pattern = base + "/bootassess-test-XXXXXX";
   std::vector<char> buf(pattern.begin(), pattern.end());
   buf.push_back('\0');
   if (::mkdtemp(buf.data()) == nullptr) std::abort();

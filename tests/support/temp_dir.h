@@ -9,6 +9,7 @@ namespace bootassess::testing {
 class TempDir {
  public:
   TempDir();
+  explicit TempDir(const std::string& base);  // under `base` instead of $TMPDIR
   ~TempDir();
   TempDir(const TempDir&) = delete;
   TempDir& operator=(const TempDir&) = delete;
@@ -16,6 +17,7 @@ class TempDir {
   std::string operator/(const std::string& rel) const { return path_ + "/" + rel; }
 
  private:
+  void create(const std::string& base);
   std::string path_;
 };
 
