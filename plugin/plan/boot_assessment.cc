@@ -180,30 +180,16 @@ void Planner::plan_boot_assessment(const Step& step) {
     request.content = dropin_content(label, mode, reboots, contains(reboot, mode) && !counted);
     request.origin = unit_name.pos;
     ItemPlan plan = plan_file(view_, request, "/");
-    if (!plan.error.empty()) {
+    if (!plan.error.empty() || options_.hypothetical_root) {
+      // An error is reported by commit; in a stand-in root there is no unit
+      // file to link to, and the drop-in alone is what can be checked.
       commit(plan, unit_name.pos);
       continue;
     }
-    PlannedRoot scratch(view_);
-    for (const Action& a : plan.actions)
-      scratch.record(a);
-    systemd::Outcome linked = systemd::plan_enable(
-        scratch, systemd::UnitRequest{unit->name, unit_name.pos}, systemd::Scope::runtime);
-    if (options_.hypothetical_root) {
-      // No unit file to link to: the drop-in alone is what can be checked.
-      commit(plan, unit_name.pos);
-      continue;
-    }
-    for (const Diagnostic& d : linked.diagnostics.items()) {
-      report(d.severity, d.where, d.rule, d.message, d.fix);
-    }
-    if (linked.failed) {
-      failed_ = true;
-      continue;
-    }
-    plan.actions.insert(plan.actions.end(), linked.actions.begin(), linked.actions.end());
-    commit(plan, unit_name.pos);
-    any_gated = true;
+    any_gated |= commit_with_links(std::move(plan), unit_name.pos, [&](const RootView& planned) {
+      return systemd::plan_enable(planned, systemd::UnitRequest{unit->name, unit_name.pos},
+                                  systemd::Scope::runtime);
+    });
   }
   if (any_gated) pull_in_boot_complete(gate.pos);
 }
@@ -230,25 +216,35 @@ void Planner::pull_in_boot_complete(const Position& origin) {
       kPulledBy, kPulledBy, kPulledBy);
   request.origin = origin;
   ItemPlan plan = plan_file(view_, request, "/");
-  if (!plan.error.empty() || options_.hypothetical_root) {  // no unit files to link to
+  if (!plan.error.empty()) {
     commit(plan, origin);
     return;
   }
+  commit_with_links(std::move(plan), origin, [&](const RootView& planned) {
+    return systemd::plan_add_wants(planned, kPulledBy,
+                                   systemd::UnitRequest{std::string(kBootCompleteTarget), origin},
+                                   systemd::Scope::runtime);
+  });
+}
+
+// The links are planned over the root as `plan` leaves it, and committed
+// with it: a drop-in whose links fail is not written either.
+bool Planner::commit_with_links(ItemPlan plan, const Position& origin,
+                                const std::function<systemd::Outcome(const RootView&)>& link) {
   PlannedRoot scratch(view_);
   for (const Action& a : plan.actions)
     scratch.record(a);
-  systemd::Outcome pulled = systemd::plan_add_wants(
-      scratch, kPulledBy, systemd::UnitRequest{std::string(kBootCompleteTarget), origin},
-      systemd::Scope::runtime);
-  for (const Diagnostic& d : pulled.diagnostics.items()) {
+  systemd::Outcome linked = link(scratch);
+  for (const Diagnostic& d : linked.diagnostics.items()) {
     report(d.severity, d.where, d.rule, d.message, d.fix);
   }
-  if (pulled.failed) {
+  if (linked.failed) {
     failed_ = true;
-    return;
+    return false;
   }
-  plan.actions.insert(plan.actions.end(), pulled.actions.begin(), pulled.actions.end());
+  plan.actions.insert(plan.actions.end(), linked.actions.begin(), linked.actions.end());
   commit(plan, origin);
+  return true;
 }
 
 }  // namespace bootassess

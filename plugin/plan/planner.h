@@ -28,6 +28,10 @@
 
 namespace bootassess {
 
+namespace systemd {
+struct Outcome;
+}  // namespace systemd
+
 struct PlanOptions {
   std::vector<std::string> stages{"initramfs"};
   std::string root_dir = "/";
@@ -96,6 +100,8 @@ class Planner {
   void plan_systemctl(const Step& step);
   void plan_boot_assessment(const Step& step);
   void pull_in_boot_complete(const Position& origin);
+  bool commit_with_links(ItemPlan plan, const Position& origin,
+                         const std::function<systemd::Outcome(const RootView&)>& link);
 
   // Executes and records an item's actions; reports the item's error if any.
   void commit(const ItemPlan& plan, const Position& origin);
