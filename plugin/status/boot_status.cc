@@ -10,6 +10,7 @@
 #include "root/path.h"
 #include "root/resolve.h"
 #include "systemd/search_path.h"
+#include "systemd/unit_file.h"
 
 namespace bootassess::status {
 namespace {
@@ -160,16 +161,17 @@ Bless bless_state(const UnitState& s, bool counted) {
   return counted ? Bless::not_run : Bless::not_in_boot;
 }
 
+// Whether the drop-in's [Unit] section, read as systemd reads it, ends with
+// a FailureAction= that reboots (the last assignment wins).
 bool carries_reboot(std::string_view dropin) {
+  const auto unit_section = [](std::string_view section) {
+    return section == "Unit" ? systemd::SectionUse::read : systemd::SectionUse::skip_silently;
+  };
   bool reboots = false;
-  while (!dropin.empty()) {
-    const std::size_t end = dropin.find('\n');
-    const std::string_view line = trim(dropin.substr(0, end));
-    dropin = end == std::string_view::npos ? std::string_view() : dropin.substr(end + 1);
-    const std::size_t eq = line.find('=');
-    // systemd allows blanks around "="; the last assignment wins.
-    if (eq == std::string_view::npos || trim(line.substr(0, eq)) != "FailureAction") continue;
-    reboots = trim(line.substr(eq + 1)).starts_with("reboot");
+  for (const systemd::UnitFileItem& item : systemd::parse_unit_file(dropin, unit_section)) {
+    if (item.kind == systemd::UnitFileItem::Kind::assignment && item.key == "FailureAction") {
+      reboots = item.value.starts_with("reboot");
+    }
   }
   return reboots;
 }

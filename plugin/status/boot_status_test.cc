@@ -330,6 +330,11 @@ TEST(BootStatus, TheLastFailureActionOfTheDropinCounts) {
   EXPECT_TRUE(find_gated_units(root)[0].reboots);
   root.add_file(kDropin, "[Unit]\n# FailureAction=reboot\nSuccessAction=reboot\n");
   EXPECT_FALSE(find_gated_units(root)[0].reboots);
+  // Only [Unit] holds FailureAction=, and a continued line is one assignment.
+  root.add_file(kDropin, "[Service]\nFailureAction=reboot\n");
+  EXPECT_FALSE(find_gated_units(root)[0].reboots);
+  root.add_file(kDropin, "[Unit]\nFailureAction=\\\nreboot\n");
+  EXPECT_TRUE(find_gated_units(root)[0].reboots);
 }
 
 TEST(BootStatus, ParsesSystemctlShowOutputInTheOrderAsked) {
