@@ -9,6 +9,7 @@
 #include "cli/plan_command.h"
 #include "cli/status_command.h"
 #include "cli/validate_command.h"
+#include "load/stage_names.h"
 
 namespace {
 
@@ -20,6 +21,19 @@ std::vector<std::string> mode_choices(bool with_auto) {
   for (BootMode m : all_modes())
     out.emplace_back(mode_name(m));
   return out;
+}
+
+// A `-s` name that is not a known stage but close to one is a misspelling:
+// that stage would run nothing, silently. Any other name is taken as given.
+bool stages_are_plausible(const char* command, const std::vector<std::string>& stages) {
+  for (const std::string& stage : stages) {
+    const std::string suggestion = stage_names::suggest(stage);
+    if (suggestion.empty()) continue;
+    std::cerr << "bootassess " << command << ": unknown stage '" << stage << "': did you mean '"
+              << suggestion << "'?\n";
+    return false;
+  }
+  return true;
 }
 
 }  // namespace
@@ -130,10 +144,12 @@ static int run(int argc, char** argv) {
   }
 
   if (apply_cmd->parsed()) {
+    if (!stages_are_plausible("apply", apply.stages)) return kExitUsage;
     apply.verbosity = quiet ? Verbosity::quiet : verbose ? Verbosity::verbose : Verbosity::normal;
     return run_apply(apply);
   }
   if (plan_cmd->parsed()) {
+    if (!stages_are_plausible("plan", plan.stages)) return kExitUsage;
     if (plan.mode.empty() && !plan.all_modes) {
       std::cerr << "bootassess plan: one of --mode or --all-modes is required\n";
       return kExitUsage;

@@ -7,6 +7,7 @@
 
 #include "load/keys.h"
 #include "load/source_files.h"
+#include "load/stage_names.h"
 #include "load/yaml_node.h"
 #include "load/yip_integer.h"
 
@@ -65,6 +66,7 @@ class DocumentReader {
   void read_conditional(const MapEntry& entry, YipConditionals& out);
   void unknown_key(const MapEntry& entry, std::span<const std::string_view> known,
                    const std::string& where);
+  void unknown_stage(const MapEntry& stage);
   void alias_key(const MapEntry& entry, std::string_view real, const std::string& where);
 
   ReadContext ctx_;
@@ -81,6 +83,7 @@ std::optional<Document> DocumentReader::read(const yaml::Node& root) {
       doc.name = string_value(ctx_, e.value, "`name`");
     } else if (e.key == "stages") {
       for (const MapEntry& stage : map_entries(ctx_, e.value, "`stages`")) {
+        unknown_stage(stage);
         std::vector<Step>& steps = doc.stages[stage.key];
         const std::vector<yaml::Node> items =
             sequence_items(ctx_, stage.value, fmt::format("stage '{}'", stage.key));
@@ -436,6 +439,17 @@ void DocumentReader::unknown_key(const MapEntry& entry, std::span<const std::str
       ctx_.at(entry.key_node), "unknown-key",
       fmt::format("unknown key '{}' in {}: yip ignores it, and so does bootassess", entry.key,
                   where),
+      suggestion.empty() ? std::string() : fmt::format("did you mean `{}`?", suggestion));
+}
+
+void DocumentReader::unknown_stage(const MapEntry& stage) {
+  if (stage_names::is_known(stage.key)) return;
+  const std::string suggestion = stage_names::suggest(stage.key);
+  ctx_.diagnostics.warning(
+      ctx_.at(stage.key_node), "unknown-stage",
+      fmt::format("stage '{}' is not one Kairos runs: its steps run only when a stage runner is "
+                  "told to run it by that name",
+                  stage.key),
       suggestion.empty() ? std::string() : fmt::format("did you mean `{}`?", suggestion));
 }
 

@@ -1,0 +1,65 @@
+// The command line as a user meets it, through the real binary: misspelt
+// names, help, version, and what `plan` prints in a terminal.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "support/temp_dir.h"
+
+namespace bootassess {
+namespace {
+
+using testing::TempDir;
+using testing::write_text;
+
+const std::string kBinary = BOOTASSESS_BINARY;
+const std::string kExamples = std::string(BOOTASSESS_SOURCE_DIR) + "/examples";
+
+struct Result {
+  int status = -1;
+  std::string output;  // stdout and stderr
+};
+
+Result bootassess(const std::string& args) {
+  Result r;
+  r.status = testing::run_command(kBinary + " " + args + " 2>&1", &r.output);
+  return r;
+}
+
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+TEST(CliTest, AMisspeltStageOnTheCommandLineIsAUsageErrorWithASuggestion) {
+  TempDir tmp;
+  write_text(tmp / "c.yaml", "stages:\n  initramfs:\n    - name: nothing\n");
+  const std::vector<std::string> commands{"plan --all-modes -s initramf ",
+                                          "apply --dry-run --root " + tmp.path() + " -s initramf "};
+  for (const std::string& command : commands) {
+    Result r = bootassess(command + (tmp / "c.yaml"));
+    EXPECT_EQ(r.status, 2) << command << "\n" << r.output;
+    EXPECT_TRUE(contains(r.output, "unknown stage 'initramf': did you mean 'initramfs'?"))
+        << r.output;
+  }
+  // A name close to no known stage is the user's own: planned as given.
+  Result r = bootassess("plan --all-modes -s my-own-stage " + (tmp / "c.yaml"));
+  EXPECT_EQ(r.status, 0) << r.output;
+  r = bootassess("plan --all-modes -s initramfs.after -s boot " + (tmp / "c.yaml"));
+  EXPECT_EQ(r.status, 0) << r.output;
+}
+
+TEST(CliTest, AMisspeltStageInAConfigIsAWarningWithASuggestion) {
+  TempDir tmp;
+  write_text(tmp / "c.yaml", "stages:\n  initramf:\n    - systemctl: {enable: [myapp.service]}\n");
+  Result r = bootassess("validate " + (tmp / "c.yaml"));
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_TRUE(contains(r.output, "c.yaml:2:3: warning: stage 'initramf' is not one Kairos runs"))
+      << r.output;
+  EXPECT_TRUE(contains(r.output, "(did you mean `initramfs`?) [unknown-stage]")) << r.output;
+  r = bootassess("validate --strict " + (tmp / "c.yaml"));
+  EXPECT_EQ(r.status, 1) << r.output;
+}
+
+}  // namespace
+}  // namespace bootassess
