@@ -61,5 +61,17 @@ TEST(CliTest, AMisspeltStageInAConfigIsAWarningWithASuggestion) {
   EXPECT_EQ(r.status, 1) << r.output;
 }
 
+TEST(CliTest, AMisspeltModuleKeyIsAnError) {
+  TempDir tmp;
+  write_text(tmp / "c.yaml",
+             "stages:\n  initramfs:\n    - name: gate\n      boot_asessment:\n"
+             "        units: [myapp.service]\n");
+  Result r = bootassess("validate " + (tmp / "c.yaml"));
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_TRUE(contains(r.output, "c.yaml:4:7: error: unknown key 'boot_asessment' in a step"))
+      << r.output;
+  EXPECT_TRUE(contains(r.output, "(did you mean `boot_assessment`?) [unknown-key]")) << r.output;
+}
+
 }  // namespace
 }  // namespace bootassess

@@ -17,6 +17,15 @@ namespace {
 constexpr std::uint32_t kDefaultFileMode = 0644;
 constexpr std::uint32_t kDefaultDirectoryMode = 0755;
 
+using namespace std::string_view_literals;
+
+// The step keys whose loss changes what a step does: a condition that no
+// longer holds the step back, or an action that is no longer taken.
+constexpr std::array kActingStepKeys{
+    "if"sv,      "files"sv,   "directories"sv,     "systemctl"sv, "boot_assessment"sv,
+    "node"sv,    "only_os"sv, "only_os_version"sv, "only_arch"sv, "only_service_manager"sv,
+    "if_files"sv};
+
 // yip's test for the #cloud-config header: within the first ten lines, after
 // blank lines and other comments, a line that is exactly "#cloud-config".
 bool is_cloud_config(const std::string& text) {
@@ -64,8 +73,11 @@ class DocumentReader {
 
   void check_encoding(const FileEntry& f);
   void read_conditional(const MapEntry& entry, YipConditionals& out);
+  // A key close to one of `dropped_if_misspelt` is an error: the typo
+  // silently drops what that key does (a condition, a boot gate).
   void unknown_key(const MapEntry& entry, std::span<const std::string_view> known,
-                   const std::string& where);
+                   const std::string& where,
+                   std::span<const std::string_view> dropped_if_misspelt = {});
   void unknown_stage(const MapEntry& stage);
   void alias_key(const MapEntry& entry, std::string_view real, const std::string& where);
 
@@ -138,7 +150,7 @@ std::optional<Step> DocumentReader::read_step(const yaml::Node& node) {
       known.insert(known.end(), keys::runner_step_keys().begin(), keys::runner_step_keys().end());
       known.insert(known.end(), keys::runner_conditionals().begin(),
                    keys::runner_conditionals().end());
-      unknown_key(e, known, "a step");
+      unknown_key(e, known, "a step", kActingStepKeys);
     }
   }
   // A condition the shell would see cut short decides differently from the
@@ -433,13 +445,24 @@ void DocumentReader::check_encoding(const FileEntry& f) {
 }
 
 void DocumentReader::unknown_key(const MapEntry& entry, std::span<const std::string_view> known,
-                                 const std::string& where) {
+                                 const std::string& where,
+                                 std::span<const std::string_view> dropped_if_misspelt) {
   std::string suggestion = keys::suggest(entry.key, known);
+  std::string fix =
+      suggestion.empty() ? std::string() : fmt::format("did you mean `{}`?", suggestion);
+  if (!suggestion.empty() && keys::contains(dropped_if_misspelt, suggestion)) {
+    ctx_.diagnostics.error(ctx_.at(entry.key_node), "unknown-key",
+                           fmt::format("unknown key '{}' in {}: yip ignores it, and so does "
+                                       "bootassess: the step runs without its `{}`",
+                                       entry.key, where, suggestion),
+                           std::move(fix));
+    return;
+  }
   ctx_.diagnostics.warning(
       ctx_.at(entry.key_node), "unknown-key",
       fmt::format("unknown key '{}' in {}: yip ignores it, and so does bootassess", entry.key,
                   where),
-      suggestion.empty() ? std::string() : fmt::format("did you mean `{}`?", suggestion));
+      std::move(fix));
 }
 
 void DocumentReader::unknown_stage(const MapEntry& stage) {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <tuple>
 
 namespace bootassess {
 namespace {
@@ -110,6 +111,35 @@ TEST(LoaderTest, UnknownKeysSuggestTheClosest) {
   EXPECT_EQ(fixes[0], "did you mean `systemctl`?");
   EXPECT_EQ(fixes[1], "did you mean `files`?");
   EXPECT_EQ(fixes[2], "");
+}
+
+TEST(LoaderTest, AMisspeltKeyThatDropsAGateOrAConditionIsAnError) {
+  Loaded l = load(R"(stages:
+  initramfs:
+    - name: gate
+      boot_asessment:
+        units: [myapp.service]
+      iff: '[ -e /run/cos/active_mode ]'
+      only_arc: x86_64
+      comands: [true]
+      frobnicate: 1
+)");
+  ASSERT_TRUE(l.doc);
+  std::vector<std::tuple<int, Severity, std::string>> found;
+  for (const Diagnostic& d : l.diagnostics.items()) {
+    EXPECT_EQ(d.rule, "unknown-key");
+    found.emplace_back(d.where.line, d.severity, d.fix);
+  }
+  const std::vector<std::tuple<int, Severity, std::string>> expected{
+      {4, Severity::error, "did you mean `boot_assessment`?"},
+      {6, Severity::error, "did you mean `if`?"},
+      {7, Severity::error, "did you mean `only_arch`?"},
+      // The runner's keys: bootassess never acts on them anyway.
+      {8, Severity::warning, "did you mean `commands`?"},
+      {9, Severity::warning, ""}};
+  EXPECT_EQ(found, expected);
+  // The rest of the step is still read.
+  EXPECT_EQ(l.doc->stages.at("initramfs").at(0).name, "gate");
 }
 
 TEST(LoaderTest, UnknownStageNamesWarnWithTheClosestKnownOne) {
