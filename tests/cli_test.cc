@@ -73,5 +73,15 @@ TEST(CliTest, AMisspeltModuleKeyIsAnError) {
   EXPECT_TRUE(contains(r.output, "(did you mean `boot_assessment`?) [unknown-key]")) << r.output;
 }
 
+TEST(CliTest, AKairosConfigIsQuietEvenStrict) {
+  const std::string cases = std::string(BOOTASSESS_SOURCE_DIR) + "/tests/schema-cases/";
+  Result r = bootassess("validate --strict " + cases + "valid/kairos-config.yaml");
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_TRUE(contains(r.output, "0 errors, 0 warnings")) << r.output;
+  r = bootassess("validate " + cases + "invalid/kairos-key-typo.yaml");
+  EXPECT_TRUE(contains(r.output, "6:1: warning: unknown key 'instal' in the document")) << r.output;
+  EXPECT_TRUE(contains(r.output, "(did you mean `install`?)")) << r.output;
+}
+
 }  // namespace
 }  // namespace bootassess

@@ -477,7 +477,8 @@ TEST(SchemaFile, NamesExactlyTheLoaderKeys) {
   // The documented misspellings: known to both, accepted by the loader with a
   // warning, refused by the schema.
   const std::map<std::string, std::pair<YAML::Node, std::set<std::string>>> mappings{
-      {"document", {schema, names({keys::top_level(), keys::cloud_config_keys()})}},
+      {"document",
+       {schema, names({keys::top_level(), keys::cloud_config_keys(), keys::kairos_keys()})}},
       {"step",
        {defs["step"],
         names({keys::step(), keys::runner_step_keys(), keys::runner_conditionals()})}},

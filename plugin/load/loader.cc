@@ -111,8 +111,13 @@ std::optional<Document> DocumentReader::read(const yaml::Node& root) {
                             fmt::format("cloud-config key '{}' is the stage runner's; "
                                         "bootassess leaves it alone",
                                         e.key));
+    } else if (keys::contains(keys::kairos_keys(), e.key)) {
+      // Kairos' own configuration, in the same file: not yip's, not ours.
     } else {
-      unknown_key(e, keys::top_level(), "the document");
+      std::vector<std::string_view> known(keys::top_level().begin(), keys::top_level().end());
+      known.insert(known.end(), keys::kairos_keys().begin(), keys::kairos_keys().end());
+      known.insert(known.end(), keys::cloud_config_keys().begin(), keys::cloud_config_keys().end());
+      unknown_key(e, known, "the document");
     }
   }
   if (ctx_.failed) return std::nullopt;
