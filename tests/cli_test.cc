@@ -83,5 +83,40 @@ TEST(CliTest, AKairosConfigIsQuietEvenStrict) {
   EXPECT_TRUE(contains(r.output, "(did you mean `install`?)")) << r.output;
 }
 
+std::size_t count(const std::string& text, const std::string& part) {
+  std::size_t n = 0;
+  for (std::size_t at = text.find(part); at != std::string::npos; at = text.find(part, at + 1))
+    ++n;
+  return n;
+}
+
+TEST(CliTest, OneFailureIsOneDiagnostic) {
+  TempDir tmp;
+  write_text(tmp / "bad.yaml", "stages:\n  initramfs: [\n");
+  const std::string missing = tmp / "missing.yaml";
+  for (const std::string& source : {tmp / "bad.yaml", missing}) {
+    for (const std::string& command : {std::string("validate "), std::string("plan --all-modes "),
+                                       "apply --dry-run --root " + tmp.path() + " "}) {
+      Result r = bootassess(command + source);
+      EXPECT_EQ(r.status, 1) << command << source << "\n" << r.output;
+      EXPECT_EQ(count(r.output, "error:"), 1u) << command << source << "\n" << r.output;
+      EXPECT_TRUE(contains(r.output, "nothing from " + source + " is applied")) << r.output;
+      EXPECT_FALSE(contains(r.output, "source-skipped")) << r.output;
+    }
+  }
+}
+
+TEST(CliTest, JsonSaysNullForAnUnknownPosition) {
+  TempDir tmp;
+  const std::string missing = tmp / "missing.yaml";
+  Result r = bootassess("validate --format json " + missing);
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_TRUE(contains(r.output, "\"line\": null, \"column\": null")) << r.output;
+  EXPECT_FALSE(contains(r.output, "\"line\": 0")) << r.output;
+  write_text(tmp / "bad.yaml", "stages:\n  initramfs: [\n");
+  r = bootassess("validate --format json " + (tmp / "bad.yaml"));
+  EXPECT_TRUE(contains(r.output, "\"line\": 3, \"column\": 1")) << r.output;
+}
+
 }  // namespace
 }  // namespace bootassess

@@ -527,6 +527,7 @@ Source load_source(const std::string& argument, Diagnostics& diagnostics) {
 Source load_source(const std::string& argument, Diagnostics& diagnostics, InputBudget& budget) {
   Source source;
   source.argument = argument;
+  const std::size_t first_diagnostic = diagnostics.items().size();
   std::vector<std::string> errors;
   std::string text;
   std::string error;
@@ -562,9 +563,15 @@ Source load_source(const std::string& argument, Diagnostics& diagnostics, InputB
     diagnostics.error({argument, 0, 0}, "source-unreadable", e);
   if (!errors.empty()) source.failed = true;
   if (source.failed) {
-    diagnostics.error({argument, 0, 0}, "source-skipped",
-                      "nothing from this source is applied: one of its files cannot be read or "
-                      "decoded (yip skips such a source whole)");
+    // One failure, one diagnostic: the source's first error says what it
+    // costs, rather than a second line about the same failure.
+    for (std::size_t i = first_diagnostic; i < diagnostics.items().size(); ++i) {
+      Diagnostic& d = diagnostics.at(i);
+      if (d.severity != Severity::error) continue;
+      d.message += fmt::format("; nothing from {} is applied (yip skips such a source whole)",
+                               argument == "-" ? std::string("<stdin>") : argument);
+      break;
+    }
     source.documents.clear();
   }
   return source;
