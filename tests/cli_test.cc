@@ -118,5 +118,67 @@ TEST(CliTest, JsonSaysNullForAnUnknownPosition) {
   EXPECT_TRUE(contains(r.output, "\"line\": 3, \"column\": 1")) << r.output;
 }
 
+TEST(CliTest, HelpAndVersion) {
+  Result r = bootassess("help");
+  EXPECT_EQ(r.status, 0) << r.output;
+  for (const char* part : {"apply", "plan", "validate", "status", "Exit status:", "Examples:"})
+    EXPECT_TRUE(contains(r.output, part)) << part << "\n" << r.output;
+  // Each command's help: its options, its exit statuses and two examples.
+  for (const std::string command : {"apply", "plan", "validate", "status"}) {
+    for (const std::string& args : {"help " + command, command + " --help"}) {
+      r = bootassess(args);
+      EXPECT_EQ(r.status, 0) << args << "\n" << r.output;
+      EXPECT_TRUE(contains(r.output, "Exit status:\n  0  ")) << args << "\n" << r.output;
+      EXPECT_TRUE(contains(r.output, "  2  usage error")) << args << "\n" << r.output;
+      const std::size_t examples = r.output.find("Examples:");
+      ASSERT_NE(examples, std::string::npos) << args << "\n" << r.output;
+      EXPECT_EQ(count(r.output.substr(examples), "\n  bootassess " + command), 2u) << args << "\n"
+                                                                                   << r.output;
+    }
+  }
+  r = bootassess("help apply");
+  EXPECT_TRUE(contains(r.output, "--dry-run")) << r.output;
+  r = bootassess("help aply");
+  EXPECT_EQ(r.status, 2) << r.output;
+  EXPECT_TRUE(contains(r.output, "unknown command 'aply': did you mean 'apply'?")) << r.output;
+
+  const Result version = bootassess("version");
+  EXPECT_EQ(version.status, 0) << version.output;
+  EXPECT_TRUE(contains(version.output,
+                       std::string("bootassess ") + BOOTASSESS_VERSION + " (source commit "))
+      << version.output;
+  EXPECT_EQ(bootassess("-V").output, version.output);
+  EXPECT_EQ(bootassess("--version").output, version.output);
+  // A full commit id when built from git, "unknown" otherwise.
+  const std::size_t at = version.output.find("(source commit ") + 15;
+  const std::string commit = version.output.substr(at, version.output.find(')', at) - at);
+  EXPECT_TRUE(
+      commit == "unknown" ||
+      (commit.size() == 40 && commit.find_first_not_of("0123456789abcdef") == std::string::npos))
+      << commit;
+}
+
+TEST(CliTest, MistypedCommandsAndValuesGetADidYouMean) {
+  TempDir tmp;
+  write_text(tmp / "c.yaml", "stages:\n  initramfs: []\n");
+  Result r = bootassess("aply " + (tmp / "c.yaml"));
+  EXPECT_EQ(r.status, 2) << r.output;
+  EXPECT_TRUE(contains(r.output, "unknown command 'aply': did you mean 'apply'?")) << r.output;
+  r = bootassess("frobnicate");
+  EXPECT_EQ(r.status, 2) << r.output;
+  EXPECT_TRUE(contains(r.output, "unknown command 'frobnicate'\n(commands: apply, plan"))
+      << r.output;
+  r = bootassess("plan --mode activ " + (tmp / "c.yaml"));
+  EXPECT_EQ(r.status, 2) << r.output;
+  EXPECT_TRUE(contains(r.output, "'activ' is not a boot mode: did you mean 'active'?")) << r.output;
+  r = bootassess("apply --dry-run --root " + tmp.path() + " --counting counteed " +
+                 (tmp / "c.yaml"));
+  EXPECT_EQ(r.status, 2) << r.output;
+  EXPECT_TRUE(contains(r.output, "did you mean 'counted'?")) << r.output;
+  r = bootassess("validate --format jsno " + (tmp / "c.yaml"));
+  EXPECT_EQ(r.status, 2) << r.output;
+  EXPECT_TRUE(contains(r.output, "did you mean 'json'?")) << r.output;
+}
+
 }  // namespace
 }  // namespace bootassess
