@@ -2,6 +2,7 @@
 // names, help, version, and what `plan` prints in a terminal.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -90,6 +91,12 @@ std::size_t count(const std::string& text, const std::string& part) {
   return n;
 }
 
+std::string unwrapped(std::string text) {
+  for (std::size_t at = text.find("\n    "); at != std::string::npos; at = text.find("\n    "))
+    text.replace(at, 5, " ");
+  return text;
+}
+
 TEST(CliTest, OneFailureIsOneDiagnostic) {
   TempDir tmp;
   write_text(tmp / "bad.yaml", "stages:\n  initramfs: [\n");
@@ -100,7 +107,9 @@ TEST(CliTest, OneFailureIsOneDiagnostic) {
       Result r = bootassess(command + source);
       EXPECT_EQ(r.status, 1) << command << source << "\n" << r.output;
       EXPECT_EQ(count(r.output, "error:"), 1u) << command << source << "\n" << r.output;
-      EXPECT_TRUE(contains(r.output, "nothing from " + source + " is applied")) << r.output;
+      // `plan` wraps long lines: read them whole.
+      EXPECT_TRUE(contains(unwrapped(r.output), "nothing from " + source + " is applied"))
+          << r.output;
       EXPECT_FALSE(contains(r.output, "source-skipped")) << r.output;
     }
   }
@@ -178,6 +187,120 @@ TEST(CliTest, MistypedCommandsAndValuesGetADidYouMean) {
   r = bootassess("validate --format jsno " + (tmp / "c.yaml"));
   EXPECT_EQ(r.status, 2) << r.output;
   EXPECT_TRUE(contains(r.output, "did you mean 'json'?")) << r.output;
+}
+
+// An image's root with the units of examples/boot-assessment.yaml.
+std::string image_root(const TempDir& tmp) {
+  const std::string root = tmp / "root";
+  const std::string units = root + "/usr/lib/systemd/system/";
+  write_text(units + "myapp.service",
+             "[Unit]\nDescription=My application\n\n[Service]\n"
+             "ExecStart=/usr/bin/myapp\n");
+  write_text(units + "boot-complete.target", "[Unit]\nDescription=Boot Completion Check\n");
+  write_text(units + "multi-user.target", "[Unit]\nDescription=Multi-User System\n");
+  testing::make_dirs(root + "/run");
+  return root;
+}
+
+void expect_fits_a_terminal(const std::string& text) {
+  std::size_t at = 0;
+  while (at < text.size()) {
+    std::size_t nl = text.find('\n', at);
+    if (nl == std::string::npos) nl = text.size();
+    const std::string line = text.substr(at, nl - at);
+    EXPECT_LE(line.size(), 100u) << line;
+    EXPECT_TRUE(line.empty() || line.back() != ' ') << "trailing blank: '" << line << "'";
+    at = nl + 1;
+  }
+}
+
+TEST(CliTest, PlanFitsAHundredColumnsAndShowsWhatMatters) {
+  TempDir tmp;
+  const std::string root = image_root(tmp);
+  const std::string example = kExamples + "/boot-assessment.yaml";
+  Result r = bootassess("plan --all-modes --root " + root + " " + example);
+  EXPECT_EQ(r.status, 0) << r.output;
+  expect_fits_a_terminal(r.output);
+  // Long paths get a line of their own, full.
+  EXPECT_TRUE(contains(
+      r.output, "\n/run/systemd/system/myapp.service.d/zz-bootassess-boot-assessment.conf\n"))
+      << r.output;
+  // The directories made only to hold the gate's files: with -v only.
+  EXPECT_FALSE(contains(r.output, "\n/run/systemd ")) << r.output;
+  EXPECT_TRUE(contains(r.output,
+                       "6 parent directories made only for what is below them are "
+                       "not shown; -v shows them"))
+      << r.output;
+  // The other variants of the drop-in: as differences from the first.
+  EXPECT_TRUE(contains(r.output,
+                       "  C (passive): as A, except:\n"
+                       "    - | # Boot assessment gate for this boot (active mode)"))
+      << r.output;
+  EXPECT_TRUE(contains(r.output, "    - | FailureAction=reboot\n")) << r.output;
+  EXPECT_EQ(count(r.output, "| After=default.target"), 1u) << r.output;
+
+  const Result verbose = bootassess("plan -v --all-modes --root " + root + " " + example);
+  expect_fits_a_terminal(verbose.output);
+  EXPECT_TRUE(contains(verbose.output, "\n/run/systemd                      mkdir"))
+      << verbose.output;
+
+  // JSON keeps full paths, says its format version and where each action
+  // comes from.
+  r = bootassess("plan --mode active --format json --root " + root + " " + example);
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_TRUE(contains(r.output, "{\"format_version\": 1, \"modes\": {")) << r.output;
+  EXPECT_TRUE(contains(r.output,
+                       "\"path\": \"/run/systemd/system/myapp.service.d/"
+                       "zz-bootassess-boot-assessment.conf\", \"source\": {\"file\": \"" +
+                           example + "\", \"line\": 24, \"column\": 13}"))
+      << r.output;
+}
+
+TEST(CliTest, PlanPutsUndecidedConditionsFirstAndShowsValidateErrors) {
+  TempDir tmp;
+  const std::string root = image_root(tmp);
+  write_text(tmp / "c.yaml",
+             "stages:\n  initramfs:\n    - name: by the kernel command line\n"
+             "      if: grep -q debug /proc/cmdline\n"
+             "      files: [{path: /etc/debug, permissions: 0644, content: x}]\n");
+  Result r = bootassess("plan --all-modes --root " + root + " " + (tmp / "c.yaml"));
+  expect_fits_a_terminal(r.output);
+  const std::size_t note = r.output.find("Undecided conditions");
+  ASSERT_NE(note, std::string::npos) << r.output;
+  EXPECT_LT(note, r.output.find("\nPATH")) << r.output;
+  EXPECT_TRUE(contains(r.output, "c.yaml:4:11: note:")) << r.output;
+  EXPECT_TRUE(contains(r.output, "write?")) << r.output;
+
+  // The documentation's second example: plan shows the errors validate
+  // finds, the boot loop on passive boots among them.
+  const std::string docs =
+      std::string(BOOTASSESS_SOURCE_DIR) + "/tests/fixtures/docs-second-example.yaml";
+  const Result validate = bootassess("validate " + docs);
+  r = bootassess("plan --all-modes --root " + root + " " + docs);
+  expect_fits_a_terminal(r.output);
+  std::size_t at = 0;
+  std::size_t errors = 0;
+  while ((at = validate.output.find(": error: ", at)) != std::string::npos) {
+    const std::size_t start = validate.output.rfind('\n', at) + 1;
+    const std::string where = validate.output.substr(start, at - start);
+    EXPECT_TRUE(contains(r.output, where + ": error: ")) << where << "\n" << r.output;
+    ++errors;
+    ++at;
+  }
+  EXPECT_GE(errors, 2u) << validate.output;
+}
+
+TEST(CliTest, PlanOnADevelopmentHostSaysHowToPlanForAnImage) {
+  if (std::filesystem::exists("/run/cos")) GTEST_SKIP() << "this host is a Kairos node";
+  const std::string example = kExamples + "/boot-assessment.yaml";
+  Result r = bootassess("plan --all-modes " + example);
+  expect_fits_a_terminal(r.output);
+  EXPECT_TRUE(contains(unwrapped(r.output), "Note: / is not a Kairos node (no /run/cos)"))
+      << r.output;
+  EXPECT_TRUE(contains(r.output, "--root DIR")) << r.output;
+  TempDir tmp;
+  r = bootassess("plan --all-modes --root " + image_root(tmp) + " " + example);
+  EXPECT_FALSE(contains(r.output, "not a Kairos node")) << r.output;
 }
 
 }  // namespace

@@ -212,6 +212,8 @@ static int run(int argc, char** argv) {
       ->excludes(plan_counting);
   plan_cmd->add_flag("--runtime", plan.runtime,
                      "Plan systemd links and overrides under /run/systemd/system");
+  plan_cmd->add_flag("-v,--verbose", plan.verbose,
+                     "Also show the parent directories made only for what is below them");
   plan_cmd->add_option("--format", plan.format, "Output format")
       ->check(one_of("format", {"text", "json"}))
       ->capture_default_str();
