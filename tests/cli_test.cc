@@ -121,6 +121,7 @@ TEST(CliTest, JsonSaysNullForAnUnknownPosition) {
   Result r = bootassess("validate --format json " + missing);
   EXPECT_EQ(r.status, 1) << r.output;
   EXPECT_TRUE(contains(r.output, "\"line\": null, \"column\": null")) << r.output;
+  EXPECT_TRUE(contains(r.output, "{\"format_version\": 1, \"diagnostics\": [")) << r.output;
   EXPECT_FALSE(contains(r.output, "\"line\": 0")) << r.output;
   write_text(tmp / "bad.yaml", "stages:\n  initramfs: [\n");
   r = bootassess("validate --format json " + (tmp / "bad.yaml"));

@@ -366,6 +366,7 @@ std::string plan_text(const std::vector<ModePlan>& plans,
     out += "\n(* written more than once in that mode; ? depends on an undecided condition)\n";
   }
   if (hidden > 0) {
+    if (!marked) out += "\n";
     out += fmt::format(
         "({} parent director{} made only for what is below {} not shown; -v "
         "shows {})\n",
