@@ -31,6 +31,7 @@
 #include <fstream>
 #include <map>
 #include <optional>
+#include <regex>
 #include <set>
 #include <span>
 #include <sstream>
@@ -41,6 +42,7 @@
 #include "boot/boot_mode.h"
 #include "load/keys.h"
 #include "load/loader.h"
+#include "load/stage_names.h"
 #include "load/yip_integer.h"
 #include "support/temp_dir.h"
 
@@ -475,7 +477,8 @@ TEST(SchemaFile, NamesExactlyTheLoaderKeys) {
   // The documented misspellings: known to both, accepted by the loader with a
   // warning, refused by the schema.
   const std::map<std::string, std::pair<YAML::Node, std::set<std::string>>> mappings{
-      {"document", {schema, names({keys::top_level(), keys::cloud_config_keys()})}},
+      {"document",
+       {schema, names({keys::top_level(), keys::cloud_config_keys(), keys::kairos_keys()})}},
       {"step",
        {defs["step"],
         names({keys::step(), keys::runner_step_keys(), keys::runner_conditionals()})}},
@@ -497,6 +500,29 @@ TEST(SchemaFile, NamesExactlyTheLoaderKeys) {
                                                  : defs["file"]["properties"][alias];
     EXPECT_TRUE(node["not"].IsMap() && node["not"].size() == 0) << alias << " must be refused";
   }
+}
+
+// The stage names the schema accepts are the loader's known ones: each known
+// name matches the schema's pattern, and names the loader warns about do not.
+TEST(SchemaFile, StageNamesAreTheLoaderStageNames) {
+  const YAML::Node stages = YAML::LoadFile(kSchema.string())["properties"]["stages"];
+  ASSERT_TRUE(stages["patternProperties"].IsMap());
+  ASSERT_EQ(stages["patternProperties"].size(), 1u);
+  const std::regex pattern(stages["patternProperties"].begin()->first.as<std::string>(),
+                           std::regex::ECMAScript);
+  for (std::string_view name : stage_names::known()) {
+    EXPECT_TRUE(std::regex_search(std::string(name), pattern)) << name;
+  }
+  for (const char* name : {"initramf", "initramfs.before.after", "install.before", "my-own-stage",
+                           "kairos-reset.pre", "xinitramfs", "boot.", ""}) {
+    EXPECT_FALSE(stage_names::is_known(name)) << name;
+    EXPECT_FALSE(std::regex_search(std::string(name), pattern)) << name;
+  }
+  for (const auto& entry : stages["properties"]) {
+    EXPECT_TRUE(stage_names::is_known(entry.first.as<std::string>())) << entry.first;
+  }
+  ASSERT_TRUE(stages["additionalProperties"]);
+  EXPECT_FALSE(stages["additionalProperties"].as<bool>());
 }
 
 TEST(SchemaFile, BootModesAreThePlannedModes) {

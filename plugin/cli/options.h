@@ -32,6 +32,7 @@ struct PlanCommandOptions {
   std::string counting = "auto";
   bool all_modes = false;
   bool runtime = false;
+  bool verbose = false;
   std::string format = "text";
   std::vector<std::string> sources;
 };

@@ -2,10 +2,27 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "cli/session.h"
+#include "lint/validate.h"
 #include "report/plan_report.h"
 
 namespace bootassess {
+
+namespace {
+
+// On a workstation, `/` is neither a Kairos node (no /run/cos) nor an
+// image: say how to plan for one.
+std::string development_host_note(const DiskRoot& root, const std::string& root_arg) {
+  if (root_arg != "/") return {};
+  if (root.lstat("/run/cos")) return {};
+  return "Note: / is not a Kairos node (no /run/cos): this plans against this host's units. To "
+         "plan for an image, extract its root and pass --root DIR; on a node, plan without "
+         "--root reads the node's own boot mode and units.";
+}
+
+}  // namespace
 
 int run_plan(const PlanCommandOptions& options) {
   std::string error;
@@ -36,9 +53,23 @@ int run_plan(const PlanCommandOptions& options) {
           ? merge_alike_countings(plan_modes_and_countings(*root, sources, modes, plan))
           : plan_modes(*root, sources, modes, plan);
   std::vector<Diagnostic> diagnostics = merged_diagnostics(load_diagnostics.items(), plans);
+  // What `validate` finds wrong with the same sources (a boot loop in some
+  // mode, say) is shown here too, once.
+  const std::vector<Diagnostic> planned_errors = diagnostics;
+  for (const Diagnostic& d : validate_sources(sources, load_diagnostics)) {
+    if (d.severity != Severity::error) continue;
+    const std::string line = format_diagnostic(d);
+    const bool shown =
+        std::any_of(planned_errors.begin(), planned_errors.end(),
+                    [&](const Diagnostic& p) { return format_diagnostic(p) == line; });
+    if (!shown) diagnostics.push_back(d);
+  }
 
-  const std::string report =
-      options.format == "json" ? plan_json(plans, diagnostics) : plan_text(plans, diagnostics);
+  PlanTextOptions text;
+  text.verbose = options.verbose;
+  text.header_note = development_host_note(*root, options.root);
+  const std::string report = options.format == "json" ? plan_json(plans, diagnostics)
+                                                      : plan_text(plans, diagnostics, text);
   std::fwrite(report.data(), 1, report.size(), stdout);
 
   bool failed = any_failed(sources) || load_diagnostics.has_errors();

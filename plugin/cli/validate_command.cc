@@ -8,6 +8,9 @@
 
 namespace bootassess {
 
+// Raised when a field of the JSON output changes meaning or goes away.
+constexpr int kValidateJsonFormatVersion = 1;
+
 int run_validate(const ValidateOptions& options) {
   Diagnostics loaded;
   std::vector<Source> sources = load_sources(options.sources, loaded);
@@ -20,7 +23,8 @@ int run_validate(const ValidateOptions& options) {
     if (d.severity == Severity::note) ++notes;
   }
   if (options.format == "json") {
-    std::string out = "{\"diagnostics\": [";
+    std::string out =
+        fmt::format("{{\"format_version\": {}, \"diagnostics\": [", kValidateJsonFormatVersion);
     for (std::size_t i = 0; i < diagnostics.size(); ++i) {
       if (i > 0) out += ", ";
       out += json::diagnostic(diagnostics[i]);

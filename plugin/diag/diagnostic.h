@@ -53,6 +53,7 @@ class Diagnostics {
   void append(const Diagnostics& other);
 
   const std::vector<Diagnostic>& items() const { return items_; }
+  Diagnostic& at(std::size_t i) { return items_.at(i); }
   bool empty() const { return items_.empty(); }
   std::size_t count(Severity severity) const;
   bool has_errors() const { return count(Severity::error) > 0; }

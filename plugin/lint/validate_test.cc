@@ -68,7 +68,7 @@ const std::string kGate =
 
 std::vector<RuleCase> rule_cases() {
   return {
-      {"unknown-key", Severity::warning, kHeader + "    - systctl: {enable: [a]}\n",
+      {"unknown-key", Severity::error, kHeader + "    - systctl: {enable: [a]}\n",
        kHeader + "    - systemctl: {enable: [a]}\n"},
       {"key-alias", Severity::warning, kHeader + "    - systemctl: {enabled: [a]}\n",
        kHeader + "    - systemctl: {enable: [a]}\n"},

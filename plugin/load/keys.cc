@@ -48,6 +48,44 @@ constexpr std::array kRunnerConditionals{
 constexpr std::array kCloudConfig{"write_files"sv, "runcmd"sv,   "users"sv,
                                   "hostname"sv,    "growpart"sv, "ssh_authorized_keys"sv,
                                   "milpa_files"sv};
+// From kairos-io/kairos (commit ca022425bf22): sdk/schema/root_schema.go
+// (RootSchema) and sdk/types/config/config.go (Config), less the keys yip
+// itself reads (name, stages, users, ...); agent/internal/agent/reset.go and
+// upgrade.go (`reset`, `upgrade`); sdk/clusterplugin/config.go (`cluster`).
+// The Kubernetes providers' keys (provider-kairos): k3s, k3s-agent, k0s,
+// k0s-worker, and `kairos` (the p2p network settings).
+constexpr std::array kKairos{"install"sv,
+                             "bundles"sv,
+                             "config_url"sv,
+                             "env"sv,
+                             "fail_on_bundles_errors"sv,
+                             "grub_options"sv,
+                             "options"sv,
+                             "p2p"sv,
+                             "debug"sv,
+                             "strict"sv,
+                             "cloud-init-paths"sv,
+                             "eject-cd"sv,
+                             "fullcloudconfig"sv,
+                             "cosign"sv,
+                             "verify"sv,
+                             "cosign-key"sv,
+                             "arch"sv,
+                             "platform"sv,
+                             "squash-compression"sv,
+                             "squash-no-compression"sv,
+                             "uki-max-entries"sv,
+                             "bind-pcrs"sv,
+                             "bind-public-pcrs"sv,
+                             "logs"sv,
+                             "reset"sv,
+                             "upgrade"sv,
+                             "cluster"sv,
+                             "k3s"sv,
+                             "k3s-agent"sv,
+                             "k0s"sv,
+                             "k0s-worker"sv,
+                             "kairos"sv};
 
 // Optimal string alignment distance: edits, with a swap of neighbours as one.
 std::size_t distance(std::string_view a, std::string_view b) {
@@ -110,6 +148,10 @@ std::span<const std::string_view> runner_conditionals() {
 }
 std::span<const std::string_view> cloud_config_keys() {
   return kCloudConfig;
+}
+
+std::span<const std::string_view> kairos_keys() {
+  return kKairos;
 }
 
 bool contains(std::span<const std::string_view> set, std::string_view key) {

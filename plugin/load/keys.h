@@ -23,6 +23,9 @@ std::span<const std::string_view> runner_step_keys();
 std::span<const std::string_view> runner_conditionals();
 // Top-level keys of a #cloud-config file that the stage runner converts.
 std::span<const std::string_view> cloud_config_keys();
+// Top-level keys of a Kairos configuration (the agent's, the SDK's and the
+// Kubernetes providers'): Kairos reads them, yip and bootassess do not.
+std::span<const std::string_view> kairos_keys();
 
 bool contains(std::span<const std::string_view> set, std::string_view key);
 

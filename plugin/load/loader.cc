@@ -7,6 +7,7 @@
 
 #include "load/keys.h"
 #include "load/source_files.h"
+#include "load/stage_names.h"
 #include "load/yaml_node.h"
 #include "load/yip_integer.h"
 
@@ -15,6 +16,15 @@ namespace {
 
 constexpr std::uint32_t kDefaultFileMode = 0644;
 constexpr std::uint32_t kDefaultDirectoryMode = 0755;
+
+using namespace std::string_view_literals;
+
+// The step keys whose loss changes what a step does: a condition that no
+// longer holds the step back, or an action that is no longer taken.
+constexpr std::array kActingStepKeys{
+    "if"sv,      "files"sv,   "directories"sv,     "systemctl"sv, "boot_assessment"sv,
+    "node"sv,    "only_os"sv, "only_os_version"sv, "only_arch"sv, "only_service_manager"sv,
+    "if_files"sv};
 
 // yip's test for the #cloud-config header: within the first ten lines, after
 // blank lines and other comments, a line that is exactly "#cloud-config".
@@ -63,8 +73,12 @@ class DocumentReader {
 
   void check_encoding(const FileEntry& f);
   void read_conditional(const MapEntry& entry, YipConditionals& out);
+  // A key close to one of `dropped_if_misspelt` is an error: the typo
+  // silently drops what that key does (a condition, a boot gate).
   void unknown_key(const MapEntry& entry, std::span<const std::string_view> known,
-                   const std::string& where);
+                   const std::string& where,
+                   std::span<const std::string_view> dropped_if_misspelt = {});
+  void unknown_stage(const MapEntry& stage);
   void alias_key(const MapEntry& entry, std::string_view real, const std::string& where);
 
   ReadContext ctx_;
@@ -81,6 +95,7 @@ std::optional<Document> DocumentReader::read(const yaml::Node& root) {
       doc.name = string_value(ctx_, e.value, "`name`");
     } else if (e.key == "stages") {
       for (const MapEntry& stage : map_entries(ctx_, e.value, "`stages`")) {
+        unknown_stage(stage);
         std::vector<Step>& steps = doc.stages[stage.key];
         const std::vector<yaml::Node> items =
             sequence_items(ctx_, stage.value, fmt::format("stage '{}'", stage.key));
@@ -96,8 +111,13 @@ std::optional<Document> DocumentReader::read(const yaml::Node& root) {
                             fmt::format("cloud-config key '{}' is the stage runner's; "
                                         "bootassess leaves it alone",
                                         e.key));
+    } else if (keys::contains(keys::kairos_keys(), e.key)) {
+      // Kairos' own configuration, in the same file: not yip's, not ours.
     } else {
-      unknown_key(e, keys::top_level(), "the document");
+      std::vector<std::string_view> known(keys::top_level().begin(), keys::top_level().end());
+      known.insert(known.end(), keys::kairos_keys().begin(), keys::kairos_keys().end());
+      known.insert(known.end(), keys::cloud_config_keys().begin(), keys::cloud_config_keys().end());
+      unknown_key(e, known, "the document");
     }
   }
   if (ctx_.failed) return std::nullopt;
@@ -136,7 +156,7 @@ std::optional<Step> DocumentReader::read_step(const yaml::Node& node) {
       known.insert(known.end(), keys::runner_step_keys().begin(), keys::runner_step_keys().end());
       known.insert(known.end(), keys::runner_conditionals().begin(),
                    keys::runner_conditionals().end());
-      unknown_key(e, known, "a step");
+      unknown_key(e, known, "a step", kActingStepKeys);
     }
   }
   // A condition the shell would see cut short decides differently from the
@@ -431,12 +451,34 @@ void DocumentReader::check_encoding(const FileEntry& f) {
 }
 
 void DocumentReader::unknown_key(const MapEntry& entry, std::span<const std::string_view> known,
-                                 const std::string& where) {
+                                 const std::string& where,
+                                 std::span<const std::string_view> dropped_if_misspelt) {
   std::string suggestion = keys::suggest(entry.key, known);
+  std::string fix =
+      suggestion.empty() ? std::string() : fmt::format("did you mean `{}`?", suggestion);
+  if (!suggestion.empty() && keys::contains(dropped_if_misspelt, suggestion)) {
+    ctx_.diagnostics.error(ctx_.at(entry.key_node), "unknown-key",
+                           fmt::format("unknown key '{}' in {}: yip ignores it, and so does "
+                                       "bootassess: the step runs without its `{}`",
+                                       entry.key, where, suggestion),
+                           std::move(fix));
+    return;
+  }
   ctx_.diagnostics.warning(
       ctx_.at(entry.key_node), "unknown-key",
       fmt::format("unknown key '{}' in {}: yip ignores it, and so does bootassess", entry.key,
                   where),
+      std::move(fix));
+}
+
+void DocumentReader::unknown_stage(const MapEntry& stage) {
+  if (stage_names::is_known(stage.key)) return;
+  const std::string suggestion = stage_names::suggest(stage.key);
+  ctx_.diagnostics.warning(
+      ctx_.at(stage.key_node), "unknown-stage",
+      fmt::format("stage '{}' is not one Kairos runs: its steps run only when a stage runner is "
+                  "told to run it by that name",
+                  stage.key),
       suggestion.empty() ? std::string() : fmt::format("did you mean `{}`?", suggestion));
 }
 
@@ -486,6 +528,7 @@ Source load_source(const std::string& argument, Diagnostics& diagnostics) {
 Source load_source(const std::string& argument, Diagnostics& diagnostics, InputBudget& budget) {
   Source source;
   source.argument = argument;
+  const std::size_t first_diagnostic = diagnostics.items().size();
   std::vector<std::string> errors;
   std::string text;
   std::string error;
@@ -521,9 +564,15 @@ Source load_source(const std::string& argument, Diagnostics& diagnostics, InputB
     diagnostics.error({argument, 0, 0}, "source-unreadable", e);
   if (!errors.empty()) source.failed = true;
   if (source.failed) {
-    diagnostics.error({argument, 0, 0}, "source-skipped",
-                      "nothing from this source is applied: one of its files cannot be read or "
-                      "decoded (yip skips such a source whole)");
+    // One failure, one diagnostic: the source's first error says what it
+    // costs, rather than a second line about the same failure.
+    for (std::size_t i = first_diagnostic; i < diagnostics.items().size(); ++i) {
+      Diagnostic& d = diagnostics.at(i);
+      if (d.severity != Severity::error) continue;
+      d.message += fmt::format("; nothing from {} is applied (yip skips such a source whole)",
+                               argument == "-" ? std::string("<stdin>") : argument);
+      break;
+    }
     source.documents.clear();
   }
   return source;

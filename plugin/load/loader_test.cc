@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <tuple>
 
 namespace bootassess {
 namespace {
@@ -112,9 +113,67 @@ TEST(LoaderTest, UnknownKeysSuggestTheClosest) {
   EXPECT_EQ(fixes[2], "");
 }
 
+TEST(LoaderTest, AMisspeltKeyThatDropsAGateOrAConditionIsAnError) {
+  Loaded l = load(R"(stages:
+  initramfs:
+    - name: gate
+      boot_asessment:
+        units: [myapp.service]
+      iff: '[ -e /run/cos/active_mode ]'
+      only_arc: x86_64
+      comands: [true]
+      frobnicate: 1
+)");
+  ASSERT_TRUE(l.doc);
+  std::vector<std::tuple<int, Severity, std::string>> found;
+  for (const Diagnostic& d : l.diagnostics.items()) {
+    EXPECT_EQ(d.rule, "unknown-key");
+    found.emplace_back(d.where.line, d.severity, d.fix);
+  }
+  const std::vector<std::tuple<int, Severity, std::string>> expected{
+      {4, Severity::error, "did you mean `boot_assessment`?"},
+      {6, Severity::error, "did you mean `if`?"},
+      {7, Severity::error, "did you mean `only_arch`?"},
+      // The runner's keys: bootassess never acts on them anyway.
+      {8, Severity::warning, "did you mean `commands`?"},
+      {9, Severity::warning, ""}};
+  EXPECT_EQ(found, expected);
+  // The rest of the step is still read.
+  EXPECT_EQ(l.doc->stages.at("initramfs").at(0).name, "gate");
+}
+
+TEST(LoaderTest, UnknownStageNamesWarnWithTheClosestKnownOne) {
+  Loaded l = load(R"(stages:
+  initramf:
+    - name: misspelt
+  initramfs.befor:
+    - name: misspelt too
+  my-own-stage:
+    - name: nothing like a Kairos stage
+  kairos-uki-install.pre.after:
+    - name: known
+  after-install-chroot:
+    - name: known
+  boot.before:
+    - name: known
+)");
+  ASSERT_TRUE(l.doc);
+  std::vector<std::pair<int, std::string>> found;
+  for (const Diagnostic& d : l.diagnostics.items()) {
+    EXPECT_EQ(d.rule, "unknown-stage");
+    EXPECT_EQ(d.severity, Severity::warning);
+    found.emplace_back(d.where.line, d.fix);
+  }
+  const std::vector<std::pair<int, std::string>> expected{
+      {2, "did you mean `initramfs`?"}, {4, "did you mean `initramfs.before`?"}, {6, ""}};
+  EXPECT_EQ(found, expected);
+  // The steps are still read: a stage runner may be told to run any name.
+  EXPECT_EQ(l.doc->stages.count("initramf"), 1u);
+}
+
 TEST(LoaderTest, PermissionTraps) {
   Loaded l = load(R"(stages:
-  s:
+  boot:
     - files:
         - path: /a
           permissions: 644
@@ -125,7 +184,7 @@ TEST(LoaderTest, PermissionTraps) {
           permissions: 0o600
 )");
   ASSERT_TRUE(l.doc);
-  const std::vector<FileEntry>& files = l.doc->stages.at("s").at(0).files;
+  const std::vector<FileEntry>& files = l.doc->stages.at("boot").at(0).files;
   EXPECT_EQ(files[0].permissions->value, 644u);  // 01204: mode 0204 once masked
   EXPECT_TRUE(l.has("permissions-decimal", 5));
   EXPECT_EQ(files[1].permissions->value, 0640u);

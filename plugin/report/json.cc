@@ -65,10 +65,16 @@ std::string quote(std::string_view text) {
   return out;
 }
 
+std::string position_number(int n) {
+  return n > 0 ? std::to_string(n) : std::string("null");
+}
+
 std::string diagnostic(const Diagnostic& d) {
+  // Without a line (or a column) the position is unknown: null, not 0.
   std::string out = fmt::format(
       R"({{"file": {}, "line": {}, "column": {}, "severity": {}, "rule": {}, "message": {})",
-      quote(d.where.file), d.where.line, d.where.column, quote(severity_name(d.severity)),
+      quote(d.where.file), position_number(d.where.line),
+      position_number(d.where.line > 0 ? d.where.column : 0), quote(severity_name(d.severity)),
       quote(d.rule), quote(d.message));
   if (!d.fix.empty()) out += fmt::format(R"(, "fix": {})", quote(d.fix));
   out += "}";

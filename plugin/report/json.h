@@ -11,8 +11,11 @@ namespace bootassess::json {
 
 std::string quote(std::string_view text);
 
+// A line or column number: N, or null when unknown (0).
+std::string position_number(int n);
+
 // {"file": ..., "line": N, "column": N, "severity": ..., "rule": ..., "message": ...}
-// plus "fix" when there is one.
+// plus "fix" when there is one; line and column are null when unknown.
 std::string diagnostic(const Diagnostic& d);
 
 }  // namespace bootassess::json
