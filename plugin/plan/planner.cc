@@ -4,6 +4,7 @@
 
 #include "load/codec.h"
 #include "plan/ownership.h"
+#include "plan/step_order.h"
 #include "systemd/enablement.h"
 
 namespace bootassess {
@@ -59,16 +60,23 @@ Planner::Planner(const RootView& base, PlanOptions options, ActionExecutor& exec
       facts_(SystemFacts::of_running_system()) {}
 
 void Planner::run(const std::vector<Source>& sources) {
+  // Every stage's order first: an `after:` yip would crash on refuses the
+  // whole run before anything is written.
+  std::vector<StepOrder> orders;
+  bool refused = false;
   for (const std::string& stage : options_.stages) {
     for (const Source& source : sources) {
       if (source.failed) continue;
-      for (const Document& doc : source.documents) {
-        auto it = doc.stages.find(stage);
-        if (it == doc.stages.end()) continue;
-        for (std::size_t i = 0; i < it->second.size(); ++i)
-          run_step(doc, it->second[i], i);
-      }
+      orders.push_back(yip_step_order(source, stage));
+      for (const Diagnostic& d : orders.back().diagnostics.items())
+        report(d.severity, d.where, d.rule, d.message, d.fix);
+      refused = refused || orders.back().refused;
     }
+  }
+  if (refused) return;
+  for (const StepOrder& order : orders) {
+    for (const OrderedStep& s : order.steps)
+      run_step(*s.document, *s.step, s.index);
   }
   if (!executor_.finish()) {
     report(Severity::error, {}, "apply-failed",

@@ -287,5 +287,64 @@ TEST(PlannerTest, OverridesAreWrittenBeforeEnableSeesThem) {
   EXPECT_EQ(run.actions().back().target, "/usr/lib/systemd/system/app.service");
 }
 
+// Two sources of one run: `after:` reorders steps within a source, and a
+// broken `after:` in any of them refuses the whole run before anything runs.
+PlanRun plan_sources(const RootView& root,
+                     const std::vector<std::vector<std::pair<std::string, std::string>>>& sources,
+                     CountingExecutor& executor) {
+  std::vector<Source> loaded;
+  for (const auto& files : sources) {
+    Source source;
+    for (const auto& [name, yaml] : files) {
+      Diagnostics diagnostics;
+      std::optional<Document> doc = load_document(name, yaml, diagnostics);
+      EXPECT_TRUE(doc) << name;
+      if (doc) source.documents.push_back(*doc);
+    }
+    loaded.push_back(std::move(source));
+  }
+  PlanRun run;
+  Planner planner(root, PlanOptions{}, executor,
+                  [&](const PlanEvent& e) { run.events.push_back(e); });
+  planner.run(loaded);
+  run.failed = planner.failed();
+  return run;
+}
+
+TEST(PlannerTest, AfterDecidesTheLastWriter) {
+  MemoryRoot root = base_root();
+  CountingExecutor executor;
+  PlanRun run = plan_sources(
+      root,
+      {{{"/d/a.yaml",
+         "stages:\n  initramfs:\n    - name: late\n      after: [{name: /d/b.yaml.early}]\n"
+         "      files: [{path: /etc/x, permissions: 0644, content: a}]\n"},
+        {"/d/b.yaml",
+         "stages:\n  initramfs:\n    - name: early\n"
+         "      files: [{path: /etc/x, permissions: 0644, content: b}]\n"}}},
+      executor);
+  ASSERT_EQ(run.actions().size(), 2u);
+  EXPECT_EQ(run.actions()[0].content, "b");
+  EXPECT_EQ(run.actions()[1].content, "a");
+  EXPECT_FALSE(run.failed);
+}
+
+TEST(PlannerTest, ABrokenAfterRefusesTheWholeRun) {
+  MemoryRoot root = base_root();
+  CountingExecutor executor;
+  PlanRun run = plan_sources(
+      root,
+      {{{"/d/a.yaml",
+         "stages:\n  initramfs:\n    - files: [{path: /etc/x, permissions: 0644, content: a}]\n"}},
+       {{"/e/b.yaml",
+         "stages:\n  initramfs:\n    - name: s\n      after: [{name: /d/a.yaml.0}]\n"
+         "      files: [{path: /etc/y, permissions: 0644, content: b}]\n"}}},
+      executor);
+  EXPECT_TRUE(run.failed);
+  EXPECT_TRUE(run.has_rule("after-unknown"));
+  EXPECT_TRUE(run.actions().empty());
+  EXPECT_EQ(executor.calls, 0);
+}
+
 }  // namespace
 }  // namespace bootassess
