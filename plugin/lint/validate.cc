@@ -27,7 +27,8 @@ constexpr std::array kRootIndependent{"content-decode"sv,       "condition-templ
                                       "systemd-name-escaped"sv, "systemd-path-argument"sv,
                                       "boot-assessment"sv,      "after-unknown"sv,
                                       "after-self"sv,           "after-cycle"sv,
-                                      "step-name-clash"sv};
+                                      "step-name-clash"sv,      "systemctl-shell"sv,
+                                      "systemctl-word-split"sv};
 
 // The stage runs to plan: Kairos runs X.before, X and X.after one after the
 // other, so they are planned together; any other stage on its own.

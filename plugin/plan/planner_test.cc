@@ -346,5 +346,65 @@ TEST(PlannerTest, ABrokenAfterRefusesTheWholeRun) {
   EXPECT_EQ(executor.calls, 0);
 }
 
+MemoryRoot root_with_units() {
+  MemoryRoot root = base_root();
+  root.add_dir("/usr").add_dir("/usr/lib").add_dir("/usr/lib/systemd");
+  root.add_dir("/usr/lib/systemd/system");
+  for (const char* unit : {"a.service", "b.service", "tpl@.service"}) {
+    root.add_file(std::string("/usr/lib/systemd/system/") + unit,
+                  "[Service]\nExecStart=/bin/true\n[Install]\nWantedBy=multi-user.target\n");
+  }
+  return root;
+}
+
+std::vector<std::string> link_paths(const PlanRun& run) {
+  std::vector<std::string> out;
+  for (const Action& a : run.actions()) {
+    if (a.kind == ActionKind::symlink) out.push_back(a.path);
+  }
+  return out;
+}
+
+// yip runs `sh -c "systemctl enable <entry>"`: an entry of several words
+// enables each (as yip did with these unit files, chrooted).
+TEST(PlannerTest, SystemctlEntriesAreSplitIntoWordsAsYipsShellDoes) {
+  MemoryRoot root = root_with_units();
+  PlanRun run = plan(root,
+                     "stages:\n  initramfs:\n    - systemctl:\n"
+                     "        enable: [\"a.service\\tb.service\", \"tpl@bar  \"]\n");
+  EXPECT_FALSE(run.failed);
+  EXPECT_TRUE(run.has_rule("systemctl-word-split"));
+  EXPECT_EQ(link_paths(run), (std::vector<std::string>{
+                                 "/etc/systemd/system/multi-user.target.wants/a.service",
+                                 "/etc/systemd/system/multi-user.target.wants/b.service",
+                                 "/etc/systemd/system/multi-user.target.wants/tpl@bar.service",
+                             }));
+}
+
+// systemctl enables nothing when one unit of its command line fails (yip:
+// `systemctl enable a.service missing.service` left no link).
+TEST(PlannerTest, AFailingWordFailsTheWholeEntry) {
+  MemoryRoot root = root_with_units();
+  PlanRun run = plan(root,
+                     "stages:\n  initramfs:\n    - systemctl:\n"
+                     "        enable: [\"a.service missing.service\", b.service]\n");
+  EXPECT_TRUE(run.failed);
+  EXPECT_EQ(link_paths(run),
+            (std::vector<std::string>{"/etc/systemd/system/multi-user.target.wants/b.service"}));
+}
+
+TEST(PlannerTest, EntriesTheShellWouldInterpretAreRefused) {
+  for (const char* entry : {"$(echo a).service", "a.service;reboot", "a*.service", "'a.service'",
+                            "--now a.service", "a.service\\nreboot", "~a.service"}) {
+    SCOPED_TRACE(entry);
+    MemoryRoot root = root_with_units();
+    PlanRun run = plan(root, std::string("stages:\n  initramfs:\n    - systemctl:\n") +
+                                 "        enable: [\"" + entry + "\"]\n");
+    EXPECT_TRUE(run.failed);
+    EXPECT_TRUE(run.has_rule("systemctl-shell"));
+    EXPECT_TRUE(run.actions().empty());
+  }
+}
+
 }  // namespace
 }  // namespace bootassess
