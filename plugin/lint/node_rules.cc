@@ -131,7 +131,7 @@ void check_directory_modes(const Step& step, Diagnostics& out) {
     if (d.path.value.empty() || d.path.value.front() != '/') continue;
     const std::string p = path::clean(d.path.value);
     if (!contains(kSharedDirs, p)) continue;
-    const std::uint32_t mode = d.permissions ? d.permissions->value : 0755;
+    const std::uint32_t mode = d.permissions ? d.permissions->value & 0777 : 0755;
     if ((mode & 05) == 05) continue;
     out.error(d.permissions ? d.permissions->pos : d.pos, "node-breaking-permissions",
               fmt::format("mode {:04o} on {} takes read or search access away from other "

@@ -337,7 +337,7 @@ std::optional<Located<std::uint32_t>> DocumentReader::read_permissions(const yam
                     "reads it as octal {:04o}",
                     text, ctx_.undecodable(), *octal & 07777),
         fmt::format("write `permissions: {:04o}` without quotes", *octal));
-    return Located<std::uint32_t>{*octal & 0777, pos};
+    return Located<std::uint32_t>{*octal, pos};
   }
   std::optional<YipInteger> value = parse_yip_unsigned(text, UINT32_MAX);
   if (!value) {
@@ -361,7 +361,7 @@ std::optional<Located<std::uint32_t>> DocumentReader::read_permissions(const yam
                                          "setuid, setgid or sticky), so does bootassess",
                                          mode));
   }
-  return Located<std::uint32_t>{mode & 0777, pos};
+  return Located<std::uint32_t>{mode, pos};
 }
 
 std::uint32_t DocumentReader::read_id(const yaml::Node& node, const std::string& what) {

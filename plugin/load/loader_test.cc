@@ -126,7 +126,7 @@ TEST(LoaderTest, PermissionTraps) {
 )");
   ASSERT_TRUE(l.doc);
   const std::vector<FileEntry>& files = l.doc->stages.at("s").at(0).files;
-  EXPECT_EQ(files[0].permissions->value, 0204u);
+  EXPECT_EQ(files[0].permissions->value, 644u);  // 01204: mode 0204 once masked
   EXPECT_TRUE(l.has("permissions-decimal", 5));
   EXPECT_EQ(files[1].permissions->value, 0640u);
   EXPECT_TRUE(l.has("permissions-quoted", 7));

@@ -51,7 +51,10 @@ class Boxed {
 struct DirectoryEntry {
   Position pos;
   Located<std::string> path;
-  std::optional<Located<std::uint32_t>> permissions;  // as yip decodes it
+  // As yip decodes it, bits above 0777 included: they are dropped from every
+  // mode set on disk, but yip computes the mode of a file's missing parent
+  // directories from the whole value.
+  std::optional<Located<std::uint32_t>> permissions;
   std::uint32_t owner = 0;
   std::uint32_t group = 0;
 };

@@ -22,6 +22,15 @@ std::string walk_error(const std::string& path, const Resolved& r) {
   }
 }
 
+// What yip reports as "mkdir ...: file exists" (or ENOENT when the link is
+// the file itself): a directory to create is a symlink whose target is missing.
+std::string through_symlink_error(const std::string& path) {
+  return fmt::format(
+      "cannot write {}: a symbolic link on the way points to a directory that does not exist; "
+      "yip fails here too and creates nothing (create the link's target first)",
+      path);
+}
+
 // mkdir actions for every missing directory below `r.existing`, down to and
 // excluding the last `keep_last` missing names.
 void add_missing_directories(const Resolved& r, std::size_t keep_last, std::uint32_t mode,
@@ -43,8 +52,8 @@ void add_missing_directories(const Resolved& r, std::size_t keep_last, std::uint
 
 }  // namespace
 
-std::uint32_t yip_parent_mode(std::uint32_t file_mode) {
-  return file_mode < 0700 ? file_mode + 0100 : file_mode;
+std::uint32_t yip_parent_mode(std::uint32_t permissions) {
+  return (permissions < 0700 ? permissions + 0100 : permissions) & 0777;
 }
 
 ItemPlan plan_file(const RootView& view, const FileRequest& request, const std::string& cwd) {
@@ -56,6 +65,29 @@ ItemPlan plan_file(const RootView& view, const FileRequest& request, const std::
   Resolved r = resolve(view, request.path, cwd, true);
   if (r.error != 0 && r.error != ENOENT) {
     plan.error = walk_error(request.path, r);
+    return plan;
+  }
+  if (r.missing_through_symlink) {
+    plan.error = through_symlink_error(request.path);
+    return plan;
+  }
+  if (r.dotdot_after_missing) {
+    // yip creates the parents of the lexically cleaned path (Go's
+    // filepath.Dir), then opens the path as written: the kernel stops at the
+    // missing name before the "..".
+    const std::string cleaned =
+        path::clean(request.path.front() == '/' ? request.path : path::join(cwd, request.path));
+    const Resolved parent = resolve(view, path::dirname(cleaned), "/", true);
+    if ((parent.error == 0 || parent.error == ENOENT) && !parent.missing_through_symlink &&
+        (!parent.info || parent.info->type == FileType::directory)) {
+      add_missing_directories(parent, 0, request.parent_mode, request.parent_uid,
+                              request.parent_gid, request.origin, plan.actions);
+    }
+    plan.error = fmt::format(
+        "cannot write {}: \"..\" follows a directory that does not exist, and the kernel does "
+        "not walk through it (yip fails here too, after creating {})",
+        request.path, path::dirname(cleaned));
+    plan.error_after_actions = true;
     return plan;
   }
   if (r.info && r.info->type == FileType::directory) {
@@ -75,6 +107,11 @@ ItemPlan plan_file(const RootView& view, const FileRequest& request, const std::
   a.mode = request.mode & 0777;
   a.uid = request.uid;
   a.gid = request.gid;
+  if (request.keep_owner && r.info) {
+    a.uid = r.info->uid;
+    a.gid = r.info->gid;
+  }
+  if (request.keep_mode && r.info) a.mode = r.info->mode & 0777;
   a.origin = request.origin;
   if (r.info && r.info->type == FileType::regular && r.info->mode == a.mode &&
       r.info->uid == a.uid && r.info->gid == a.gid && r.info->size == a.content.size()) {
@@ -95,6 +132,10 @@ ItemPlan plan_directory(const RootView& view, const DirectoryRequest& request,
   Resolved r = resolve(view, request.path, cwd, true);
   if (r.error != 0 && r.error != ENOENT) {
     plan.error = walk_error(request.path, r);
+    return plan;
+  }
+  if (r.missing_through_symlink) {
+    plan.error = through_symlink_error(request.path);
     return plan;
   }
   if (r.info && r.info->type != FileType::directory) {

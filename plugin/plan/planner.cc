@@ -202,7 +202,7 @@ void Planner::plan_directories(const Step& step) {
   for (const DirectoryEntry& d : step.directories) {
     DirectoryRequest request;
     request.path = d.path.value;
-    request.mode = d.permissions ? d.permissions->value : 0755;
+    request.mode = d.permissions ? d.permissions->value & 0777 : 0755;
     request.create_mode = request.mode & ~options_.umask;
     request.uid = d.owner;
     request.gid = d.group;
@@ -215,10 +215,11 @@ void Planner::plan_files(const Step& step) {
   for (const FileEntry& f : step.files) {
     FileRequest request;
     request.path = f.path.value;
-    request.mode = f.permissions ? f.permissions->value : 0644;
+    const std::uint32_t permissions = f.permissions ? f.permissions->value : 0644;
+    request.mode = permissions & 0777;
     request.uid = f.owner;
     request.gid = f.group;
-    request.parent_mode = yip_parent_mode(request.mode) & ~options_.umask;
+    request.parent_mode = yip_parent_mode(permissions) & ~options_.umask;
     request.parent_uid = f.owner;
     request.parent_gid = f.group;
     request.origin = f.pos;
@@ -231,13 +232,20 @@ void Planner::plan_files(const Step& step) {
     }
     if (f.ownerstring && !f.ownerstring->value.empty()) {
       Ownership owner;
-      if (!resolve_ownerstring(view_, f.ownerstring->value, owner, error)) {
+      if (resolve_ownerstring(view_, f.ownerstring->value, owner, error)) {
+        request.uid = owner.uid;
+        request.gid = owner.gid;
+      } else {
+        // As yip: the file is written and given its mode, only the chown
+        // fails, so a new file is root's and an existing one keeps its owner.
         report(Severity::error, f.ownerstring->pos, "ownerstring-unknown",
-               fmt::format("{}; {} is not written", error, f.path.value));
-        continue;
+               fmt::format("{}; {} is written but its owner is left as it is (a new file is "
+                           "root's), as yip leaves it",
+                           error, f.path.value));
+        request.uid = 0;
+        request.gid = 0;
+        request.keep_owner = true;
       }
-      request.uid = owner.uid;
-      request.gid = owner.gid;
     }
     commit(plan_file(view_, request, options_.cwd), f.pos);
   }
@@ -272,7 +280,13 @@ void Planner::plan_systemctl(const Step& step) {
     FileRequest request;
     request.path = path.path;
     request.content = o.content.value;
-    request.parent_mode = 0755 & ~options_.umask;  // yip: MkdirAll(dir, 0755)
+    // yip writes the drop-in with os.WriteFile(path, content, 0644) after
+    // MkdirAll(dir, 0755): a new file and directory get those modes less the
+    // umask, an existing drop-in keeps its mode and owner.
+    request.mode = 0644 & ~options_.umask;
+    request.keep_mode = true;
+    request.keep_owner = true;
+    request.parent_mode = 0755 & ~options_.umask;
     request.origin = o.pos;
     commit(plan_file(view_, request, "/"), o.pos);
   }
@@ -339,7 +353,7 @@ void Planner::plan_systemctl(const Step& step) {
 }
 
 void Planner::commit(const ItemPlan& plan, const Position& origin) {
-  if (!plan.error.empty()) {
+  if (!plan.error.empty() && !plan.error_after_actions) {
     report(Severity::error, origin, "item-failed", plan.error);
     return;
   }
@@ -357,6 +371,7 @@ void Planner::commit(const ItemPlan& plan, const Position& origin) {
     }
     view_.record(action);
   }
+  if (!plan.error.empty()) report(Severity::error, origin, "item-failed", plan.error);
 }
 
 }  // namespace bootassess

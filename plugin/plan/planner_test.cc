@@ -59,6 +59,12 @@ PlanRun plan(const RootView& root, const std::string& yaml, PlanOptions options 
   return run;
 }
 
+PlanRun plan_under_umask(const RootView& root, const std::string& yaml, std::uint32_t umask) {
+  PlanOptions options;
+  options.umask = umask;
+  return plan(root, yaml, options);
+}
+
 MemoryRoot base_root() {
   MemoryRoot r;
   r.add_dir("/etc").add_dir("/run");
@@ -91,6 +97,32 @@ TEST(PlannerTest, FileWithMissingParentsGetsYipParentModes) {
   EXPECT_EQ(a[2].content, "hi");
   EXPECT_EQ(a[2].origin.line, 4);
   EXPECT_FALSE(run.failed);
+}
+
+TEST(PlannerTest, ParentModesComeFromTheUnmaskedPermissions) {
+  // yip adds 0100 when the decoded value is below 0700, then drops the bits
+  // above 0777: decimal 644 (01204) gives 0204, not 0304.
+  MemoryRoot root = base_root();
+  PlanRun run = plan_under_umask(root, R"(stages:
+  initramfs:
+    - files:
+        - {path: /etc/dec/f, permissions: 644, content: a}
+        - {path: /etc/suid/f, permissions: 04644, content: b}
+        - {path: /etc/sticky/f, permissions: 01600, content: c}
+        - {path: /etc/low/f, permissions: 0600, content: d}
+)",
+                                 022);
+  std::vector<Action> a = run.actions();
+  ASSERT_EQ(a.size(), 8u);
+  EXPECT_EQ(a[0].path, "/etc/dec");
+  EXPECT_EQ(a[0].mode, 0204u);
+  EXPECT_EQ(a[1].mode, 0204u);  // the file: 01204 & 0777
+  EXPECT_EQ(a[2].mode, 0644u);
+  EXPECT_EQ(a[3].mode, 0644u);
+  EXPECT_EQ(a[4].mode, 0600u);
+  EXPECT_EQ(a[5].mode, 0600u);
+  EXPECT_EQ(a[6].mode, 0700u & ~022u);
+  EXPECT_EQ(a[7].mode, 0600u);
 }
 
 TEST(PlannerTest, UnchangedFilesAreMarked) {
@@ -156,9 +188,34 @@ TEST(PlannerTest, OwnerstringComesFromTheRoot) {
         - {path: /etc/c, permissions: 0600, ownerstring: nobody}
 )");
   std::vector<Action> a = run.actions();
-  ASSERT_EQ(a.size(), 2u);
+  ASSERT_EQ(a.size(), 3u);
   EXPECT_EQ(a[0].uid, 1000u);
   EXPECT_EQ(a[0].gid, 1001u);
+  EXPECT_EQ(a[1].gid, 50u);
+  EXPECT_TRUE(run.has_rule("ownerstring-unknown"));
+  EXPECT_TRUE(run.failed);
+}
+
+TEST(PlannerTest, UnknownOwnerstringStillWritesAndLeavesTheOwner) {
+  // yip writes the content and sets the mode; only its chown fails.
+  MemoryRoot root = base_root();
+  root.add_file("/etc/old", "old", 0600, 1000, 50);
+  PlanRun run = plan(root, R"(stages:
+  initramfs:
+    - files:
+        - {path: /etc/new, permissions: 0640, owner: 7, ownerstring: "ghost:staff", content: n}
+        - {path: /etc/old, permissions: 0644, ownerstring: ghost, content: o}
+)");
+  std::vector<Action> a = run.actions();
+  ASSERT_EQ(a.size(), 2u);
+  EXPECT_EQ(a[0].path, "/etc/new");
+  EXPECT_EQ(a[0].mode, 0640u);
+  EXPECT_EQ(a[0].uid, 0u);
+  EXPECT_EQ(a[0].gid, 0u);
+  EXPECT_EQ(a[1].path, "/etc/old");
+  EXPECT_EQ(a[1].content, "o");
+  EXPECT_EQ(a[1].mode, 0644u);
+  EXPECT_EQ(a[1].uid, 1000u);
   EXPECT_EQ(a[1].gid, 50u);
   EXPECT_TRUE(run.has_rule("ownerstring-unknown"));
   EXPECT_TRUE(run.failed);
@@ -201,6 +258,7 @@ TEST(PlannerTest, DirectoriesSetExistingModesAndCreateAncestors) {
 
 TEST(PlannerTest, PathsStayInsideTheRoot) {
   MemoryRoot root = base_root();
+  root.add_dir("/tmp");
   root.add_link("/etc/out", "../../../../tmp");
   PlanRun run = plan(root, R"(stages:
   initramfs:
@@ -209,10 +267,59 @@ TEST(PlannerTest, PathsStayInsideTheRoot) {
         - {path: /etc/out/file, permissions: 0600, content: y}
 )");
   std::vector<Action> a = run.actions();
-  ASSERT_EQ(a.size(), 3u);
+  ASSERT_EQ(a.size(), 2u);
   EXPECT_EQ(a[0].path, "/etc/shadow-copy");
-  EXPECT_EQ(a[1].path, "/tmp");
-  EXPECT_EQ(a[2].path, "/tmp/file");
+  EXPECT_EQ(a[1].path, "/tmp/file");
+}
+
+TEST(PlannerTest, FilesUnderDanglingDirectoryLinksFailAndWriteNothing) {
+  // yip: "mkdir /etc/conf.d: file exists"; nothing is created for the file.
+  MemoryRoot root = base_root();
+  root.add_dir("/srv");
+  root.add_link("/etc/conf.d", "/srv/conf.d");
+  root.add_link("/etc/deep.d", "../srv/missing/deeper");
+  root.add_link("/etc/file.conf", "/srv/nodir/file.conf");
+  root.add_link("/etc/ok.conf", "/srv/ok.conf");
+  PlanRun run = plan(root, R"(stages:
+  initramfs:
+    - files:
+        - {path: /etc/conf.d/a.conf, permissions: 0644, content: a}
+        - {path: /etc/deep.d/b.conf, permissions: 0644, content: b}
+        - {path: /etc/file.conf, permissions: 0644, content: c}
+        - {path: /etc/ok.conf, permissions: 0644, content: d}
+      directories:
+        - {path: /etc/conf.d/sub, permissions: 0755}
+)");
+  std::vector<Action> a = run.actions();
+  ASSERT_EQ(a.size(), 1u);  // a dangling link to a file in an existing directory is followed
+  EXPECT_EQ(a[0].path, "/srv/ok.conf");
+  int failures = 0;
+  for (const PlanEvent& e : run.events) {
+    if (e.kind == PlanEvent::Kind::diagnostic && e.diagnostic.rule == "item-failed") {
+      ++failures;
+      EXPECT_EQ(e.diagnostic.where.file, "t.yaml");
+      EXPECT_GT(e.diagnostic.where.line, 0);
+      EXPECT_GT(e.diagnostic.where.column, 0);
+    }
+  }
+  EXPECT_EQ(failures, 4);
+  EXPECT_TRUE(run.failed);
+}
+
+TEST(PlannerTest, DotDotAfterAMissingDirectoryFailsAfterYipsParents) {
+  // yip creates filepath.Dir of the cleaned path, then open(2) fails: ENOENT.
+  MemoryRoot root = base_root();
+  PlanRun run = plan(root, R"(stages:
+  initramfs:
+    - files:
+        - {path: /etc/rel/../d/f.conf, permissions: 0644, content: a}
+)");
+  std::vector<Action> a = run.actions();
+  ASSERT_EQ(a.size(), 1u);
+  EXPECT_EQ(a[0].kind, ActionKind::mkdir);
+  EXPECT_EQ(a[0].path, "/etc/d");
+  EXPECT_TRUE(run.has_rule("item-failed"));
+  EXPECT_TRUE(run.failed);
 }
 
 TEST(PlannerTest, YipConditionalsDecideTheStep) {
@@ -251,6 +358,34 @@ TEST(PlannerTest, YipConditionalsDecideTheStep) {
   EXPECT_EQ(run.skipped(), (std::vector<std::string>{"other arch", "wrong os", "openrc",
                                                      "any missing", "bad pattern"}));
   EXPECT_FALSE(run.failed);  // every one is a skip, as in yip
+}
+
+TEST(PlannerTest, OverrideDropInsFollowTheUmask) {
+  MemoryRoot root = base_root();
+  root.add_dir("/etc/systemd").add_dir("/etc/systemd/system");
+  root.add_dir("/etc/systemd/system/old.service.d", 0700);
+  root.add_file("/etc/systemd/system/old.service.d/override-yip.conf", "old", 0600, 1000, 50);
+  PlanRun run = plan_under_umask(root, R"(stages:
+  initramfs:
+    - systemctl:
+        overrides:
+          - {service: app.service, content: "[Service]\nNice=1\n"}
+          - {service: old.service, content: "[Service]\nNice=2\n"}
+)",
+                                 027);
+  std::vector<Action> a = run.actions();
+  ASSERT_EQ(a.size(), 3u);
+  EXPECT_EQ(a[0].path, "/etc/systemd/system/app.service.d");
+  EXPECT_EQ(a[0].mode, 0750u);
+  EXPECT_EQ(a[1].path, "/etc/systemd/system/app.service.d/override-yip.conf");
+  EXPECT_EQ(a[1].mode, 0640u);
+  EXPECT_EQ(a[1].uid, 0u);
+  // An existing drop-in is rewritten in place: its mode and owner stay.
+  EXPECT_EQ(a[2].path, "/etc/systemd/system/old.service.d/override-yip.conf");
+  EXPECT_EQ(a[2].content, "[Service]\nNice=2\n");
+  EXPECT_EQ(a[2].mode, 0600u);
+  EXPECT_EQ(a[2].uid, 1000u);
+  EXPECT_EQ(a[2].gid, 50u);
 }
 
 TEST(PlannerTest, OverridesAreWrittenBeforeEnableSeesThem) {

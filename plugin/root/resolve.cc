@@ -12,11 +12,13 @@ constexpr int kMaxSymlinks = 40;  // the kernel's limit
 
 // The names still to walk when a directory on the way is missing; "." and
 // ".." are applied lexically since there is nothing on disk to follow.
-std::vector<std::string> lexical_rest(std::string first, const std::deque<std::string>& rest) {
+std::vector<std::string> lexical_rest(std::string first, const std::deque<std::string>& rest,
+                                      bool& dotdot) {
   std::vector<std::string> out{std::move(first)};
   for (const std::string& c : rest) {
     if (c == ".") continue;
     if (c == "..") {
+      dotdot = true;
       if (!out.empty()) out.pop_back();
       continue;
     }
@@ -36,13 +38,18 @@ Resolved resolve(const RootView& view, std::string_view p, std::string_view cwd,
   const bool trailing_slash = p.size() > 1 && p.back() == '/';
   std::string cur = p.front() == '/' ? std::string("/") : std::string(cwd);
   std::deque<std::string> pending;
-  for (std::string& c : path::components(p))
+  std::deque<bool> from_link;  // parallel to `pending`: the name came from a symlink's target
+  for (std::string& c : path::components(p)) {
     pending.push_back(std::move(c));
+    from_link.push_back(false);
+  }
   int links = 0;
 
   while (!pending.empty()) {
     std::string comp = std::move(pending.front());
     pending.pop_front();
+    const bool linked = from_link.front();
+    from_link.pop_front();
     const bool last = pending.empty();
     if (comp == ".") continue;
     if (comp == "..") {
@@ -53,7 +60,8 @@ Resolved resolve(const RootView& view, std::string_view p, std::string_view cwd,
     std::optional<FileInfo> info = view.lstat(candidate);
     if (!info) {
       r.existing = cur;
-      r.missing = lexical_rest(comp, pending);
+      r.missing_through_symlink = linked && !last;
+      r.missing = lexical_rest(comp, pending, r.dotdot_after_missing);
       r.path = cur;
       for (const std::string& m : r.missing)
         r.path = path::join(r.path, m);
@@ -74,6 +82,7 @@ Resolved resolve(const RootView& view, std::string_view p, std::string_view cwd,
       }
       std::vector<std::string> target_components = path::components(*target);
       pending.insert(pending.begin(), target_components.begin(), target_components.end());
+      from_link.insert(from_link.begin(), target_components.size(), true);
       if (target->front() == '/') cur.assign(1, '/');  // absolute: restart at the root
       continue;
     }

@@ -1,0 +1,2 @@
+mkdir -p etc
+ln -s /srv/conf.d etc/conf.d

@@ -1,0 +1,2 @@
+mkdir -p etc/app/isdir
+printf 'file\n' > etc/app/plain

@@ -1,0 +1,2 @@
+mkdir -p etc srv
+ln -s ../../../../srv etc/up.d
