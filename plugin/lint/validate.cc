@@ -28,7 +28,7 @@ constexpr std::array kRootIndependent{"content-decode"sv,       "condition-templ
                                       "boot-assessment"sv,      "after-unknown"sv,
                                       "after-self"sv,           "after-cycle"sv,
                                       "step-name-clash"sv,      "systemctl-shell"sv,
-                                      "systemctl-word-split"sv};
+                                      "systemctl-word-split"sv, "after-concurrent"sv};
 
 // The stage runs to plan: Kairos runs X.before, X and X.after one after the
 // other, so they are planned together; any other stage on its own.

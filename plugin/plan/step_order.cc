@@ -8,6 +8,8 @@
 #include <set>
 #include <unordered_map>
 
+#include "root/path.h"
+
 namespace bootassess {
 namespace {
 
@@ -254,6 +256,39 @@ std::string meant(const std::vector<Op>& ops, const std::string& written) {
   return {};
 }
 
+// Steps of one layer run concurrently in yip: two that write one path leave
+// it to chance which is last. bootassess applies them in file order.
+void warn_concurrent_writes(const std::vector<std::pair<int, std::size_t>>& order,
+                            const std::vector<Op>& ops, Diagnostics& diagnostics) {
+  std::size_t begin = 0;
+  while (begin < order.size()) {
+    std::size_t end = begin;
+    while (end < order.size() && order[end].first == order[begin].first)
+      ++end;
+    std::unordered_map<std::string, const Op*> writer;
+    for (std::size_t i = begin; end - begin > 1 && i < end; ++i) {
+      const Op& op = ops[order[i].second];
+      if (op.step == nullptr) continue;
+      auto check = [&](const Located<std::string>& path, const Position& where) {
+        auto [it, inserted] = writer.try_emplace(path::clean(path.value), &op);
+        if (inserted || it->second == &op) return;
+        diagnostics.warning(
+            where, "after-concurrent",
+            fmt::format("yip runs `{}` and `{}` at the same time (neither waits for the other), "
+                        "and both write {}: which is last varies from run to run; bootassess "
+                        "applies them in file order",
+                        it->second->name, op.name, path.value),
+            "make one of them wait for the other with `after:`");
+      };
+      for (const DirectoryEntry& d : op.step->directories)
+        check(d.path, d.pos);
+      for (const FileEntry& f : op.step->files)
+        check(f.path, f.pos);
+    }
+    begin = end;
+  }
+}
+
 }  // namespace
 
 std::string yip_root_name(const Document& doc) {
@@ -429,6 +464,7 @@ StepOrder yip_step_order(const Source& source, const std::string& stage) {
     if (ops[k].step != nullptr) order.emplace_back(layer[static_cast<std::size_t>(node)], k);
   }
   std::sort(order.begin(), order.end());
+  warn_concurrent_writes(order, ops, out.diagnostics);
   out.steps.reserve(order.size());
   for (const auto& [l, k] : order)
     out.steps.push_back({ops[k].doc, ops[k].step, ops[k].index});

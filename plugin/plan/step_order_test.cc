@@ -211,6 +211,27 @@ TEST(StepOrderTest, CloudConfigFilesHaveYipsOwnFirstStep) {
   EXPECT_EQ(labels(order), (Strings{"a.yaml.#0", "a.yaml.c", "a.yaml.b"}));
 }
 
+// yip ran a.one and a.two (one layer) in either order from run to run when
+// both wrote one file.
+TEST(StepOrderTest, WritesOfOneLayerAreARace) {
+  const Source s =
+      directory({{"10-a.yaml",
+                  "stages:\n  initramfs:\n    - name: one\n"
+                  "      files: [{path: /etc/x, permissions: 0644}]\n    - name: two\n"
+                  "      after: [{name: /cfg/d/30-c.yaml.first}]\n"
+                  "      files: [{path: /etc//x, permissions: 0644}]\n"
+                  "    - name: three\n      files: [{path: /etc/x, permissions: 0644}]\n"},
+                 {"20-b.yaml", "stages:\n  boot:\n    - name: later\n"},
+                 {"30-c.yaml",
+                  "stages:\n  initramfs:\n    - name: first\n"
+                  "      files: [{path: /etc/x, permissions: 0644}]\n"}});
+  const StepOrder order = yip_step_order(s, "initramfs");
+  EXPECT_FALSE(order.refused);
+  EXPECT_EQ(labels(order),
+            (Strings{"30-c.yaml.first", "10-a.yaml.one", "10-a.yaml.two", "10-a.yaml.three"}));
+  EXPECT_EQ(rules(order), (Strings{"/cfg/d/10-a.yaml:7:15 after-concurrent"}));
+}
+
 TEST(StepOrderTest, LongChainsStayLinear) {
   // Two files of many steps: yip adds an edge from each step of the second
   // to each of the first; the order must still come out quickly and right.
