@@ -109,6 +109,7 @@ std::optional<Document> DocumentReader::read(const yaml::Node& root) {
     }
   }
   if (ctx_.failed) return std::nullopt;
+  if (ctx_.dropped_stages) doc.stages.clear();
   return doc;
 }
 

@@ -23,8 +23,9 @@ void ReadContext::type_error(const yaml::Node& node, const std::string& message)
   if (lenient) {
     diagnostics.warning(at(node), "type-error",
                         message +
-                            "; in a #cloud-config file yip drops the value, and so does "
-                            "bootassess");
+                            "; in a #cloud-config file yip then ignores every stage of the file "
+                            "without a word, and so does bootassess");
+    dropped_stages = true;
     return;
   }
   diagnostics.error(at(node), "type-error", message);
@@ -32,7 +33,7 @@ void ReadContext::type_error(const yaml::Node& node, const std::string& message)
 }
 
 std::string_view ReadContext::undecodable() const {
-  return lenient ? "drops the value (a mode or id of 0)" : "skips the whole file";
+  return lenient ? "ignores every stage of the #cloud-config file" : "skips the whole file";
 }
 
 bool ReadContext::spend(const yaml::Node& node, std::size_t nodes, std::size_t bytes) {

@@ -19,10 +19,12 @@ struct ReadContext {
   std::string file;
   Diagnostics& diagnostics;
   bool failed = false;
-  // A #cloud-config file: yip decodes its stages "optimistically", dropping
-  // a value it cannot decode and keeping the rest, so a type error there is a
-  // warning and the value is left out.
+  // A #cloud-config file: yip decodes its stages "optimistically" and, when
+  // one value cannot be decoded, silently ignores every stage of the file
+  // (the source itself still loads). A type error there is a warning, and
+  // `dropped_stages` tells the reader to leave out all the stages.
   bool lenient = false;
+  bool dropped_stages = false;
   // What the document may expand to through aliases: yaml.v3 refuses
   // excessive aliasing, and a few lines of anchors must not make a booting
   // node read gigabytes.
@@ -35,7 +37,7 @@ struct ReadContext {
   Position at(const yaml::Node& node) const;
   Position at(const YAML::Mark& mark) const;
   // Records a decode error: yip fails the source for it, or, in a
-  // #cloud-config file, drops the value.
+  // #cloud-config file, ignores every stage of the file.
   void type_error(const yaml::Node& node, const std::string& message);
   // What yip does with a value it cannot decode here, for messages.
   std::string_view undecodable() const;

@@ -26,8 +26,8 @@ std::string walk_error(const std::string& path, const Resolved& r) {
 // the file itself): a directory to create is a symlink whose target is missing.
 std::string through_symlink_error(const std::string& path) {
   return fmt::format(
-      "cannot write {}: a symbolic link on the way points to a directory that does not exist; "
-      "yip fails here too and creates nothing (create the link's target first)",
+      "cannot create {}: a symbolic link on the way points to a directory that does not "
+      "exist; yip fails here too and nothing is created (create the link's target first)",
       path);
 }
 
@@ -67,7 +67,7 @@ ItemPlan plan_file(const RootView& view, const FileRequest& request, const std::
     plan.error = walk_error(request.path, r);
     return plan;
   }
-  if (r.missing_through_symlink) {
+  if (r.missing_from_symlink && r.missing.size() > 1) {
     plan.error = through_symlink_error(request.path);
     return plan;
   }
@@ -78,7 +78,7 @@ ItemPlan plan_file(const RootView& view, const FileRequest& request, const std::
     const std::string cleaned =
         path::clean(request.path.front() == '/' ? request.path : path::join(cwd, request.path));
     const Resolved parent = resolve(view, path::dirname(cleaned), "/", true);
-    if ((parent.error == 0 || parent.error == ENOENT) && !parent.missing_through_symlink &&
+    if ((parent.error == 0 || parent.error == ENOENT) && !parent.missing_from_symlink &&
         (!parent.info || parent.info->type == FileType::directory)) {
       add_missing_directories(parent, 0, request.parent_mode, request.parent_uid,
                               request.parent_gid, request.origin, plan.actions);
@@ -134,7 +134,7 @@ ItemPlan plan_directory(const RootView& view, const DirectoryRequest& request,
     plan.error = walk_error(request.path, r);
     return plan;
   }
-  if (r.missing_through_symlink) {
+  if (r.missing_from_symlink) {
     plan.error = through_symlink_error(request.path);
     return plan;
   }

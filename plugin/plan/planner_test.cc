@@ -289,6 +289,7 @@ TEST(PlannerTest, FilesUnderDanglingDirectoryLinksFailAndWriteNothing) {
         - {path: /etc/ok.conf, permissions: 0644, content: d}
       directories:
         - {path: /etc/conf.d/sub, permissions: 0755}
+        - {path: /etc/conf.d, permissions: 0755}
 )");
   std::vector<Action> a = run.actions();
   ASSERT_EQ(a.size(), 1u);  // a dangling link to a file in an existing directory is followed
@@ -302,7 +303,7 @@ TEST(PlannerTest, FilesUnderDanglingDirectoryLinksFailAndWriteNothing) {
       EXPECT_GT(e.diagnostic.where.column, 0);
     }
   }
-  EXPECT_EQ(failures, 4);
+  EXPECT_EQ(failures, 5);
   EXPECT_TRUE(run.failed);
 }
 

@@ -60,7 +60,7 @@ Resolved resolve(const RootView& view, std::string_view p, std::string_view cwd,
     std::optional<FileInfo> info = view.lstat(candidate);
     if (!info) {
       r.existing = cur;
-      r.missing_through_symlink = linked && !last;
+      r.missing_from_symlink = linked;
       r.missing = lexical_rest(comp, pending, r.dotdot_after_missing);
       r.path = cur;
       for (const std::string& m : r.missing)

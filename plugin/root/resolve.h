@@ -27,11 +27,12 @@ struct Resolved {
   // not exist yet (the last one is the final component). Empty when it exists.
   std::string existing;
   std::vector<std::string> missing;
-  // A missing name that is not the last one came from a symlink's target:
-  // creating the directories would mean mkdir(2) on the symlink itself (a
-  // dangling directory link, or a link to a file in a missing directory),
-  // which fails with EEXIST or ENOENT where the kernel walks the path.
-  bool missing_through_symlink = false;
+  // The first missing name came from a symlink's target: the symlink is
+  // dangling. Creating a directory there means mkdir(2) on the symlink itself,
+  // which fails with EEXIST (and open(2) of a file in a missing directory
+  // with ENOENT); only a file that is itself the missing last name can be
+  // created through it.
+  bool missing_from_symlink = false;
   // A ".." follows a missing name: the kernel's walk stops at that name with
   // ENOENT, however `missing` was computed lexically.
   bool dotdot_after_missing = false;

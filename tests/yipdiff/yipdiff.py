@@ -119,6 +119,13 @@ class Case:
             raise ValueError(f"{path}: either `equal` or a list of differences")
         if self.expected and not self.readme and not self.labels:
             raise ValueError(f"{path}: a difference needs a `readme:` row or a `label:`")
+        # How many times both tools run, one after the other, before the trees
+        # are compared (a second run over what the first wrote).
+        self.runs = 1
+        runs_file = os.path.join(directory, "runs")
+        if os.path.exists(runs_file):
+            with open(runs_file) as f:
+                self.runs = int(f.read().strip())
         stage_file = os.path.join(directory, "stage")
         if os.path.exists(stage_file):
             with open(stage_file) as f:
@@ -370,12 +377,14 @@ class Worker:
         self.prepare(self.yroot, case, mode)
         self.prepare(self.broot, case, mode)
         sources = [f"src/{name}" for name, _ in case.sources]
-        y = subprocess.run(["chroot", self.yroot, "/yip", "-s", case.stage] + sources,
-                           env=CLEAN_ENV, umask=umask, capture_output=True, text=True,
-                           errors="replace")
-        b = subprocess.run([self.args.bootassess, "apply", "-s", case.stage, "--root", self.broot,
-                            "--counting", "uncounted"] + sources, cwd=self.broot, env=CLEAN_ENV,
-                           umask=umask, capture_output=True, text=True, errors="replace")
+        for _ in range(case.runs):
+            y = subprocess.run(["chroot", self.yroot, "/yip", "-s", case.stage] + sources,
+                               env=CLEAN_ENV, umask=umask, capture_output=True, text=True,
+                               errors="replace")
+            b = subprocess.run([self.args.bootassess, "apply", "-s", case.stage, "--root",
+                                self.broot, "--counting", "uncounted"] + sources, cwd=self.broot,
+                               env=CLEAN_ENV, umask=umask, capture_output=True, text=True,
+                               errors="replace")
         diffs = compare(tree(self.yroot), tree(self.broot), y.returncode, b.returncode)
         return diffs, y, b
 
@@ -452,7 +461,9 @@ def main():
 
     started = time.monotonic()
     cases = load_cases(set(args.case))
-    base = tempfile.mkdtemp(prefix="yipdiff.")
+    # tmpfs when there is one: bootassess fsyncs what it writes.
+    shm = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
+    base = tempfile.mkdtemp(prefix="yipdiff.", dir=shm)
     try:
         os.chmod(base, 0o755)
         skeleton = os.path.join(base, "skeleton")
