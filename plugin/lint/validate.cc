@@ -25,7 +25,10 @@ constexpr std::array kRootIndependent{"content-decode"sv,       "condition-templ
                                       "systemctl-start"sv,      "runner-key"sv,
                                       "condition-undecided"sv,  "systemd-invalid-unit-name"sv,
                                       "systemd-name-escaped"sv, "systemd-path-argument"sv,
-                                      "boot-assessment"sv};
+                                      "boot-assessment"sv,      "after-unknown"sv,
+                                      "after-self"sv,           "after-cycle"sv,
+                                      "step-name-clash"sv,      "systemctl-shell"sv,
+                                      "systemctl-word-split"sv, "after-concurrent"sv};
 
 // The stage runs to plan: Kairos runs X.before, X and X.after one after the
 // other, so they are planned together; any other stage on its own.

@@ -11,37 +11,23 @@ namespace {
 using namespace std::string_view_literals;
 
 constexpr std::array kTopLevel{"name"sv, "stages"sv};
-constexpr std::array kStep{"name"sv,        "if"sv,        "files"sv,
-                           "directories"sv, "systemctl"sv, "boot_assessment"sv};
+constexpr std::array kStep{"name"sv,      "if"sv,    "files"sv,          "directories"sv,
+                           "systemctl"sv, "after"sv, "boot_assessment"sv};
 constexpr std::array kFile{"path"sv,    "permissions"sv, "owner"sv,      "group"sv,
                            "content"sv, "encoding"sv,    "ownerstring"sv};
 constexpr std::array kDirectory{"path"sv, "permissions"sv, "owner"sv, "group"sv};
 constexpr std::array kSystemctl{"enable"sv, "disable"sv,   "mask"sv,
                                 "start"sv,  "overrides"sv, "runtime"sv};
 constexpr std::array kOverride{"service"sv, "content"sv, "name"sv};
+constexpr std::array kAfter{"name"sv};
 constexpr std::array kBootAssessment{"units"sv, "reboot_on_failure"sv, "modes"sv,
                                      "accept_boot_loop_risk"sv};
-constexpr std::array kRunnerStepKeys{"commands"sv,
-                                     "downloads"sv,
-                                     "ensure_entities"sv,
-                                     "delete_entities"sv,
-                                     "dns"sv,
-                                     "hostname"sv,
-                                     "sysctl"sv,
-                                     "authorized_keys"sv,
-                                     "users"sv,
-                                     "modules"sv,
-                                     "environment"sv,
-                                     "environment_file"sv,
-                                     "package_pins"sv,
-                                     "packages"sv,
-                                     "unpack_images"sv,
-                                     "after"sv,
-                                     "datasource"sv,
-                                     "layout"sv,
-                                     "systemd_firstboot"sv,
-                                     "timesyncd"sv,
-                                     "git"sv};
+constexpr std::array kRunnerStepKeys{
+    "commands"sv,     "downloads"sv,         "ensure_entities"sv, "delete_entities"sv,
+    "dns"sv,          "hostname"sv,          "sysctl"sv,          "authorized_keys"sv,
+    "users"sv,        "modules"sv,           "environment"sv,     "environment_file"sv,
+    "package_pins"sv, "packages"sv,          "unpack_images"sv,   "datasource"sv,
+    "layout"sv,       "systemd_firstboot"sv, "timesyncd"sv,       "git"sv};
 constexpr std::array kRunnerConditionals{
     "node"sv,    "only_os"sv, "only_os_version"sv, "only_arch"sv, "only_service_manager"sv,
     "if_files"sv};
@@ -136,6 +122,9 @@ std::span<const std::string_view> systemctl() {
 }
 std::span<const std::string_view> override_entry() {
   return kOverride;
+}
+std::span<const std::string_view> after_entry() {
+  return kAfter;
 }
 std::span<const std::string_view> boot_assessment() {
   return kBootAssessment;

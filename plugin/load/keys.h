@@ -15,6 +15,7 @@ std::span<const std::string_view> file();
 std::span<const std::string_view> directory();
 std::span<const std::string_view> systemctl();
 std::span<const std::string_view> override_entry();
+std::span<const std::string_view> after_entry();
 std::span<const std::string_view> boot_assessment();
 
 // Step keys yip knows that belong to the stage runner (commands, users, ...).

@@ -10,6 +10,7 @@
 #include "load/stage_names.h"
 #include "load/yaml_node.h"
 #include "load/yip_integer.h"
+#include "root/path.h"
 
 namespace bootassess {
 namespace {
@@ -55,6 +56,7 @@ class DocumentReader {
   std::optional<FileEntry> read_file(const yaml::Node& node);
   std::optional<DirectoryEntry> read_directory(const yaml::Node& node);
   SystemctlStep read_systemctl(const yaml::Node& node);
+  std::vector<Located<std::string>> read_after(const yaml::Node& node);
   std::optional<SystemctlOverride> read_override(const yaml::Node& node);
   BootAssessmentStep read_boot_assessment(const yaml::Node& node);
 
@@ -107,6 +109,12 @@ std::optional<Document> DocumentReader::read(const yaml::Node& root) {
         }
       }
     } else if (doc.cloud_config && keys::contains(keys::cloud_config_keys(), e.key)) {
+      if (e.key == "growpart" && e.value.IsMap()) {
+        for (auto it = e.value.begin(); it != e.value.end(); ++it) {
+          if (it->first.Scalar() == "devices" && it->second.IsSequence())
+            doc.growpart_devices = it->second.size();
+        }
+      }
       ctx_.diagnostics.note(ctx_.at(e.key_node), "runner-key",
                             fmt::format("cloud-config key '{}' is the stage runner's; "
                                         "bootassess leaves it alone",
@@ -145,6 +153,8 @@ std::optional<Step> DocumentReader::read_step(const yaml::Node& node) {
       }
     } else if (e.key == "systemctl") {
       step.systemctl = read_systemctl(e.value);
+    } else if (e.key == "after") {
+      step.after = read_after(e.value);
     } else if (e.key == "boot_assessment") {
       step.boot_assessment = read_boot_assessment(e.value);
     } else if (keys::contains(keys::runner_step_keys(), e.key)) {
@@ -265,6 +275,24 @@ SystemctlStep DocumentReader::read_systemctl(const yaml::Node& node) {
     }
   }
   return s;
+}
+
+// yaml.v3 decodes each entry into a struct with one field, `name`: a null
+// entry or one without `name` is the empty name, other keys are ignored.
+std::vector<Located<std::string>> DocumentReader::read_after(const yaml::Node& node) {
+  std::vector<Located<std::string>> out;
+  for (const yaml::Node& item : sequence_items(ctx_, node, "`after`")) {
+    Located<std::string> name{{}, ctx_.at(item)};
+    for (const MapEntry& e : map_entries(ctx_, item, "an `after` entry")) {
+      if (e.key == "name") {
+        name.value = string_value(ctx_, e.value, "`name`");
+      } else {
+        unknown_key(e, keys::after_entry(), "an `after` entry");
+      }
+    }
+    out.push_back(std::move(name));
+  }
+  return out;
 }
 
 std::optional<SystemctlOverride> DocumentReader::read_override(const yaml::Node& node) {
@@ -547,6 +575,15 @@ Source load_source(const std::string& argument, Diagnostics& diagnostics, InputB
     }
     budget.left -= text.size();
     if (std::optional<Document> doc = load_document(name, text, diagnostics)) {
+      // yip names a directory's files by filepath.Join(dir, name), which
+      // cleans the path; a file argument by the argument as written.
+      if (argument == "-") {
+        doc->yip_file = "<STDIN>";
+      } else if (name != argument) {
+        doc->yip_file = path::clean(name);
+      } else {
+        doc->yip_file = argument;
+      }
       source.documents.push_back(std::move(*doc));
     } else {
       source.failed = true;

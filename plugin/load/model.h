@@ -129,6 +129,9 @@ struct Step {
   // Keys that belong to the stage runner (commands, users, ...): left alone.
   std::vector<Located<std::string>> runner_keys;
   YipConditionals conditionals;
+  // `after: [{name: ...}]`: the yip operations this step waits for, each at
+  // its entry's position ("" for an entry without `name`).
+  std::vector<Located<std::string>> after;
 
   // "name" or "#N" (N 0-based) for steps without a name.
   std::string label(std::size_t index) const;
@@ -137,8 +140,15 @@ struct Step {
 // One configuration file (or standard input).
 struct Document {
   std::string file;
+  // The file as yip names it in its operation names: a directory's files by
+  // the cleaned path (Go's filepath.Join), a file argument as written,
+  // standard input as <STDIN>. Empty: `file`.
+  std::string yip_file;
   std::string name;  // top-level `name:`
   bool cloud_config = false;
+  // A #cloud-config file: the number of `growpart.devices` (yip adds a step
+  // to the `boot` stage for each).
+  std::size_t growpart_devices = 0;
   // Stage name -> steps, in file order.
   std::map<std::string, std::vector<Step>> stages;
 };

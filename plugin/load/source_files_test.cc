@@ -108,5 +108,22 @@ TEST(SourceFilesTest, AliasTricksFailCleanly) {
   EXPECT_TRUE(reported);
 }
 
+// yip names a directory's files by filepath.Join(dir, name), which cleans
+// the path (`yip -a ./cfg//d/` printed `cfg/d/a.yml.s`); a file argument is
+// named as written.
+TEST(SourceFilesTest, DocumentsCarryTheFileNameYipUses) {
+  TempDir tmp;
+  write_text(tmp / "d/sub/b.yaml", "stages: {}\n");
+  write_text(tmp / "d/a.yml", "stages: {}\n");
+  Diagnostics diagnostics;
+  const Source dir = load_source(tmp.path() + "/./d//", diagnostics);
+  ASSERT_EQ(dir.documents.size(), 2u);
+  EXPECT_EQ(dir.documents[0].yip_file, tmp / "d/a.yml");
+  EXPECT_EQ(dir.documents[1].yip_file, tmp / "d/sub/b.yaml");
+  const Source file = load_source(tmp.path() + "/d/../d/a.yml", diagnostics);
+  ASSERT_EQ(file.documents.size(), 1u);
+  EXPECT_EQ(file.documents[0].yip_file, tmp.path() + "/d/../d/a.yml");
+}
+
 }  // namespace
 }  // namespace bootassess

@@ -1,9 +1,11 @@
 #include "plan/planner.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "load/codec.h"
 #include "plan/ownership.h"
+#include "plan/step_order.h"
 #include "systemd/enablement.h"
 
 namespace bootassess {
@@ -20,6 +22,30 @@ std::string_view trim(std::string_view s) {
 bool has_template(std::string_view text) {
   const std::size_t open = text.find("{{");
   return open != std::string_view::npos && text.find("}}", open) != std::string_view::npos;
+}
+
+// The words `sh -c "systemctl VERB <entry>"` passes to systemctl, split on
+// blanks; or why the shell would do more than split (the returned text).
+std::string shell_words(std::string_view entry, std::vector<std::string>& words) {
+  constexpr std::string_view kSpecial = "\n'\"\\$`;&|<>()*?[#~";
+  if (const std::size_t at = entry.find_first_of(kSpecial); at != std::string_view::npos) {
+    const char c = entry[at];
+    if (c == '\n') return "the shell would run the text after its newline as another command";
+    return fmt::format("the shell would interpret its `{}`", c);
+  }
+  std::size_t at = 0;
+  while (at < entry.size()) {
+    const std::size_t start = entry.find_first_not_of(" \t", at);
+    if (start == std::string_view::npos) break;
+    std::size_t end = entry.find_first_of(" \t", start);
+    if (end == std::string_view::npos) end = entry.size();
+    words.emplace_back(entry.substr(start, end - start));
+    at = end;
+  }
+  for (const std::string& w : words) {
+    if (w.front() == '-') return fmt::format("systemctl would read `{}` as an option", w);
+  }
+  return {};
 }
 
 // Decodes `content` by yip's encoding names; any other name means the text
@@ -59,16 +85,23 @@ Planner::Planner(const RootView& base, PlanOptions options, ActionExecutor& exec
       facts_(SystemFacts::of_running_system()) {}
 
 void Planner::run(const std::vector<Source>& sources) {
+  // Every stage's order first: an `after:` yip would crash on refuses the
+  // whole run before anything is written.
+  std::vector<StepOrder> orders;
+  bool refused = false;
   for (const std::string& stage : options_.stages) {
     for (const Source& source : sources) {
       if (source.failed) continue;
-      for (const Document& doc : source.documents) {
-        auto it = doc.stages.find(stage);
-        if (it == doc.stages.end()) continue;
-        for (std::size_t i = 0; i < it->second.size(); ++i)
-          run_step(doc, it->second[i], i);
-      }
+      orders.push_back(yip_step_order(source, stage));
+      for (const Diagnostic& d : orders.back().diagnostics.items())
+        report(d.severity, d.where, d.rule, d.message, d.fix);
+      refused = refused || orders.back().refused;
     }
+  }
+  if (refused) return;
+  for (const StepOrder& order : orders) {
+    for (const OrderedStep& s : order.steps)
+      run_step(*s.document, *s.step, s.index);
   }
   if (!executor_.finish()) {
     report(Severity::error, {}, "apply-failed",
@@ -263,22 +296,54 @@ void Planner::plan_systemctl(const Step& step) {
   systemd::Installer installer(view_);
   using Verb =
       systemd::Outcome (systemd::Installer::*)(const systemd::UnitRequest&, systemd::Scope);
-  auto each = [&](const std::vector<Located<std::string>>& units, Verb verb) {
+  // yip runs `sh -c "systemctl VERB ENTRY"` for each entry: the shell splits
+  // it into words, and systemctl changes nothing when one of them fails.
+  auto each = [&](const std::vector<Located<std::string>>& units, Verb verb,
+                  std::string_view verb_name) {
     for (const Located<std::string>& unit : units) {
-      systemd::Outcome outcome =
-          (installer.*verb)(systemd::UnitRequest{unit.value, unit.pos}, scope);
-      for (const Diagnostic& d : outcome.diagnostics.items()) {
-        report(d.severity, d.where, d.rule, d.message, d.fix);
+      std::vector<std::string> words;
+      if (const std::string why = shell_words(unit.value, words); !why.empty()) {
+        report(Severity::error, unit.pos, "systemctl-shell",
+               fmt::format("`{}`: yip runs `sh -c \"systemctl {} {}\"`, and {}; bootassess does "
+                           "not emulate the shell: the entry is skipped",
+                           unit.value, verb_name, unit.value, why),
+               "write one unit name per entry");
+        continue;
       }
-      if (outcome.failed) failed_ = true;
-      ItemPlan plan;
-      plan.actions = std::move(outcome.actions);
-      commit(plan, unit.pos);
+      if (words.size() > 1) {
+        report(Severity::warning, unit.pos, "systemctl-word-split",
+               fmt::format("`{}` is {} units to yip's shell (`systemctl {} {}`): all of them are "
+                           "changed, or none when one fails",
+                           unit.value, words.size(), verb_name, fmt::join(words, " ")),
+               "write one unit name per entry");
+      }
+      if (words.empty()) words.push_back(unit.value);
+      std::vector<systemd::Outcome> outcomes;
+      bool entry_failed = false;
+      for (const std::string& word : words) {
+        outcomes.push_back((installer.*verb)(systemd::UnitRequest{word, unit.pos}, scope));
+        for (const Diagnostic& d : outcomes.back().diagnostics.items()) {
+          report(d.severity, d.where, d.rule, d.message, d.fix);
+        }
+        entry_failed = entry_failed || outcomes.back().failed;
+      }
+      if (entry_failed) failed_ = true;
+      if (entry_failed && words.size() > 1) {
+        report(Severity::error, unit.pos, "systemctl-word-split",
+               fmt::format("`systemctl {} {}` fails as a whole: none of its units is changed",
+                           verb_name, fmt::join(words, " ")));
+        continue;
+      }
+      for (systemd::Outcome& outcome : outcomes) {
+        ItemPlan plan;
+        plan.actions = std::move(outcome.actions);
+        commit(plan, unit.pos);
+      }
     }
   };
-  each(s.enable, &systemd::Installer::enable);
-  each(s.disable, &systemd::Installer::disable);
-  each(s.mask, &systemd::Installer::mask);
+  each(s.enable, &systemd::Installer::enable, "enable");
+  each(s.disable, &systemd::Installer::disable, "disable");
+  each(s.mask, &systemd::Installer::mask, "mask");
   for (const Located<std::string>& unit : s.start) {
     report(Severity::note, unit.pos, "systemctl-start",
            fmt::format("`start {}` skipped: nothing can be started from the initramfs chroot or "

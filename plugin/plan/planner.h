@@ -4,9 +4,11 @@
 // that for conditions only (a sentinel directory that does not exist is never
 // taken as a place to write into).
 //
-// The planner walks the requested stages over every source in order, exactly
-// as the stage runner would: a step's condition is evaluated when the step is
-// reached, against the root as the earlier steps left it. Every action goes
+// The planner walks the requested stages over every source in order, and
+// each stage of a source in yip's step order (`after:` included, see
+// plan/step_order.h), as the stage runner would: a step's condition is
+// evaluated when the step is reached, against the root as the earlier steps
+// left it. An `after:` yip would crash on refuses the whole run. Every action goes
 // through an ActionExecutor (which performs it for `apply`, or only accepts it
 // for `plan` and `--dry-run`) and is then recorded in a PlannedRoot, so later
 // steps see it either way.

@@ -423,5 +423,124 @@ TEST(PlannerTest, OverridesAreWrittenBeforeEnableSeesThem) {
   EXPECT_EQ(run.actions().back().target, "/usr/lib/systemd/system/app.service");
 }
 
+// Two sources of one run: `after:` reorders steps within a source, and a
+// broken `after:` in any of them refuses the whole run before anything runs.
+PlanRun plan_sources(const RootView& root,
+                     const std::vector<std::vector<std::pair<std::string, std::string>>>& sources,
+                     CountingExecutor& executor) {
+  std::vector<Source> loaded;
+  for (const auto& files : sources) {
+    Source source;
+    for (const auto& [name, yaml] : files) {
+      Diagnostics diagnostics;
+      std::optional<Document> doc = load_document(name, yaml, diagnostics);
+      EXPECT_TRUE(doc) << name;
+      if (doc) source.documents.push_back(*doc);
+    }
+    loaded.push_back(std::move(source));
+  }
+  PlanRun run;
+  Planner planner(root, PlanOptions{}, executor,
+                  [&](const PlanEvent& e) { run.events.push_back(e); });
+  planner.run(loaded);
+  run.failed = planner.failed();
+  return run;
+}
+
+TEST(PlannerTest, AfterDecidesTheLastWriter) {
+  MemoryRoot root = base_root();
+  CountingExecutor executor;
+  PlanRun run = plan_sources(
+      root,
+      {{{"/d/a.yaml",
+         "stages:\n  initramfs:\n    - name: late\n      after: [{name: /d/b.yaml.early}]\n"
+         "      files: [{path: /etc/x, permissions: 0644, content: a}]\n"},
+        {"/d/b.yaml",
+         "stages:\n  initramfs:\n    - name: early\n"
+         "      files: [{path: /etc/x, permissions: 0644, content: b}]\n"}}},
+      executor);
+  ASSERT_EQ(run.actions().size(), 2u);
+  EXPECT_EQ(run.actions()[0].content, "b");
+  EXPECT_EQ(run.actions()[1].content, "a");
+  EXPECT_FALSE(run.failed);
+}
+
+TEST(PlannerTest, ABrokenAfterRefusesTheWholeRun) {
+  MemoryRoot root = base_root();
+  CountingExecutor executor;
+  PlanRun run = plan_sources(
+      root,
+      {{{"/d/a.yaml",
+         "stages:\n  initramfs:\n    - files: [{path: /etc/x, permissions: 0644, content: a}]\n"}},
+       {{"/e/b.yaml",
+         "stages:\n  initramfs:\n    - name: s\n      after: [{name: /d/a.yaml.0}]\n"
+         "      files: [{path: /etc/y, permissions: 0644, content: b}]\n"}}},
+      executor);
+  EXPECT_TRUE(run.failed);
+  EXPECT_TRUE(run.has_rule("after-unknown"));
+  EXPECT_TRUE(run.actions().empty());
+  EXPECT_EQ(executor.calls, 0);
+}
+
+MemoryRoot root_with_units() {
+  MemoryRoot root = base_root();
+  root.add_dir("/usr").add_dir("/usr/lib").add_dir("/usr/lib/systemd");
+  root.add_dir("/usr/lib/systemd/system");
+  for (const char* unit : {"a.service", "b.service", "tpl@.service"}) {
+    root.add_file(std::string("/usr/lib/systemd/system/") + unit,
+                  "[Service]\nExecStart=/bin/true\n[Install]\nWantedBy=multi-user.target\n");
+  }
+  return root;
+}
+
+std::vector<std::string> link_paths(const PlanRun& run) {
+  std::vector<std::string> out;
+  for (const Action& a : run.actions()) {
+    if (a.kind == ActionKind::symlink) out.push_back(a.path);
+  }
+  return out;
+}
+
+// yip runs `sh -c "systemctl enable <entry>"`: an entry of several words
+// enables each (as yip did with these unit files, chrooted).
+TEST(PlannerTest, SystemctlEntriesAreSplitIntoWordsAsYipsShellDoes) {
+  MemoryRoot root = root_with_units();
+  PlanRun run = plan(root,
+                     "stages:\n  initramfs:\n    - systemctl:\n"
+                     "        enable: [\"a.service\\tb.service\", \"tpl@bar  \"]\n");
+  EXPECT_FALSE(run.failed);
+  EXPECT_TRUE(run.has_rule("systemctl-word-split"));
+  EXPECT_EQ(link_paths(run), (std::vector<std::string>{
+                                 "/etc/systemd/system/multi-user.target.wants/a.service",
+                                 "/etc/systemd/system/multi-user.target.wants/b.service",
+                                 "/etc/systemd/system/multi-user.target.wants/tpl@bar.service",
+                             }));
+}
+
+// systemctl enables nothing when one unit of its command line fails (yip:
+// `systemctl enable a.service missing.service` left no link).
+TEST(PlannerTest, AFailingWordFailsTheWholeEntry) {
+  MemoryRoot root = root_with_units();
+  PlanRun run = plan(root,
+                     "stages:\n  initramfs:\n    - systemctl:\n"
+                     "        enable: [\"a.service missing.service\", b.service]\n");
+  EXPECT_TRUE(run.failed);
+  EXPECT_EQ(link_paths(run),
+            (std::vector<std::string>{"/etc/systemd/system/multi-user.target.wants/b.service"}));
+}
+
+TEST(PlannerTest, EntriesTheShellWouldInterpretAreRefused) {
+  for (const char* entry : {"$(echo a).service", "a.service;reboot", "a*.service", "'a.service'",
+                            "--now a.service", "a.service\\nreboot", "~a.service"}) {
+    SCOPED_TRACE(entry);
+    MemoryRoot root = root_with_units();
+    PlanRun run = plan(root, std::string("stages:\n  initramfs:\n    - systemctl:\n") +
+                                 "        enable: [\"" + entry + "\"]\n");
+    EXPECT_TRUE(run.failed);
+    EXPECT_TRUE(run.has_rule("systemctl-shell"));
+    EXPECT_TRUE(run.actions().empty());
+  }
+}
+
 }  // namespace
 }  // namespace bootassess
