@@ -6,7 +6,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 ./tests/setup-debian.sh
-cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DBOOTASSESS_WERROR=ON >/dev/null
 cmake --build build -j2 --target bootassess
 
 scratch=$(mktemp -d)

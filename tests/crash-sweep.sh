@@ -6,6 +6,6 @@
 set -eu
 cd "$(dirname "$0")/.."
 ./tests/setup-debian.sh
-cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBOOTASSESS_TESTS=ON >/dev/null
-cmake --build build -j2 --target bootassess_tests bootassess
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DBOOTASSESS_WERROR=ON -DBOOTASSESS_TESTS=ON >/dev/null
+cmake --build build -j2 --target bootassess_tests
 BOOTASSESS_CRASH_SWEEP=full build/bootassess_tests --gtest_filter='CrashConsistencyTest.*'

@@ -47,7 +47,9 @@ using testing::shell_quote;
 using testing::TempDir;
 using testing::write_text;
 
-const std::string kBinary = BOOTASSESS_BINARY;
+// The dynamically linked build of bootassess: the preload below needs the
+// dynamic loader, which the shipped static binary does not have.
+const std::string kBinary = BOOTASSESS_PRELOADABLE_BINARY;
 
 const std::string kKillAt = BOOTASSESS_KILL_AT_LIBRARY;
 

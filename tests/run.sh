@@ -1,14 +1,15 @@
 #!/bin/sh
-# The whole test suite: installs what is missing, builds with warnings as
-# errors, checks formatting, then runs every test (unit, differential against
-# /bin/sh and systemctl, fixtures, examples in every boot mode, crash
-# consistency), then the real-boot tier (tests/realboot: systemd as PID 1
-# under systemd-nspawn), then the sanitizer build of all of it and the fuzz
-# targets.
+# The whole test suite: installs what is missing, builds Release (what a
+# packager builds) with warnings as errors, checks formatting, then runs every
+# test (unit, differential against /bin/sh and systemctl, fixtures, examples
+# in every boot mode, crash consistency, packaging: the static binary in an
+# empty root, its size, the .deb, the completions), then the real-boot tier
+# (tests/realboot: systemd as PID 1 under systemd-nspawn), then the sanitizer
+# build of all of it and the fuzz targets.
 set -eu
 cd "$(dirname "$0")/.."
 ./tests/setup-debian.sh
-cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBOOTASSESS_TESTS=ON >/dev/null
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DBOOTASSESS_WERROR=ON -DBOOTASSESS_TESTS=ON >/dev/null
 cmake --build build -j2
 unformatted=$(find plugin tests -name '*.cc' -o -name '*.h' | xargs clang-format --dry-run 2>&1 | grep -c warning || true)
 if [ "$unformatted" != "0" ]; then

@@ -18,7 +18,7 @@ seconds=${FUZZ_SECONDS:-30}
 build=build-asan
 
 CXX=clang++ cmake -S . -B "$build" -DBOOTASSESS_SANITIZE=ON -DCMAKE_BUILD_TYPE=Sanitize \
-  -DBOOTASSESS_TESTS=ON >/dev/null
+  -DBOOTASSESS_WERROR=ON -DBOOTASSESS_TESTS=ON >/dev/null
 cmake --build "$build" -j2
 
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1

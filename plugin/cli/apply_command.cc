@@ -30,12 +30,15 @@ int run_apply(const ApplyOptions& options) {
   for (const Diagnostic& d : counting_diagnostics.items())
     log.diagnostic(d);
   if (!plan.mode_detected) {
-    log.diagnostic({{},
-                    Severity::warning,
-                    "mode-unknown",
-                    fmt::format("no boot-mode sentinel under {}/run/cos: conditions see no mode",
-                                root->root_dir() == "/" ? "" : root->root_dir()),
-                    "pass --mode to simulate one"});
+    // A named, default-constructed value: GCC 12 at -O3 takes the braced
+    // temporary's Position for uninitialized (-Wmaybe-uninitialized).
+    Diagnostic no_mode;
+    no_mode.severity = Severity::warning;
+    no_mode.rule = "mode-unknown";
+    no_mode.message = fmt::format("no boot-mode sentinel under {}/run/cos: conditions see no mode",
+                                  root->root_dir() == "/" ? "" : root->root_dir());
+    no_mode.fix = "pass --mode to simulate one";
+    log.diagnostic(no_mode);
   }
   RecordOnlyExecutor record_only;
   DiskExecutor disk(*root);

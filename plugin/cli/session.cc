@@ -37,6 +37,22 @@ std::optional<bool> parse_counting(const std::string& value) {
   return std::nullopt;
 }
 
+namespace {
+
+// Relative paths start where the stage runner would start them: the current
+// directory on the live system, the root's "/" anywhere else. (Returned whole
+// rather than assigned from a literal, which GCC 12 at -O3 misreads as an
+// overlapping copy: -Wrestrict.)
+std::string start_directory(const DiskRoot& root) {
+  if (root.root_dir() == "/") {
+    char buf[4096];
+    if (::getcwd(buf, sizeof buf) != nullptr) return buf;
+  }
+  return "/";
+}
+
+}  // namespace
+
 PlanOptions plan_options(const DiskRoot& root, const std::vector<std::string>& stages,
                          std::optional<BootMode> simulated, std::optional<bool> simulated_counting,
                          bool allow_shell, bool runtime, Diagnostics& diagnostics) {
@@ -47,13 +63,7 @@ PlanOptions plan_options(const DiskRoot& root, const std::vector<std::string>& s
   options.allow_shell = allow_shell;
   options.runtime = runtime;
   options.umask = process_umask();
-  // Relative paths start where the stage runner would start them: the
-  // current directory on the live system, the root's "/" anywhere else.
-  options.cwd = "/";
-  if (root.root_dir() == "/") {
-    char buf[4096];
-    if (::getcwd(buf, sizeof buf) != nullptr) options.cwd = buf;
-  }
+  options.cwd = start_directory(root);
   if (simulated) {
     options.mode = *simulated;
     options.mode_detected = true;

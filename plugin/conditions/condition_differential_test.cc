@@ -218,8 +218,10 @@ class ConditionGenerator {
     const std::size_t r = rng_.below(100);
     if (r < 8) {
       std::string out = rng_.percent(50) ? "true" : "false";
-      for (std::size_t i = rng_.below(3); i > 0; --i)
-        out += " " + render(operand());
+      for (std::size_t i = rng_.below(3); i > 0; --i) {
+        out += ' ';
+        out += render(operand());
+      }
       return out;
     }
     if (r < 13) return shell_form();
@@ -244,8 +246,12 @@ class ConditionGenerator {
       static const std::vector<std::string> names = {"test", "test", "test", "'test'", "t\"es\"t"};
       out = rng_.pick(names);
     }
-    for (const std::string& word : test_args())
-      out += " " + render(word);
+    // Appended in two steps: `" " + render(word)` trips GCC 12's -Wrestrict
+    // false positive at -O3.
+    for (const std::string& word : test_args()) {
+      out += ' ';
+      out += render(word);
+    }
     if (bracket) {
       const std::size_t r = rng_.below(100);
       out += r < 94 ? " ]" : (r < 97 ? " ]]" : "");
