@@ -5,7 +5,7 @@ set -eu
 
 packages="cmake make g++ pkg-config libyaml-cpp-dev libcli11-dev libfmt-dev zlib1g-dev libre2-dev
 libgtest-dev libbenchmark-dev python3 python3-jsonschema python3-yaml systemd strace clang-format
-mmdebstrap systemd-container systemd-boot clang libfuzzer-14-dev"
+mmdebstrap systemd-container systemd-boot clang libfuzzer-14-dev time util-linux"
 
 missing=""
 for p in $packages; do
