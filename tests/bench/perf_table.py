@@ -76,6 +76,7 @@ def remove(path):
 
 
 def fresh(base, run):
+    Yip.umount()  # never remove a tree with the host's directories mounted in it
     remove(run)
     sh("cp", "-a", base, run)
     os.sync()
@@ -231,7 +232,6 @@ def run(args, bins, have_yip, ext4, tmpfs):
         trees[label] = tree(os.path.join(run_root, "etc"))
     if have_yip:
         def prep_yip():
-            Yip.umount()
             fresh(base, run_root)
             Yip.mount(run_root)
         yip_argv = ["chroot", run_root, "/opt/yip/yip", "-s", "initramfs", "/config.yaml"]
