@@ -5,7 +5,8 @@ set -eu
 
 packages="cmake make g++ pkg-config libyaml-cpp-dev libcli11-dev libfmt-dev zlib1g-dev libre2-dev
 libgtest-dev libbenchmark-dev python3 python3-jsonschema python3-yaml systemd strace clang-format
-mmdebstrap systemd-container systemd-boot clang libfuzzer-14-dev scdoc zsh file binutils"
+mmdebstrap systemd-container systemd-boot clang libfuzzer-14-dev scdoc zsh file binutils time
+util-linux"
 
 missing=""
 for p in $packages; do

@@ -172,6 +172,8 @@ Result run_bootassess(const std::string& root, Verb verb, const std::string& uni
     result.log = error;
     return result;
   }
+  // As apply reads the root: nothing changes it while the request is planned.
+  view->remember_lookups();
   UnitRequest request{unit, Position{"case.yaml", 1, 1}};
   Outcome outcome;
   switch (verb) {

@@ -76,7 +76,9 @@ bool set_metadata(int fd, const Action& a) {
   return ::fchown(fd, a.uid, a.gid) == 0 && ::fchmod(fd, a.mode) == 0;
 }
 
-ApplyResult write_file(int dir, const std::string& name, const Action& a) {
+// With `deferred` non-null, the temporary is left in place unsynced and its
+// name stored there: the caller makes it durable and renames it later.
+ApplyResult write_file(int dir, const std::string& name, const Action& a, std::string* deferred) {
   struct stat st {};
   if (::fstatat(dir, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) {
     if (S_ISDIR(st.st_mode)) return failure(fmt::format("cannot write {}: is a directory", a.path));
@@ -99,10 +101,15 @@ ApplyResult write_file(int dir, const std::string& name, const Action& a) {
   Fd out(::openat(dir, tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
   if (!out.ok()) return failure("cannot create a temporary file for", a.path, errno);
   int err = 0;
-  if (!write_all(out.get(), a.content) || !set_metadata(out.get(), a) || ::fsync(out.get()) != 0) {
+  if (!write_all(out.get(), a.content) || !set_metadata(out.get(), a) ||
+      (deferred == nullptr && ::fsync(out.get()) != 0)) {
     err = errno;
   }
   out = Fd();
+  if (err == 0 && deferred != nullptr) {
+    *deferred = tmp;
+    return {true, true, {}};
+  }
   if (err == 0 && ::renameat(dir, tmp.c_str(), dir, name.c_str()) != 0) err = errno;
   if (err != 0) {
     ::unlinkat(dir, tmp.c_str(), 0);
@@ -233,16 +240,34 @@ ApplyResult Applier::apply(const Action& action) {
         fmt::format("refusing a path that is not canonical: '{}'", printable(action.path)));
   }
   int err = 0;
+  // A deferred file is in the way of what comes next for its path (or of
+  // removing a directory above it): put every file in place first.
+  if (!pending_.empty() &&
+      (action.kind == ActionKind::remove || pending_paths_.count(action.path) != 0) && !publish()) {
+    return failure(fmt::format("cannot put the files written before {} in place", action.path));
+  }
   const std::string parent = path::dirname(action.path);
   const int dir = directory(parent, err);
   if (dir < 0) return failure("cannot open the directory of", action.path, err);
-  if (swept_.insert(parent).second && remove_temporaries(dir)) dirty_.insert(parent);
+  if (swept_.insert(parent).second && remove_temporaries(dir)) mark_dirty(parent, dir);
   const std::string name = path::basename(action.path);
   ApplyResult result = failure("unknown action");
   switch (action.kind) {
-    case ActionKind::write:
-      result = write_file(dir, name, action);
+    case ActionKind::write: {
+      std::string tmp;
+      result = write_file(dir, name, action, defer_ ? &tmp : nullptr);
+      if (!tmp.empty()) {
+        pending_.push_back({parent, std::move(tmp), name});
+        pending_paths_.insert(action.path);
+        struct stat st {};
+        if (::fstat(dir, &st) == 0) {
+          filesystems_.try_emplace(st.st_dev, parent);
+        } else {
+          sync_failed_ = true;
+        }
+      }
       break;
+    }
     case ActionKind::mkdir:
       result = make_directory(dir, name, action);
       break;
@@ -255,7 +280,7 @@ ApplyResult Applier::apply(const Action& action) {
       if (result.changed) forget_directories();
       break;
   }
-  if (result.changed) dirty_.insert(parent);
+  if (result.changed) mark_dirty(parent, dir);
   return result;
 }
 
@@ -334,8 +359,72 @@ bool Applier::remove_temporaries(int dir) {
   return removed;
 }
 
-bool Applier::flush() {
+bool Applier::publish() {
+  if (pending_.empty()) return true;
+  // Data first: one syncfs per file system that holds a temporary, so that
+  // no rename below can become durable before the content it names.
+  bool synced = !sync_failed_;
+  for (const auto& [dev, dir] : filesystems_) {
+    int err = 0;
+    const int fd = directory(dir, err);
+    if (fd < 0 || ::syncfs(fd) != 0) synced = false;
+  }
+  filesystems_.clear();
+  sync_failed_ = false;
   bool ok = true;
+  for (const Pending& p : pending_) {
+    int err = 0;
+    const int fd = directory(p.dir, err);
+    if (fd < 0) {
+      ok = false;
+      continue;
+    }
+    if (!synced) {
+      // The file system could not be synced as a whole: this file alone.
+      Fd tmp(::openat(fd, p.tmp.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+      if (!tmp.ok() || ::fsync(tmp.get()) != 0) {
+        ::unlinkat(fd, p.tmp.c_str(), 0);
+        ok = false;
+        continue;
+      }
+    }
+    if (::renameat(fd, p.tmp.c_str(), fd, p.name.c_str()) != 0) {
+      ::unlinkat(fd, p.tmp.c_str(), 0);
+      ok = false;
+    }
+  }
+  pending_.clear();
+  pending_paths_.clear();
+  return ok;
+}
+
+void Applier::mark_dirty(const std::string& path, int dir) {
+  if (!dirty_.insert(path).second || !defer_) return;
+  struct stat st {};
+  if (::fstat(dir, &st) == 0) {
+    dirty_filesystems_.try_emplace(st.st_dev, path);
+  } else {
+    dirty_unknown_ = true;
+  }
+}
+
+bool Applier::flush() {
+  bool ok = publish();
+  // In a batch: one syncfs per file system makes every changed entry durable,
+  // as an fsync of each directory would. Should a file system's chosen
+  // directory be gone, each directory is synced instead.
+  bool synced = defer_ && !dirty_unknown_;
+  for (const auto& [dev, dir] : synced ? dirty_filesystems_ : decltype(dirty_filesystems_){}) {
+    int err = 0;
+    const int fd = directory(dir, err);
+    if (fd < 0 || ::syncfs(fd) != 0) synced = false;
+  }
+  dirty_filesystems_.clear();
+  dirty_unknown_ = false;
+  if (synced) {
+    dirty_.clear();
+    return ok;
+  }
   for (const std::string& dir : dirty_) {
     int err = 0;
     const int fd = directory(dir, err);

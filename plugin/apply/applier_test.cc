@@ -103,6 +103,55 @@ TEST_F(ApplierTest, SymlinksAreCreatedAndReplaced) {
   EXPECT_FALSE(apply(ActionKind::remove, "/l").changed);
 }
 
+TEST_F(ApplierTest, DeferredFilesAppearOnlyWhenPublished) {
+  applier_->defer_renames();
+  ASSERT_TRUE(apply(ActionKind::write, "/f", 0644, "old").ok);
+  ASSERT_TRUE(applier_->flush());
+  ASSERT_EQ(read_text(in_root("/f")), "old");
+
+  ApplyResult r = apply(ActionKind::write, "/f", 0640, "new");
+  ASSERT_TRUE(r.ok) << r.error;
+  EXPECT_TRUE(r.changed);
+  // Old content until the batch is published; the new one waits beside it.
+  EXPECT_EQ(read_text(in_root("/f")), "old");
+  int entries = 0;
+  for (auto& e : std::filesystem::directory_iterator(in_root(""))) {
+    ++entries;
+    if (e.path().filename() != "f") {
+      EXPECT_TRUE(is_temporary_name(e.path().filename().string()));
+    }
+  }
+  EXPECT_EQ(entries, 2);
+  ASSERT_TRUE(applier_->flush());
+  EXPECT_EQ(read_text(in_root("/f")), "new");
+  struct stat st {};
+  ASSERT_EQ(::stat(in_root("/f").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, 0640u);
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(in_root("")),
+                          std::filesystem::directory_iterator()),
+            1);
+}
+
+TEST_F(ApplierTest, DeferredFilesKeepTheOrderOfActionsOnTheirPath) {
+  applier_->defer_renames();
+  ASSERT_TRUE(apply(ActionKind::write, "/f", 0644, "old").ok);
+  ASSERT_TRUE(applier_->flush());
+  // The second write equals what is on disk before the batch: it must still
+  // win over the first one.
+  ASSERT_TRUE(apply(ActionKind::write, "/f", 0644, "first").ok);
+  ASSERT_TRUE(apply(ActionKind::write, "/f", 0644, "old").ok);
+  ASSERT_TRUE(applier_->flush());
+  EXPECT_EQ(read_text(in_root("/f")), "old");
+
+  // A directory holding a waiting file can be removed once it is in place.
+  ASSERT_TRUE(apply(ActionKind::mkdir, "/d", 0755).ok);
+  ASSERT_TRUE(apply(ActionKind::write, "/d/a", 0644, "a").ok);
+  ASSERT_TRUE(apply(ActionKind::remove, "/d/a").ok);
+  ASSERT_TRUE(apply(ActionKind::remove, "/d").ok);
+  ASSERT_TRUE(applier_->flush());
+  EXPECT_FALSE(std::filesystem::exists(in_root("/d")));
+}
+
 TEST_F(ApplierTest, FlushSkipsDirectoriesRemovedLaterInTheRun) {
   ASSERT_TRUE(apply(ActionKind::mkdir, "/x.wants", 0755).ok);
   ASSERT_TRUE(apply(ActionKind::symlink, "/x.wants/a", 0, {}, "/a").ok);

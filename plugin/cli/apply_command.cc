@@ -14,6 +14,8 @@ int run_apply(const ApplyOptions& options) {
     fmt::print(stderr, "bootassess: error: {}\n", error);
     return kExitUsage;
   }
+  // Every change to the root during the run is its own, or a shell's.
+  root->remember_lookups();
   std::optional<BootMode> simulated;
   if (options.mode != "auto") simulated = parse_mode(options.mode);
 

@@ -43,11 +43,19 @@ class RecordOnlyExecutor final : public ActionExecutor {
 // Performs actions on the root.
 class DiskExecutor final : public ActionExecutor {
  public:
-  explicit DiskExecutor(const DiskRoot& root) : applier_(root.fd()) {}
-  ApplyResult execute(const Action& action) override { return applier_.apply(action); }
+  explicit DiskExecutor(const DiskRoot& root) : root_(root), applier_(root.fd()) {
+    applier_.defer_renames();
+  }
+  ApplyResult execute(const Action& action) override {
+    ApplyResult result = applier_.apply(action);
+    root_.changed(action.path);
+    return result;
+  }
+  bool publish() override { return applier_.publish(); }
   bool finish() override { return applier_.flush(); }
 
  private:
+  const DiskRoot& root_;
   Applier applier_;
 };
 

@@ -77,6 +77,7 @@ ConditionResult evaluate_condition(std::string_view text, const ConditionContext
   request.root_dir = root_dir;
   request.cwd = cwd;
   request.simulated_mode = ctx.simulated_mode;
+  if (ctx.before_shell) ctx.before_shell();
   conditions::ShellRun run = conditions::run_shell(request);
   if (!run.started) {
     return ConditionResult{ConditionOutcome::refused, 0, false,

@@ -44,6 +44,7 @@
 // is the caller's business: this module evaluates the text it is given.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -80,6 +81,8 @@ struct ConditionContext {
   std::optional<BootMode> simulated_mode;
   // false for plan/--dry-run/validate: non-native conditions are `undecided`.
   bool allow_shell = true;
+  // Called before a shell runs (so it sees what earlier steps wrote).
+  std::function<void()> before_shell;
 };
 
 ConditionResult evaluate_condition(std::string_view text, const ConditionContext& ctx);

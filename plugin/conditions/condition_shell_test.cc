@@ -15,9 +15,12 @@
 #include <string>
 #include <vector>
 
+#include "cli/session.h"
 #include "conditions/condition.h"
 #include "conditions/shell_runner.h"
 #include "conditions/simulated_run_cos.h"
+#include "load/loader.h"
+#include "plan/planner.h"
 #include "root/disk_root.h"
 #include "support/temp_dir.h"
 
@@ -226,6 +229,45 @@ TEST_F(ConditionChroot, ShowsExactlyTheSimulatedSentinel) {
   EXPECT_TRUE(fs::exists(root_ / "run/cos/passive_mode"));
   EXPECT_FALSE(fs::exists(root_ / "run/cos/active_mode"));
   EXPECT_FALSE(mounted_below(root_.path()));
+}
+
+// apply puts the files of a run in place at its end, all at once; a shell
+// condition still sees what the steps before it wrote, and so does a native
+// condition after a shell changed the root.
+TEST_F(ConditionChroot, ConditionsSeeWhatEarlierStepsAndShellsWrote) {
+  testing::make_dirs(root_ / "run");
+  testing::make_dirs(root_ / "etc");
+  const std::string config = root_ / "config.yaml";
+  testing::write_text(config,
+                      "stages:\n"
+                      "  initramfs:\n"
+                      "    - if: '[ -f /etc/flag ]'\n"
+                      "      files: [{path: /etc/never, permissions: 0644, content: x}]\n"
+                      "    - files: [{path: /etc/a, permissions: 0644, content: seen}]\n"
+                      "    - if: '[ \"$(cat /etc/a)\" = seen ] && : > /etc/flag'\n"
+                      "      files: [{path: /etc/b, permissions: 0644, content: shell}]\n"
+                      "    - if: '[ -f /etc/flag ]'\n"
+                      "      files: [{path: /etc/c, permissions: 0644, content: native}]\n");
+  Diagnostics diagnostics;
+  std::vector<Source> sources;
+  sources.push_back(load_source(config, diagnostics));
+  ASSERT_FALSE(diagnostics.has_errors());
+  PlanOptions options;
+  options.root_dir = root_.path();
+  options.simulated_mode = BootMode::active;
+  options.mode = BootMode::active;
+  view_->remember_lookups();  // as apply reads the root
+  DiskExecutor disk(*view_);
+  std::vector<std::string> errors;
+  Planner planner(*view_, options, disk, [&](const PlanEvent& e) {
+    if (e.kind == PlanEvent::Kind::diagnostic && e.diagnostic.severity == Severity::error)
+      errors.push_back(e.diagnostic.message);
+  });
+  planner.run(sources);
+  EXPECT_TRUE(errors.empty()) << errors.front();
+  EXPECT_FALSE(fs::exists(root_ / "etc/never"));
+  EXPECT_EQ(testing::read_text(root_ / "etc/b"), "shell");
+  EXPECT_EQ(testing::read_text(root_ / "etc/c"), "native");
 }
 
 TEST_F(ConditionChroot, TheUnknownModeHasItsOwnSentinelName) {

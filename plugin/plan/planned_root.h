@@ -23,6 +23,7 @@ class PlannedRoot final : public RootView {
   std::optional<std::string> read_file(const std::string& path) const override;
   std::optional<std::vector<std::string>> list_dir(const std::string& path) const override;
   bool access(const std::string& path, int mode) const override;
+  void changed(const std::string& path) const override { base_.changed(path); }
 
  private:
   struct Node {

@@ -105,7 +105,8 @@ void Planner::run(const std::vector<Source>& sources) {
   }
   if (!executor_.finish()) {
     report(Severity::error, {}, "apply-failed",
-           "could not sync the changed directories to disk: changes may not survive a crash");
+           "could not put every written file in place or sync the changed directories to disk: "
+           "changes may not survive a crash");
   }
 }
 
@@ -155,7 +156,15 @@ void Planner::run_step(const Document& doc, const Step& step, std::size_t index)
     ctx.cwd = options_.cwd;
     ctx.simulated_mode = options_.simulated_mode;
     ctx.allow_shell = options_.allow_shell;
+    ctx.before_shell = [this] {
+      if (!executor_.publish()) {
+        report(Severity::error, {}, "apply-failed",
+               "could not put the files written so far in place before running a shell");
+      }
+    };
     const ConditionResult result = evaluate_condition(step.condition->value, ctx);
+    // A shell may have changed anything in the root.
+    if (!result.native && result.outcome != ConditionOutcome::undecided) view_.changed("/");
     switch (result.outcome) {
       case ConditionOutcome::holds:
         break;

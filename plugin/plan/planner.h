@@ -59,6 +59,8 @@ class ActionExecutor {
  public:
   virtual ~ActionExecutor() = default;
   virtual ApplyResult execute(const Action& action) = 0;
+  // Make every action so far visible on disk (a shell is about to look).
+  virtual bool publish() { return true; }
   // Called once after the last action: make everything durable.
   virtual bool finish() { return true; }
 };

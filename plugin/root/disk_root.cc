@@ -12,6 +12,7 @@
 #include <cstring>
 
 #include "root/fd.h"
+#include "root/path.h"
 
 namespace bootassess {
 
@@ -60,7 +61,91 @@ DiskRoot::~DiskRoot() {
   ::close(fd_);
 }
 
+namespace {
+
+// A directory is read whole after this many lookups of missing names in it.
+constexpr int kMissesBeforeListing = 2;
+
+// Erases the entries of `map` below `path` (not `path` itself).
+template <typename Map>
+void erase_below(Map& map, const std::string& path) {
+  if (path == "/") {
+    map.clear();
+    return;
+  }
+  const std::string prefix = path + "/";
+  auto it = map.lower_bound(prefix);
+  while (it != map.end() && it->first.compare(0, prefix.size(), prefix) == 0)
+    it = map.erase(it);
+}
+
+}  // namespace
+
+const std::vector<std::string>* DiskRoot::listing(const std::string& dir) const {
+  auto it = listings_.find(dir);
+  if (it == listings_.end() || !it->second) return nullptr;
+  return &*it->second;
+}
+
 std::optional<FileInfo> DiskRoot::lstat(const std::string& path) const {
+  if (!remember_) return stat_uncached(path);
+  if (auto it = stats_.find(path); it != stats_.end()) return it->second;
+  if (path != "/") {
+    const std::string dir = path::dirname(path);
+    if (const std::vector<std::string>* names = listing(dir)) {
+      const std::string name = path::basename(path);
+      if (!std::binary_search(names->begin(), names->end(), name)) {
+        stats_.emplace(path, std::nullopt);
+        return std::nullopt;
+      }
+    }
+    std::optional<FileInfo> info = stat_uncached(path);
+    const bool missing = !info && errno == ENOENT;
+    stats_.emplace(path, info);
+    if (missing && ++misses_[dir] == kMissesBeforeListing && listings_.count(dir) == 0) {
+      listings_.emplace(dir, list_uncached(dir));
+    }
+    return info;
+  }
+  std::optional<FileInfo> info = stat_uncached(path);
+  stats_.emplace(path, info);
+  return info;
+}
+
+void DiskRoot::changed(const std::string& path) const {
+  if (!remember_) return;
+  erase_below(stats_, path);
+  erase_below(listings_, path);
+  if (path == "/") {
+    stats_.clear();
+    listings_.clear();
+    misses_.clear();
+    return;
+  }
+  // Ancestors that were missing (or not directories) may exist now; so may
+  // their names in their parents.
+  for (std::string dir = path::dirname(path); dir != "/"; dir = path::dirname(dir)) {
+    auto it = stats_.find(dir);
+    if (it == stats_.end() || (it->second && it->second->type == FileType::directory)) continue;
+    stats_.erase(it);
+    listings_.erase(dir);
+    listings_.erase(path::dirname(dir));
+  }
+  listings_.erase(path);
+  std::optional<FileInfo> info = stat_uncached(path);
+  stats_[path] = info;
+  auto parent = listings_.find(path::dirname(path));
+  if (parent != listings_.end() && parent->second) {
+    std::vector<std::string>& names = *parent->second;
+    const std::string name = path::basename(path);
+    auto pos = std::lower_bound(names.begin(), names.end(), name);
+    const bool listed = pos != names.end() && *pos == name;
+    if (info && !listed) names.insert(pos, name);
+    if (!info && listed) names.erase(pos);
+  }
+}
+
+std::optional<FileInfo> DiskRoot::stat_uncached(const std::string& path) const {
   struct stat st {};
   std::string rel = relative_to_root(path);
   if (::fstatat(fd_, rel.c_str(), &st, AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH) != 0) {
@@ -121,6 +206,13 @@ std::optional<std::string> DiskRoot::read_file(const std::string& path) const {
 }
 
 std::optional<std::vector<std::string>> DiskRoot::list_dir(const std::string& path) const {
+  if (!remember_) return list_uncached(path);
+  auto it = listings_.find(path);
+  if (it == listings_.end()) it = listings_.emplace(path, list_uncached(path)).first;
+  return it->second;
+}
+
+std::optional<std::vector<std::string>> DiskRoot::list_uncached(const std::string& path) const {
   std::string rel = relative_to_root(path);
   int fd = ::openat(fd_, rel.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   if (fd < 0) return std::nullopt;

@@ -1,10 +1,20 @@
 // The RootView of a real directory on disk. Every lookup is made relative to
 // a descriptor of the root directory and never follows a symlink itself; the
 // caller has already resolved the path with resolve().
+//
+// After remember_lookups(), lookups are remembered for the life of the view:
+// what lstat() found, what list_dir() listed, and, for a directory in which
+// two names were looked up in vain, the directory's names, read once, which
+// answer every later lookup of a missing name without a system call (the unit
+// search directories are asked about every candidate name of every unit).
+// Whoever changes the root while such a view is open says so with changed();
+// apply does for its own writes and after each shell condition.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
+#include <unordered_map>
 
 #include "root/root_view.h"
 
@@ -21,17 +31,29 @@ class DiskRoot final : public RootView {
 
   const std::string& root_dir() const { return root_dir_; }
   int fd() const { return fd_; }
+  // From now on, remember lookups (see above).
+  void remember_lookups() { remember_ = true; }
 
   std::optional<FileInfo> lstat(const std::string& path) const override;
   std::optional<std::string> read_link(const std::string& path) const override;
   std::optional<std::string> read_file(const std::string& path) const override;
   std::optional<std::vector<std::string>> list_dir(const std::string& path) const override;
   bool access(const std::string& path, int mode) const override;
+  void changed(const std::string& path) const override;
 
  private:
   DiskRoot(std::string root_dir, int fd) : root_dir_(std::move(root_dir)), fd_(fd) {}
+  std::optional<FileInfo> stat_uncached(const std::string& path) const;
+  std::optional<std::vector<std::string>> list_uncached(const std::string& path) const;
+  // The names of `dir` when they were read, else null.
+  const std::vector<std::string>* listing(const std::string& dir) const;
+
   std::string root_dir_;
   int fd_;
+  mutable std::map<std::string, std::optional<FileInfo>> stats_;
+  mutable std::map<std::string, std::optional<std::vector<std::string>>> listings_;
+  mutable std::unordered_map<std::string, int> misses_;  // vain lookups by directory
+  bool remember_ = false;
 };
 
 // "/a/b" -> "a/b", "/" -> "." : the form *at() calls take relative to a root fd.

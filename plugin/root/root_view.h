@@ -40,6 +40,12 @@ class RootView {
   // shell's `test -r/-w/-x` decides it: effective ids, root reads and writes
   // anything and executes what has an execute bit.
   virtual bool access(const std::string& path, int mode) const = 0;
+
+  // Something outside the view's own knowledge changed `path` (created,
+  // replaced or removed it, and what was below it): a view that remembers
+  // lookups looks again. "/" stands for anything. (Const: remembering is not
+  // part of what a view shows.)
+  virtual void changed(const std::string& path) const { (void)path; }
 };
 
 // The answer `test -r/-w/-x` gives for a file that is not on disk yet.
