@@ -34,7 +34,7 @@ _bootassess() {
 
   if [ -z "$command" ]; then
     if [[ $cur == -* ]]; then
-      _bootassess_reply -W "--help --version" -- "$cur"
+      _bootassess_reply -W "--help -h --version -V" -- "$cur"
     else
       _bootassess_reply -W "$commands" -- "$cur"
     fi
@@ -73,7 +73,8 @@ _bootassess() {
         --help -h"
       ;;
     plan)
-      options="--stage -s --root --mode --counting --all-modes --runtime --format --help -h"
+      options="--stage -s --root --mode --counting --all-modes --runtime --verbose -v --format
+        --help -h"
       ;;
     validate) options="--strict --format --help -h" ;;
     status) options="--root --format --help -h" ;;

@@ -91,10 +91,18 @@ std::size_t count(const std::string& text, const std::string& part) {
   return n;
 }
 
-std::string unwrapped(std::string text) {
-  for (std::size_t at = text.find("\n    "); at != std::string::npos; at = text.find("\n    "))
-    text.replace(at, 5, " ");
-  return text;
+// The text with each continuation line ("\n    ") joined to the one before.
+std::string unwrapped(const std::string& text) {
+  std::string joined;
+  std::size_t from = 0;
+  for (std::size_t at = text.find("\n    "); at != std::string::npos;
+       at = text.find("\n    ", from)) {
+    joined.append(text, from, at - from);
+    joined.push_back(' ');
+    from = at + 5;
+  }
+  joined.append(text, from, std::string::npos);
+  return joined;
 }
 
 TEST(CliTest, OneFailureIsOneDiagnostic) {
@@ -146,6 +154,10 @@ TEST(CliTest, HelpAndVersion) {
                                                                                    << r.output;
     }
   }
+  r = bootassess("");
+  EXPECT_EQ(r.status, 2) << r.output;
+  EXPECT_TRUE(contains(r.output, "Exit status:")) << r.output;
+  EXPECT_FALSE(contains(r.output, "A subcommand is required")) << r.output;
   r = bootassess("help apply");
   EXPECT_TRUE(contains(r.output, "--dry-run")) << r.output;
   r = bootassess("help aply");

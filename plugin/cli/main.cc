@@ -248,6 +248,11 @@ static int run(int argc, char** argv) {
   help_cmd->add_option("COMMAND", help_topic, "The command to explain");
   CLI::App* version_cmd = app.add_subcommand("version", "Show the version and the source commit");
 
+  // No command at all: the overview, on stderr, as a usage error.
+  if (argc < 2) {
+    std::cerr << app.help();
+    return kExitUsage;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -76,7 +76,9 @@ class DocumentReader {
   void check_encoding(const FileEntry& f);
   void read_conditional(const MapEntry& entry, YipConditionals& out);
   // A key close to one of `dropped_if_misspelt` is an error: the typo
-  // silently drops what that key does (a condition, a boot gate).
+  // silently drops what that key does (a condition, a boot gate, a file's
+  // permissions, a unit to enable). Inside a step's modules every known key
+  // does something, so there any close key is an error.
   void unknown_key(const MapEntry& entry, std::span<const std::string_view> known,
                    const std::string& where,
                    std::span<const std::string_view> dropped_if_misspelt = {});
@@ -204,7 +206,7 @@ std::optional<FileEntry> DocumentReader::read_file(const yaml::Node& node) {
       if (e.key == "owner_string") alias_key(e, "ownerstring", "a `files` entry");
       f.ownerstring = located_string(e.value, "`ownerstring`");
     } else {
-      unknown_key(e, keys::file(), "a `files` entry");
+      unknown_key(e, keys::file(), "a `files` entry", keys::file());
     }
   }
   check_encoding(f);
@@ -234,7 +236,7 @@ std::optional<DirectoryEntry> DocumentReader::read_directory(const yaml::Node& n
     } else if (e.key == "group") {
       d.group = read_id(e.value, "`group`");
     } else {
-      unknown_key(e, keys::directory(), "a `directories` entry");
+      unknown_key(e, keys::directory(), "a `directories` entry", keys::directory());
     }
   }
   if (!has_permissions && node.IsMap()) {
@@ -271,7 +273,7 @@ SystemctlStep DocumentReader::read_systemctl(const yaml::Node& node) {
     } else if (e.key == "runtime") {
       s.runtime = bool_value(ctx_, e.value, "`systemctl.runtime`").value_or(false);
     } else {
-      unknown_key(e, keys::systemctl(), "`systemctl`");
+      unknown_key(e, keys::systemctl(), "`systemctl`", keys::systemctl());
     }
   }
   return s;
@@ -287,7 +289,7 @@ std::vector<Located<std::string>> DocumentReader::read_after(const yaml::Node& n
       if (e.key == "name") {
         name.value = string_value(ctx_, e.value, "`name`");
       } else {
-        unknown_key(e, keys::after_entry(), "an `after` entry");
+        unknown_key(e, keys::after_entry(), "an `after` entry", keys::after_entry());
       }
     }
     out.push_back(std::move(name));
@@ -308,7 +310,8 @@ std::optional<SystemctlOverride> DocumentReader::read_override(const yaml::Node&
     } else if (e.key == "name") {
       o.name = located_string(e.value, "`name`");
     } else {
-      unknown_key(e, keys::override_entry(), "a `systemctl.overrides` entry");
+      unknown_key(e, keys::override_entry(), "a `systemctl.overrides` entry",
+                  keys::override_entry());
     }
   }
   const bool refused = refuse_cut_name(o.service, "`service`", "the override is not written");
@@ -332,7 +335,7 @@ BootAssessmentStep DocumentReader::read_boot_assessment(const yaml::Node& node) 
       std::optional<bool> v = bool_value(ctx_, e.value, "`accept_boot_loop_risk`");
       if (v) b.accept_boot_loop_risk = Located<bool>{*v, ctx_.at(e.value)};
     } else {
-      unknown_key(e, keys::boot_assessment(), "`boot_assessment`");
+      unknown_key(e, keys::boot_assessment(), "`boot_assessment`", keys::boot_assessment());
     }
   }
   return b;
@@ -487,8 +490,8 @@ void DocumentReader::unknown_key(const MapEntry& entry, std::span<const std::str
   if (!suggestion.empty() && keys::contains(dropped_if_misspelt, suggestion)) {
     ctx_.diagnostics.error(ctx_.at(entry.key_node), "unknown-key",
                            fmt::format("unknown key '{}' in {}: yip ignores it, and so does "
-                                       "bootassess: the step runs without its `{}`",
-                                       entry.key, where, suggestion),
+                                       "bootassess: {} goes without its `{}`",
+                                       entry.key, where, where, suggestion),
                            std::move(fix));
     return;
   }

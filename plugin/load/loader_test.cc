@@ -142,6 +142,41 @@ TEST(LoaderTest, AMisspeltKeyThatDropsAGateOrAConditionIsAnError) {
   EXPECT_EQ(l.doc->stages.at("initramfs").at(0).name, "gate");
 }
 
+TEST(LoaderTest, AMisspeltKeyInsideAModuleIsAnError) {
+  Loaded l = load(R"(stages:
+  initramfs:
+    - files:
+        - path: /etc/a
+          permisions: 0600
+      systemctl:
+        enabel: [a.service]
+        overrides:
+          - service: a.service
+            contnt: "[Service]"
+      boot_assessment:
+        unit: [a.service]
+      after:
+        - nam: other
+      frobnicate: 1
+)");
+  ASSERT_TRUE(l.doc);
+  std::vector<std::tuple<int, Severity, std::string>> found;
+  for (const Diagnostic& d : l.diagnostics.items()) {
+    if (d.rule == "unknown-key") {
+      found.emplace_back(d.where.line, d.severity, d.fix);
+    }
+  }
+  const std::vector<std::tuple<int, Severity, std::string>> expected{
+      {5, Severity::error, "did you mean `permissions`?"},
+      {7, Severity::error, "did you mean `enable`?"},
+      {10, Severity::error, "did you mean `content`?"},
+      {12, Severity::error, "did you mean `units`?"},
+      {14, Severity::error, "did you mean `name`?"},
+      {15, Severity::warning, ""},
+  };
+  EXPECT_EQ(found, expected);
+}
+
 TEST(LoaderTest, UnknownStageNamesWarnWithTheClosestKnownOne) {
   Loaded l = load(R"(stages:
   initramf:
