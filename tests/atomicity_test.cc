@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <filesystem>
 #include <random>
 #include <thread>
 
@@ -22,9 +23,11 @@ using testing::TempDir;
 using testing::write_text;
 
 constexpr int kFiles = 100;
-// Kills continue until this many landed mid-run (some files old, some new),
-// so that the check always covers interrupted replacements, however fast the
-// machine; kMaxRounds bounds the test.
+// Kills continue until this many landed mid-run, so that the check always
+// covers interrupted replacements, however fast the machine: some files old
+// and some new, or new versions written but not yet renamed into place
+// (temporaries left behind, which apply writes all before it renames any).
+// kMaxRounds bounds the test.
 constexpr int kWantedMidRun = 10;
 constexpr int kMaxRounds = 200;
 
@@ -63,6 +66,14 @@ pid_t start_apply(const std::string& root, const std::string& file) {
   return pid;
 }
 
+// Whether `dir` holds a temporary that apply writes before renaming it.
+bool has_temporaries(const std::string& dir) {
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    if (entry.path().filename().string().starts_with(".#")) return true;
+  }
+  return false;
+}
+
 int wait_for(pid_t pid) {
   int status = 0;
   ::waitpid(pid, &status, 0);
@@ -83,9 +94,10 @@ TEST(AtomicityTest, KilledRunsNeverLeaveTornOrEmptyFiles) {
       std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0);
 
   std::mt19937 rng(20261125);
-  int mixed = 0;  // kills that landed mid-run (some files old, some new)
+  int mixed = 0;      // kills that left some files old, some new
+  int unrenamed = 0;  // kills that left every file old and temporaries behind
   int round = 0;
-  for (; round < kMaxRounds && mixed < kWantedMidRun; ++round) {
+  for (; round < kMaxRounds && mixed + unrenamed < kWantedMidRun; ++round) {
     const std::string next = round % 2 == 0 ? "beta" : "alpha";
     const pid_t pid = start_apply(root, tmp / (next == "beta" ? "b.yaml" : "a.yaml"));
     std::uniform_int_distribution<long> delay(0, full_run.count());
@@ -104,14 +116,21 @@ TEST(AtomicityTest, KilledRunsNeverLeaveTornOrEmptyFiles) {
         FAIL() << "round " << round << ": file " << i << " is torn (" << text.size() << " bytes)";
       }
     }
-    if (old_count > 0 && new_count > 0) ++mixed;
+    const bool temporaries = has_temporaries(root + "/data");
+    if (old_count > 0 && new_count > 0) {
+      ++mixed;
+    } else if (new_count == 0 && temporaries) {
+      ++unrenamed;
+    }
     // Finish the run so the next round starts from a known, complete state.
     ASSERT_EQ(wait_for(start_apply(root, tmp / (next == "beta" ? "b.yaml" : "a.yaml"))), 0);
+    // ... which also removes what the killed run left behind.
+    ASSERT_FALSE(has_temporaries(root + "/data")) << "round " << round;
   }
-  std::cout << "full run " << full_run.count() << " us; kills mid-run: " << mixed << " of " << round
-            << "\n";
+  std::cout << "full run " << full_run.count() << " us; kills mid-run: " << mixed
+            << " between renames, " << unrenamed << " before them, of " << round << "\n";
   // Enough kills must land mid-run for the check to mean something.
-  EXPECT_GE(mixed, kWantedMidRun);
+  EXPECT_GE(mixed + unrenamed, kWantedMidRun);
 }
 
 }  // namespace
