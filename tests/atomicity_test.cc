@@ -13,6 +13,7 @@
 #include <random>
 #include <thread>
 
+#include "apply/applier.h"
 #include "support/temp_dir.h"
 
 namespace bootassess {
@@ -69,7 +70,7 @@ pid_t start_apply(const std::string& root, const std::string& file) {
 // Whether `dir` holds a temporary that apply writes before renaming it.
 bool has_temporaries(const std::string& dir) {
   for (const auto& entry : std::filesystem::directory_iterator(dir)) {
-    if (entry.path().filename().string().starts_with(".#")) return true;
+    if (is_temporary_name(entry.path().filename().string())) return true;
   }
   return false;
 }
