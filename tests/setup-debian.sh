@@ -3,7 +3,7 @@
 # are missing. Run as root.
 set -eu
 
-packages="cmake make g++ pkg-config libyaml-cpp-dev libcli11-dev libfmt-dev zlib1g-dev libre2-dev
+packages="cmake make g++ pkg-config libyaml-dev libyaml-cpp-dev libcli11-dev libfmt-dev zlib1g-dev libre2-dev
 libgtest-dev libbenchmark-dev python3 python3-jsonschema python3-yaml systemd strace clang-format
 mmdebstrap systemd-container systemd-boot clang libfuzzer-14-dev scdoc zsh file binutils time
 util-linux"

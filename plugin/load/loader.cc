@@ -198,7 +198,7 @@ std::optional<FileEntry> DocumentReader::read_file(const yaml::Node& node) {
       f.group = read_id(e.value, "`group`");
     } else if (e.key == "content") {
       f.content = located_string(e.value, "`content`");
-      f.content_is_block = is_block_scalar(e.value, text_);
+      f.content_is_block = is_block_scalar(e.value);
       if (f.content_is_block) f.content_column = block_text_column(e.value, text_);
     } else if (e.key == "encoding") {
       f.encoding = located_string(e.value, "`encoding`");
@@ -305,7 +305,7 @@ std::optional<SystemctlOverride> DocumentReader::read_override(const yaml::Node&
       o.service = located_string(e.value, "`service`");
     } else if (e.key == "content") {
       o.content = located_string(e.value, "`content`");
-      o.content_is_block = is_block_scalar(e.value, text_);
+      o.content_is_block = is_block_scalar(e.value);
       if (o.content_is_block) o.content_column = block_text_column(e.value, text_);
     } else if (e.key == "name") {
       o.name = located_string(e.value, "`name`");
@@ -348,7 +348,7 @@ std::optional<Located<std::uint32_t>> DocumentReader::read_permissions(const yam
     ctx_.type_error(node, "`permissions` must be a number such as 0644");
     return std::nullopt;
   }
-  const std::string& text = node.Scalar();
+  const std::string_view text = node.Scalar();
   if (is_quoted(node)) {
     std::optional<std::uint32_t> octal = parse_quoted_octal(text);
     if (!octal) {
@@ -526,21 +526,15 @@ void DocumentReader::alias_key(const MapEntry& entry, std::string_view real,
 
 std::optional<Document> load_document(const std::string& file, const std::string& text,
                                       Diagnostics& diagnostics) {
-  yaml::Tree tree;
-  try {
-    tree = yaml::Tree::parse(text);
-  } catch (const YAML::Exception& e) {
-    Position where{file, e.mark.is_null() ? 0 : e.mark.line + 1,
-                   e.mark.is_null() ? 0 : e.mark.column + 1};
-    diagnostics.error(where, "yaml-syntax", fmt::format("invalid YAML: {}", e.msg));
+  yaml::ParseError error;
+  const std::optional<yaml::Tree> tree = yaml::Tree::parse(text, error);
+  if (!tree) {
+    const Position where{file, error.mark.is_null() ? 0 : error.mark.line + 1,
+                         error.mark.is_null() ? 0 : error.mark.column + 1};
+    diagnostics.error(where, "yaml-syntax", fmt::format("invalid YAML: {}", error.message));
     return std::nullopt;
   }
-  const yaml::Node root = tree.root();
-  if (std::optional<YAML::Mark> mark = find_unterminated_quote(root, text)) {
-    diagnostics.error({file, mark->line + 1, mark->column + 1}, "yaml-syntax",
-                      "invalid YAML: a quoted string is never closed");
-    return std::nullopt;
-  }
+  const yaml::Node root = tree->root();
   try {
     DocumentReader reader(file, text, diagnostics);
     return reader.read(root);

@@ -288,7 +288,16 @@ TEST(LoaderTest, SyntaxErrorsHavePositions) {
 TEST(LoaderTest, UnterminatedQuotesAreSyntaxErrors) {
   Loaded l = load("stages:\n  s:\n    - name: \"never closed\n      if: x\n");
   EXPECT_FALSE(l.doc);
-  EXPECT_TRUE(l.has("yaml-syntax", 3));
+  // At the opening quote, not at the end of the input where it was found.
+  const Diagnostic* d = l.find("yaml-syntax");
+  ASSERT_NE(d, nullptr);
+  EXPECT_EQ(d->where.str(), "t.yaml:3:13");
+  EXPECT_EQ(d->message,
+            "invalid YAML: found unexpected end of stream (while scanning a quoted scalar at line "
+            "3, column 13)");
+  Loaded single = load("stages:\n  s:\n    - name: 'it''s\n");
+  EXPECT_FALSE(single.doc);
+  EXPECT_TRUE(single.has("yaml-syntax", 3));
   Loaded fine = load("stages:\n  s:\n    - name: 'it''s \\ fine'\n      if: \"a \\\" b\"\n");
   ASSERT_TRUE(fine.doc);
   EXPECT_EQ(fine.doc->stages.at("s")[0].name, "it's \\ fine");

@@ -4,7 +4,6 @@
 
 #include <array>
 #include <map>
-#include <set>
 
 #include "load/codec.h"
 
@@ -14,7 +13,7 @@ Position ReadContext::at(const yaml::Node& node) const {
   return at(node.Mark());
 }
 
-Position ReadContext::at(const YAML::Mark& mark) const {
+Position ReadContext::at(const yaml::Mark& mark) const {
   if (mark.is_null()) return {file, 0, 0};
   return {file, mark.line + 1, mark.column + 1};
 }
@@ -57,15 +56,15 @@ namespace {
 
 std::string node_kind(const yaml::Node& node) {
   switch (node.Type()) {
-    case YAML::NodeType::Null:
+    case yaml::NodeType::Null:
       return "null";
-    case YAML::NodeType::Scalar:
+    case yaml::NodeType::Scalar:
       return fmt::format("the scalar '{}'", node.Scalar());
-    case YAML::NodeType::Sequence:
+    case yaml::NodeType::Sequence:
       return "a list";
-    case YAML::NodeType::Map:
+    case yaml::NodeType::Map:
       return "a mapping";
-    case YAML::NodeType::Undefined:
+    case yaml::NodeType::Undefined:
       break;
   }
   return "nothing";
@@ -79,10 +78,10 @@ bool is_merge_key(const yaml::Node& key) {
 // (explicit ones, or from an earlier mapping of the list) win, as YAML's
 // merge key says. The merged mapping's own `<<` keys count too.
 void merge_entries(ReadContext& ctx, const yaml::Node& source, std::vector<MapEntry>& out,
-                   std::map<std::string, YAML::Mark>& seen, int depth);
+                   std::map<std::string_view, yaml::Mark>& seen, int depth);
 
 void merge_key_value(ReadContext& ctx, const yaml::Node& value, std::vector<MapEntry>& out,
-                     std::map<std::string, YAML::Mark>& seen, int depth) {
+                     std::map<std::string_view, yaml::Mark>& seen, int depth) {
   if (value.IsSequence()) {
     for (std::size_t i = 0; i < value.size(); ++i)
       merge_entries(ctx, value[i], out, seen, depth);
@@ -92,7 +91,7 @@ void merge_key_value(ReadContext& ctx, const yaml::Node& value, std::vector<MapE
 }
 
 void merge_entries(ReadContext& ctx, const yaml::Node& source, std::vector<MapEntry>& out,
-                   std::map<std::string, YAML::Mark>& seen, int depth) {
+                   std::map<std::string_view, yaml::Mark>& seen, int depth) {
   // Anchors can make a mapping merge itself; yaml.v3 refuses that too.
   constexpr int kMaxMergeDepth = 32;
   if (!source.IsMap()) {
@@ -115,7 +114,8 @@ void merge_entries(ReadContext& ctx, const yaml::Node& source, std::vector<MapEn
       nested.push_back(value);
       continue;
     }
-    if (seen.emplace(key.Scalar(), key.Mark()).second) out.push_back({key.Scalar(), key, value});
+    if (seen.emplace(key.Scalar(), key.Mark()).second)
+      out.push_back({std::string(key.Scalar()), key, value});
   }
   for (const yaml::Node& value : nested)
     merge_key_value(ctx, value, out, seen, depth + 1);
@@ -131,7 +131,7 @@ std::vector<MapEntry> map_entries(ReadContext& ctx, const yaml::Node& node,
     ctx.type_error(node, fmt::format("{} must be a mapping, not {}", what, node_kind(node)));
     return out;
   }
-  std::map<std::string, YAML::Mark> seen;
+  std::map<std::string_view, yaml::Mark> seen;
   for (auto it = node.begin(); it != node.end(); ++it) {
     const yaml::Node key = it->first;  // the iterator hands out a temporary
     if (is_merge_key(key)) continue;
@@ -140,7 +140,7 @@ std::vector<MapEntry> map_entries(ReadContext& ctx, const yaml::Node& node,
                      fmt::format("a key in {} must be a plain name, not {}", what, node_kind(key)));
       continue;
     }
-    const std::string& name = key.Scalar();
+    const std::string_view name = key.Scalar();
     if (auto found = seen.find(name); found != seen.end()) {
       ctx.diagnostics.error(
           ctx.at(key), "duplicate-key",
@@ -149,7 +149,7 @@ std::vector<MapEntry> map_entries(ReadContext& ctx, const yaml::Node& node,
       continue;
     }
     seen.emplace(name, key.Mark());
-    out.push_back({name, key, it->second});
+    out.push_back({std::string(name), key, it->second});
   }
   for (auto it = node.begin(); it != node.end(); ++it) {
     // Copies: `it->second` lives in a temporary the iterator hands out, and a
@@ -190,7 +190,7 @@ std::string string_value(ReadContext& ctx, const yaml::Node& node, const std::st
     }
     return decoded;
   }
-  return node.Scalar();
+  return std::string(node.Scalar());
 }
 
 // Quoted, or tagged !!str: either way yaml.v3 will not read it as a number.
@@ -198,17 +198,13 @@ bool is_quoted(const yaml::Node& node) {
   return node.Tag() == "!" || node.Tag() == "tag:yaml.org,2002:str";
 }
 
-bool is_block_scalar(const yaml::Node& node, const std::string& source_text) {
-  const YAML::Mark mark = node.Mark();
-  if (mark.is_null() || mark.pos < 0 || static_cast<std::size_t>(mark.pos) >= source_text.size()) {
-    return false;
-  }
-  const char c = source_text[static_cast<std::size_t>(mark.pos)];
-  return c == '|' || c == '>';
+bool is_block_scalar(const yaml::Node& node) {
+  return node.IsScalar() &&
+         (node.Style() == yaml::ScalarStyle::Literal || node.Style() == yaml::ScalarStyle::Folded);
 }
 
 int block_text_column(const yaml::Node& node, const std::string& source_text) {
-  const YAML::Mark mark = node.Mark();
+  const yaml::Mark mark = node.Mark();
   if (mark.is_null() || mark.pos < 0) return 0;
   std::size_t at = source_text.find('\n', static_cast<std::size_t>(mark.pos));
   while (at != std::string::npos && at + 1 < source_text.size()) {
@@ -219,49 +215,6 @@ int block_text_column(const yaml::Node& node, const std::string& source_text) {
     at = text;
   }
   return 0;
-}
-
-std::optional<YAML::Mark> find_unterminated_quote(const yaml::Node& root, const std::string& text) {
-  std::vector<yaml::Node> pending{root};
-  // Nodes are told apart by where they start and what they are (a block
-  // mapping starts where its first key does).
-  std::set<std::pair<int, int>> seen;
-  while (!pending.empty()) {
-    const yaml::Node node = pending.back();
-    pending.pop_back();
-    const YAML::Mark mark = node.Mark();
-    if (!mark.is_null() && !seen.insert({mark.pos, static_cast<int>(node.Type())}).second) continue;
-    if (node.IsMap()) {
-      for (auto it = node.begin(); it != node.end(); ++it) {
-        pending.push_back(it->first);
-        pending.push_back(it->second);
-      }
-      continue;
-    }
-    if (node.IsSequence()) {
-      for (auto it = node.begin(); it != node.end(); ++it)
-        pending.push_back(*it);
-      continue;
-    }
-    if (!node.IsScalar() || mark.is_null() || mark.pos < 0) continue;
-    const auto start = static_cast<std::size_t>(mark.pos);
-    if (start >= text.size() || (text[start] != '"' && text[start] != '\'')) continue;
-    const char quote = text[start];
-    bool closed = false;
-    for (std::size_t i = start + 1; i < text.size() && !closed; ++i) {
-      if (quote == '"' && text[i] == '\\') {
-        ++i;
-      } else if (text[i] == quote) {
-        if (quote == '\'' && i + 1 < text.size() && text[i + 1] == '\'') {
-          ++i;  // '' is an escaped quote
-        } else {
-          closed = true;
-        }
-      }
-    }
-    if (!closed) return mark;
-  }
-  return std::nullopt;
 }
 
 std::optional<bool> bool_value(ReadContext& ctx, const yaml::Node& node, const std::string& what) {

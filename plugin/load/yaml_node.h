@@ -1,8 +1,6 @@
-// Reading yaml-cpp nodes the way yip's decoder reads them, with positions and
+// Reading YAML nodes the way yip's decoder reads them, with positions and
 // errors as diagnostics instead of exceptions.
 #pragma once
-
-#include <yaml-cpp/yaml.h>
 
 #include <optional>
 #include <string>
@@ -35,7 +33,7 @@ struct ReadContext {
   bool exhausted = false;  // a budget ran out: the document is not used
 
   Position at(const yaml::Node& node) const;
-  Position at(const YAML::Mark& mark) const;
+  Position at(const yaml::Mark& mark) const;
   // Records a decode error: yip fails the source for it, or, in a
   // #cloud-config file, ignores every stage of the file.
   void type_error(const yaml::Node& node, const std::string& message);
@@ -53,8 +51,8 @@ struct MapEntry {
 };
 
 // The entries of a mapping in document order, with `<<` merge keys expanded
-// (yaml.v3 supports them, yaml-cpp does not). A key defined twice is an
-// error, as in yaml.v3. A non-mapping is a type error naming `what`.
+// as yaml.v3 expands them. A key defined twice is an error, as in yaml.v3. A non-mapping is a type
+// error naming `what`.
 std::vector<MapEntry> map_entries(ReadContext& ctx, const yaml::Node& node,
                                   const std::string& what);
 
@@ -70,17 +68,11 @@ std::string string_value(ReadContext& ctx, const yaml::Node& node, const std::st
 // True when the scalar was written quoted or as a block (not plain).
 bool is_quoted(const yaml::Node& node);
 // True for a `|` or `>` block scalar.
-bool is_block_scalar(const yaml::Node& node, const std::string& source_text);
+bool is_block_scalar(const yaml::Node& node);
 
 // The column (1-based) where the text of a block scalar starts: the
 // indentation of its first non-empty line, plus one. 0 when unknown.
 int block_text_column(const yaml::Node& node, const std::string& source_text);
-
-// The first quoted scalar whose closing quote is missing. yaml-cpp accepts a
-// double- or single-quoted scalar that runs to the end of the input when a
-// newline precedes the end; YAML (and yip) reject it. Each node is visited
-// once, aliases included, so self-referencing anchors cannot loop.
-std::optional<YAML::Mark> find_unterminated_quote(const yaml::Node& root, const std::string& text);
 
 // A bool field as yaml.v3 decodes one (true/false, yes/no, on/off, y/n).
 std::optional<bool> bool_value(ReadContext& ctx, const yaml::Node& node, const std::string& what);

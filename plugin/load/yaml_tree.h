@@ -1,17 +1,37 @@
-// A compact, read-only YAML document tree built from yaml-cpp's parser
-// events. yaml-cpp's own node tree costs several hundred bytes per node (a
-// 16 MiB source took over a gigabyte); this one keeps a node in 28 bytes and
-// every scalar in one shared text buffer, so memory stays a small multiple of
-// the input. It offers the part of YAML::Node's interface the loader uses.
+// A compact, read-only YAML document tree built from libyaml's parser events.
+// A node takes 24 bytes and every scalar lives in one shared text buffer, so
+// memory stays a small multiple of the input. libyaml is the C scanner and
+// parser that go-yaml (yaml.v3, which yip reads stages with) is a port of:
+// what it accepts and rejects is close to what yip does.
 #pragma once
 
-#include <yaml-cpp/yaml.h>
-
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace bootassess::yaml {
+
+enum class NodeType : std::uint8_t { Undefined, Null, Scalar, Sequence, Map };
+
+// How a scalar was written.
+enum class ScalarStyle : std::uint8_t { Plain, SingleQuoted, DoubleQuoted, Literal, Folded };
+
+// Where a node or an error starts: byte offset in the text, line and column
+// (in characters), all 0-based; -1 when unknown.
+struct Mark {
+  int pos = -1;
+  int line = -1;
+  int column = -1;
+  bool is_null() const { return line < 0; }
+};
+
+// A syntax error (or a document the tree cannot hold), with where it is.
+struct ParseError {
+  Mark mark;
+  std::string message;
+};
 
 class Tree;
 
@@ -20,18 +40,20 @@ class Node {
   Node() = default;  // undefined
   Node(const Tree* tree, std::uint32_t index) : tree_(tree), index_(index) {}
 
-  YAML::NodeType::value Type() const;
+  NodeType Type() const;
   bool IsDefined() const { return tree_ != nullptr; }
-  bool IsNull() const { return Type() == YAML::NodeType::Null; }
-  bool IsScalar() const { return Type() == YAML::NodeType::Scalar; }
-  bool IsSequence() const { return Type() == YAML::NodeType::Sequence; }
-  bool IsMap() const { return Type() == YAML::NodeType::Map; }
-  // The text of a scalar; empty for anything else.
-  std::string Scalar() const;
-  // As yaml-cpp reports it: "?" for a plain scalar or a collection without a
-  // tag, "!" for a quoted or block one, else the resolved tag.
+  bool IsNull() const { return Type() == NodeType::Null; }
+  bool IsScalar() const { return Type() == NodeType::Scalar; }
+  bool IsSequence() const { return Type() == NodeType::Sequence; }
+  bool IsMap() const { return Type() == NodeType::Map; }
+  // The text of a scalar; empty for anything else. Valid as long as the tree.
+  std::string_view Scalar() const;
+  ScalarStyle Style() const;
+  // "?" for a plain scalar or a collection without a tag, "!" for a quoted
+  // or block one, else the resolved tag (tag:yaml.org,2002:str for `!!str`);
+  // "" for null.
   const std::string& Tag() const;
-  YAML::Mark Mark() const;
+  yaml::Mark Mark() const;
   // Items of a sequence, pairs of a mapping, 0 otherwise.
   std::size_t size() const;
   // The item `i` of a sequence.
@@ -76,9 +98,13 @@ class Node::iterator {
 
 class Tree {
  public:
-  // Parses the first document of `text` (as YAML::Load does); throws
-  // YAML::Exception on a syntax error.
-  static Tree parse(const std::string& text);
+  // yaml.v3 refuses collections nested deeper than this (flow and block
+  // nesting counted apart), and so does the parser here.
+  static constexpr int kMaxDepth = 10000;
+
+  // Parses the first document of `text`, as yaml.v3's Unmarshal does: what
+  // follows it is not read. An empty document is a null root.
+  static std::optional<Tree> parse(std::string_view text, ParseError& error);
 
   Node root() const { return Node(this, 0); }
 
@@ -86,11 +112,12 @@ class Tree {
   friend class Node;
   friend class TreeBuilder;
   struct Data {
-    std::uint8_t type = YAML::NodeType::Null;
-    std::uint8_t tag = 0;      // index into tags_
+    NodeType type = NodeType::Null;
+    std::uint8_t tag = 0;  // index into tags_
+    ScalarStyle style = ScalarStyle::Plain;
     std::uint32_t line = 0;    // of the mark, 0-based
-    std::uint32_t column = 0;  // 0-based
-    std::int32_t pos = 0;      // byte offset of the mark
+    std::uint32_t column = 0;  // 0-based, in characters
+    std::int32_t pos = -1;     // byte offset of the mark
     std::uint32_t first = 0;   // scalar: offset in text_; collection: in children_
     std::uint32_t count = 0;   // scalar: length; sequence: items; map: pairs
   };
