@@ -28,6 +28,7 @@ struct Action {
   std::string content;
   std::string target;
   bool unchanged = false;  // the root already holds exactly this
+  bool creates = false;    // mkdir: nothing is at `path` before it (so it starts empty)
   Position origin;         // the configuration item that asked for it
 };
 

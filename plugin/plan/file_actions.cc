@@ -42,6 +42,7 @@ void add_missing_directories(const Resolved& r, std::size_t keep_last, std::uint
     Action a;
     a.kind = ActionKind::mkdir;
     a.path = dir;
+    a.creates = true;
     a.mode = mode;
     a.uid = uid;
     a.gid = gid;

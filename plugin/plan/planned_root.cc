@@ -2,9 +2,19 @@
 
 #include <algorithm>
 
-#include "root/path.h"
-
 namespace bootassess {
+namespace {
+
+// The directory part of a clean absolute path, as a view into it ("/a/b" ->
+// "/a", "/a" -> "/"); empty for "/".
+std::string_view parent_of(std::string_view p) {
+  if (p.size() <= 1) return {};
+  const std::size_t slash = p.rfind('/');
+  if (slash == std::string_view::npos) return {};
+  return slash == 0 ? p.substr(0, 1) : p.substr(0, slash);
+}
+
+}  // namespace
 
 void PlannedRoot::record(const Action& action) {
   Node node;
@@ -24,80 +34,103 @@ void PlannedRoot::record(const Action& action) {
       node.removed = true;
       break;
   }
-  nodes_[action.path] = std::move(node);
+  auto [it, inserted] = nodes_.try_emplace(action.path);
+  if (action.kind == ActionKind::mkdir) {
+    // Fixing the mode of a directory the plan created keeps it fresh.
+    node.fresh = action.creates || (!inserted && (it->second.fresh || it->second.removed));
+  }
+  if (node.hides()) ++hiding_;
+  if (inserted) {
+    const std::string_view parent = parent_of(action.path);
+    if (!parent.empty()) {
+      auto dir = children_.find(parent);
+      if (dir == children_.end()) dir = children_.try_emplace(std::string(parent)).first;
+      dir->second.emplace_back(action.path.substr(parent.size() == 1 ? 1 : parent.size() + 1));
+    }
+  } else if (it->second.hides()) {
+    --hiding_;
+  }
+  it->second = std::move(node);
 }
 
-const PlannedRoot::Node* PlannedRoot::decisive(const std::string& path) const {
+const PlannedRoot::Node* PlannedRoot::decisive(const std::string& path, bool& own) const {
+  own = false;
   if (nodes_.empty()) return nullptr;
-  if (auto it = nodes_.find(path); it != nodes_.end()) return &it->second;
-  for (std::string dir = path::dirname(path);; dir = path::dirname(dir)) {
-    auto it = nodes_.find(dir);
-    if (it != nodes_.end() && (it->second.removed || it->second.info.type != FileType::directory)) {
-      return &it->second;
-    }
-    if (dir == "/") return nullptr;
+  if (auto it = nodes_.find(path); it != nodes_.end()) {
+    own = true;
+    return &it->second;
   }
+  if (hiding_ == 0) return nullptr;
+  for (std::string_view dir = parent_of(path); !dir.empty(); dir = parent_of(dir)) {
+    auto it = nodes_.find(dir);
+    if (it != nodes_.end() && it->second.hides()) return &it->second;
+  }
+  return nullptr;
 }
 
 std::optional<FileInfo> PlannedRoot::lstat(const std::string& path) const {
-  const Node* node = decisive(path);
+  bool own = false;
+  const Node* node = decisive(path, own);
   if (node == nullptr) return base_.lstat(path);
-  if (node->removed || nodes_.find(path) == nodes_.end()) return std::nullopt;
+  if (node->removed || !own) return std::nullopt;
   return node->info;
 }
 
 std::optional<std::string> PlannedRoot::read_link(const std::string& path) const {
-  const Node* node = decisive(path);
+  bool own = false;
+  const Node* node = decisive(path, own);
   if (node == nullptr) return base_.read_link(path);
-  auto it = nodes_.find(path);
-  if (it == nodes_.end() || node->removed || node->info.type != FileType::symlink) {
-    return std::nullopt;
-  }
+  if (!own || node->removed || node->info.type != FileType::symlink) return std::nullopt;
   return node->data;
 }
 
 std::optional<std::string> PlannedRoot::read_file(const std::string& path) const {
-  const Node* node = decisive(path);
+  bool own = false;
+  const Node* node = decisive(path, own);
   if (node == nullptr) return base_.read_file(path);
-  auto it = nodes_.find(path);
-  if (it == nodes_.end() || node->removed || node->info.type != FileType::regular) {
-    return std::nullopt;
-  }
+  if (!own || node->removed || node->info.type != FileType::regular) return std::nullopt;
   return node->data;
 }
 
 std::optional<std::vector<std::string>> PlannedRoot::list_dir(const std::string& path) const {
   std::optional<std::vector<std::string>> names;
-  const Node* node = decisive(path);
+  bool own = false;
+  const Node* node = decisive(path, own);
   if (node == nullptr) {
     names = base_.list_dir(path);
-  } else if (nodes_.count(path) == 0 || node->removed || node->info.type != FileType::directory) {
+  } else if (!own || node->removed || node->info.type != FileType::directory) {
     return std::nullopt;
+  } else if (node->fresh) {
+    // A directory the plan created: only what the plan put there.
+    names.emplace();
   } else {
-    // A directory the plan created, or one it only changed the mode of.
+    // A directory the plan only changed the mode of.
     names = base_.list_dir(path);
     if (!names) names.emplace();
   }
   if (!names) return names;
-  const std::string prefix = path == "/" ? "/" : path + "/";
-  for (auto it = nodes_.lower_bound(prefix); it != nodes_.end(); ++it) {
-    const std::string& key = it->first;
-    if (key.compare(0, prefix.size(), prefix) != 0) break;
-    std::string_view rest = std::string_view(key).substr(prefix.size());
-    if (rest.empty() || rest.find('/') != std::string_view::npos) continue;
-    auto pos = std::lower_bound(names->begin(), names->end(), rest);
-    const bool listed = pos != names->end() && *pos == rest;
-    if (it->second.removed) {
+  const auto recorded = children_.find(path);
+  if (recorded == children_.end()) return names;
+  std::string child = path == "/" ? "/" : path + "/";
+  const std::size_t prefix = child.size();
+  for (const std::string& name : recorded->second) {
+    child.resize(prefix);
+    child += name;
+    const bool removed = nodes_.find(child)->second.removed;
+    auto pos = std::lower_bound(names->begin(), names->end(), name);
+    const bool listed = pos != names->end() && *pos == name;
+    if (removed) {
       if (listed) names->erase(pos);
     } else if (!listed) {
-      names->insert(pos, std::string(rest));
+      names->insert(pos, name);
     }
   }
   return names;
 }
 
 bool PlannedRoot::access(const std::string& path, int mode) const {
-  const Node* node = decisive(path);
+  bool own = false;
+  const Node* node = decisive(path, own);
   if (node == nullptr) return base_.access(path, mode);
   std::optional<FileInfo> info = lstat(path);
   return info && access_by_mode(*info, mode);

@@ -4,13 +4,24 @@
 // without anything touching the disk.
 #pragma once
 
-#include <map>
+#include <cstddef>
+#include <functional>
 #include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
 
 #include "plan/action.h"
 #include "root/root_view.h"
 
 namespace bootassess {
+
+// Hashes a path held as std::string or std::string_view alike, so that a
+// lookup by a part of a path needs no copy of it.
+struct PathHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view p) const { return std::hash<std::string_view>{}(p); }
+};
 
 class PlannedRoot final : public RootView {
  public:
@@ -28,15 +39,25 @@ class PlannedRoot final : public RootView {
  private:
   struct Node {
     bool removed = false;
+    // A directory created where nothing was: what is below it is all in the
+    // overlay, the base is not asked.
+    bool fresh = false;
     FileInfo info;
     std::string data;  // file content or symlink target
+    // Whether the node decides what lies below it.
+    bool hides() const { return removed || fresh || info.type != FileType::directory; }
   };
-  // The overlay node that decides `path`: its own, or a removed or
-  // non-directory ancestor that hides it. nullptr when the base decides.
-  const Node* decisive(const std::string& path) const;
+  // The overlay node that decides `path`: its own, or a removed, fresh or
+  // non-directory ancestor that hides it (then `path` does not exist).
+  // nullptr when the base decides. `own` tells which of the two it is.
+  const Node* decisive(const std::string& path, bool& own) const;
 
   const RootView& base_;
-  std::map<std::string, Node> nodes_;
+  std::unordered_map<std::string, Node, PathHash, std::equal_to<>> nodes_;
+  // The names recorded in each directory, in the order first recorded.
+  std::unordered_map<std::string, std::vector<std::string>, PathHash, std::equal_to<>> children_;
+  // How many nodes decide what lies below them (see Node::hides).
+  std::size_t hiding_ = 0;
 };
 
 }  // namespace bootassess

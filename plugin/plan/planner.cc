@@ -164,7 +164,10 @@ void Planner::run_step(const Document& doc, const Step& step, std::size_t index)
     };
     const ConditionResult result = evaluate_condition(step.condition->value, ctx);
     // A shell may have changed anything in the root.
-    if (!result.native && result.outcome != ConditionOutcome::undecided) view_.changed("/");
+    if (!result.native && result.outcome != ConditionOutcome::undecided) {
+      view_.changed("/");
+      if (installer_) installer_->forget();
+    }
     switch (result.outcome) {
       case ConditionOutcome::holds:
         break;
@@ -300,9 +303,11 @@ void Planner::plan_systemctl(const Step& step) {
     commit(plan_file(view_, request, "/"), o.pos);
   }
 
-  // One installer for the step's units: it caches what it looked up, and sees
-  // its own links through the planned view.
-  systemd::Installer installer(view_);
+  // One installer for every step's units: it caches what it looked up, and
+  // sees its own links through the planned view.
+  if (!installer_) installer_.emplace(view_);
+  systemd::Installer& installer = *installer_;
+  installer.new_batch();
   using Verb =
       systemd::Outcome (systemd::Installer::*)(const systemd::UnitRequest&, systemd::Scope);
   // yip runs `sh -c "systemctl VERB ENTRY"` for each entry: the shell splits
@@ -379,6 +384,7 @@ void Planner::commit(const ItemPlan& plan, const Position& origin) {
       return;
     }
     view_.record(action);
+    if (installer_) installer_->changed(action.path);
   }
   if (!plan.error.empty()) report(Severity::error, origin, "item-failed", plan.error);
 }

@@ -27,6 +27,7 @@
 #include "load/model.h"
 #include "plan/file_actions.h"
 #include "plan/planned_root.h"
+#include "systemd/enablement.h"
 
 namespace bootassess {
 
@@ -120,6 +121,9 @@ class Planner {
   PlanEventSink sink_;
   SystemFacts facts_;                  // what yip's node/only_arch match against
   std::optional<Position> undecided_;  // the current step's undecided condition
+  // Plans the systemctl entries of every step, remembering lookups across
+  // steps: commit() tells it of every recorded action.
+  std::optional<systemd::Installer> installer_;
   bool failed_ = false;
 };
 

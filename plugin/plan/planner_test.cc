@@ -542,5 +542,50 @@ TEST(PlannerTest, EntriesTheShellWouldInterpretAreRefused) {
   }
 }
 
+// Enablement remembers lookups from step to step; what a later step writes
+// must still be seen: a target unit file written after a first lookup found
+// it missing, and a search directory created after it was found missing.
+TEST(PlannerTest, EnablementSeesWhatEarlierStepsWrote) {
+  MemoryRoot root = base_root();
+  root.add_dir("/usr").add_dir("/usr/lib").add_dir("/usr/lib/systemd");
+  root.add_dir("/usr/lib/systemd/system");
+  const std::string install = "[Service]\nExecStart=/bin/true\n[Install]\nWantedBy=late.target\n";
+  root.add_file("/usr/lib/systemd/system/a.service", install);
+  root.add_file("/usr/lib/systemd/system/b.service", install);
+  PlanRun run = plan(root, R"(stages:
+  initramfs:
+    - systemctl:
+        enable: [a]
+    - files:
+        - path: /usr/lib/systemd/system/late.target
+          content: "[Unit]\nDescription=late\n"
+        - path: /usr/local/lib/systemd/system/c.service
+          content: "[Service]\nExecStart=/bin/true\n[Install]\nWantedBy=late.target\n"
+    - systemctl:
+        enable: [b, c]
+)");
+  EXPECT_FALSE(run.failed);
+  int missing_target = 0;
+  for (const PlanEvent& e : run.events) {
+    if (e.kind == PlanEvent::Kind::diagnostic && e.diagnostic.rule == "systemd-target-missing") {
+      ++missing_target;
+      EXPECT_NE(e.diagnostic.message.find("a.service"), std::string::npos) << e.diagnostic.message;
+    }
+  }
+  EXPECT_EQ(missing_target, 1);  // for a only: late.target exists when b is enabled
+  std::vector<std::string> links;
+  for (const Action& a : run.actions()) {
+    if (a.kind == ActionKind::symlink) links.push_back(a.path + " -> " + a.target);
+  }
+  EXPECT_EQ(links, (std::vector<std::string>{
+                       "/etc/systemd/system/late.target.wants/a.service -> "
+                       "/usr/lib/systemd/system/a.service",
+                       "/etc/systemd/system/late.target.wants/b.service -> "
+                       "/usr/lib/systemd/system/b.service",
+                       "/etc/systemd/system/late.target.wants/c.service -> "
+                       "/usr/local/lib/systemd/system/c.service",
+                   }));
+}
+
 }  // namespace
 }  // namespace bootassess

@@ -73,7 +73,7 @@ void erase_below(Map& map, const std::string& path) {
     map.clear();
     return;
   }
-  const std::string prefix = path + "/";
+  const std::string prefix = path + "/";  // (path itself is left alone)
   auto it = map.lower_bound(prefix);
   while (it != map.end() && it->first.compare(0, prefix.size(), prefix) == 0)
     it = map.erase(it);
@@ -81,68 +81,102 @@ void erase_below(Map& map, const std::string& path) {
 
 }  // namespace
 
-const std::vector<std::string>* DiskRoot::listing(const std::string& dir) const {
+namespace {
+
+// The directory part of a clean absolute path other than "/", and its last
+// name, as views into it.
+std::string_view parent_of(std::string_view p) {
+  const std::size_t slash = p.rfind('/');
+  return slash == 0 ? p.substr(0, 1) : p.substr(0, slash);
+}
+std::string_view name_of(std::string_view p) {
+  return p.substr(p.rfind('/') + 1);
+}
+
+bool contains(const std::vector<std::string>& names, std::string_view name) {
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+}  // namespace
+
+DiskRoot::Listing* DiskRoot::listing(std::string_view dir) const {
   auto it = listings_.find(dir);
-  if (it == listings_.end() || !it->second) return nullptr;
-  return &*it->second;
+  if (it == listings_.end() || !it->second.names) return nullptr;
+  return &it->second;
+}
+
+void DiskRoot::settle(Listing& list, std::string_view name, const std::optional<FileInfo>& info) {
+  auto unsure = std::find(list.unsure.begin(), list.unsure.end(), name);
+  if (unsure == list.unsure.end()) return;
+  list.unsure.erase(unsure);
+  std::vector<std::string>& names = *list.names;
+  auto pos = std::lower_bound(names.begin(), names.end(), name);
+  const bool listed = pos != names.end() && *pos == name;
+  if (info && !listed) names.emplace(pos, name);
+  if (!info && listed) names.erase(pos);
 }
 
 std::optional<FileInfo> DiskRoot::lstat(const std::string& path) const {
   if (!remember_) return stat_uncached(path);
   if (auto it = stats_.find(path); it != stats_.end()) return it->second;
-  if (path != "/") {
-    const std::string dir = path::dirname(path);
-    if (const std::vector<std::string>* names = listing(dir)) {
-      const std::string name = path::basename(path);
-      if (!std::binary_search(names->begin(), names->end(), name)) {
-        stats_.emplace(path, std::nullopt);
-        return std::nullopt;
-      }
-    }
+  if (path == "/") {
     std::optional<FileInfo> info = stat_uncached(path);
-    const bool missing = !info && errno == ENOENT;
     stats_.emplace(path, info);
-    if (missing && ++misses_[dir] == kMissesBeforeListing && listings_.count(dir) == 0) {
-      listings_.emplace(dir, list_uncached(dir));
-    }
     return info;
   }
+  const std::string_view dir = parent_of(path);
+  const std::string_view name = name_of(path);
+  Listing* list = listing(dir);
+  if (list != nullptr && !std::binary_search(list->names->begin(), list->names->end(), name) &&
+      !contains(list->unsure, name)) {
+    stats_.emplace(path, std::nullopt);
+    return std::nullopt;
+  }
   std::optional<FileInfo> info = stat_uncached(path);
+  const bool missing = !info && errno == ENOENT;
   stats_.emplace(path, info);
+  if (list != nullptr) {
+    settle(*list, name, info);
+  } else if (missing) {
+    auto miss = misses_.find(dir);
+    if (miss == misses_.end()) miss = misses_.emplace(std::string(dir), 0).first;
+    if (++miss->second == kMissesBeforeListing && listings_.count(dir) == 0) {
+      listings_.emplace(std::string(dir), Listing{list_uncached(std::string(dir)), {}});
+    }
+  }
   return info;
 }
 
 void DiskRoot::changed(const std::string& path) const {
   if (!remember_) return;
-  erase_below(stats_, path);
-  erase_below(listings_, path);
   if (path == "/") {
     stats_.clear();
     listings_.clear();
     misses_.clear();
     return;
   }
+  erase_below(stats_, path);
+  erase_below(listings_, path);
   // Ancestors that were missing (or not directories) may exist now; so may
   // their names in their parents.
-  for (std::string dir = path::dirname(path); dir != "/"; dir = path::dirname(dir)) {
+  for (std::string_view dir = parent_of(path); dir != "/"; dir = parent_of(dir)) {
     auto it = stats_.find(dir);
     if (it == stats_.end() || (it->second && it->second->type == FileType::directory)) continue;
     stats_.erase(it);
-    listings_.erase(dir);
-    listings_.erase(path::dirname(dir));
+    if (auto l = listings_.find(dir); l != listings_.end()) listings_.erase(l);
+    if (auto l = listings_.find(parent_of(dir)); l != listings_.end()) listings_.erase(l);
   }
-  listings_.erase(path);
-  std::optional<FileInfo> info = stat_uncached(path);
-  stats_[path] = info;
-  auto parent = listings_.find(path::dirname(path));
-  if (parent != listings_.end() && parent->second) {
-    std::vector<std::string>& names = *parent->second;
-    const std::string name = path::basename(path);
-    auto pos = std::lower_bound(names.begin(), names.end(), name);
-    const bool listed = pos != names.end() && *pos == name;
-    if (info && !listed) names.insert(pos, name);
-    if (!info && listed) names.erase(pos);
+  if (auto l = listings_.find(path); l != listings_.end()) listings_.erase(l);
+  if (auto s = stats_.find(path); s != stats_.end()) stats_.erase(s);
+  // Whether the name is in its directory now is looked at when asked.
+  auto parent = listings_.find(parent_of(path));
+  if (parent == listings_.end()) return;
+  if (!parent->second.names) {
+    listings_.erase(parent);  // the directory exists now
+    return;
   }
+  const std::string_view name = name_of(path);
+  if (!contains(parent->second.unsure, name)) parent->second.unsure.emplace_back(name);
 }
 
 std::optional<FileInfo> DiskRoot::stat_uncached(const std::string& path) const {
@@ -208,8 +242,15 @@ std::optional<std::string> DiskRoot::read_file(const std::string& path) const {
 std::optional<std::vector<std::string>> DiskRoot::list_dir(const std::string& path) const {
   if (!remember_) return list_uncached(path);
   auto it = listings_.find(path);
-  if (it == listings_.end()) it = listings_.emplace(path, list_uncached(path)).first;
-  return it->second;
+  if (it == listings_.end()) it = listings_.emplace(path, Listing{list_uncached(path), {}}).first;
+  Listing& list = it->second;
+  if (list.names) {
+    const std::string prefix = path == "/" ? "/" : path + "/";
+    const std::vector<std::string> unsure = list.unsure;
+    for (const std::string& name : unsure)
+      settle(list, name, lstat(prefix + name));
+  }
+  return list.names;
 }
 
 std::optional<std::vector<std::string>> DiskRoot::list_uncached(const std::string& path) const {

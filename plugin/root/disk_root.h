@@ -8,13 +8,14 @@
 // answer every later lookup of a missing name without a system call (the unit
 // search directories are asked about every candidate name of every unit).
 // Whoever changes the root while such a view is open says so with changed();
-// apply does for its own writes and after each shell condition.
+// apply does for its own writes and after each shell condition. A change is
+// looked at when it is next asked about, not when it is reported.
 #pragma once
 
 #include <map>
 #include <memory>
 #include <string>
-#include <unordered_map>
+#include <string_view>
 
 #include "root/root_view.h"
 
@@ -45,14 +46,23 @@ class DiskRoot final : public RootView {
   DiskRoot(std::string root_dir, int fd) : root_dir_(std::move(root_dir)), fd_(fd) {}
   std::optional<FileInfo> stat_uncached(const std::string& path) const;
   std::optional<std::vector<std::string>> list_uncached(const std::string& path) const;
-  // The names of `dir` when they were read, else null.
-  const std::vector<std::string>* listing(const std::string& dir) const;
+
+  struct Listing {
+    std::optional<std::vector<std::string>> names;  // sorted; nullopt: not a directory
+    // Names changed since they were read, whose presence is not known: a
+    // lookup of one of them asks the disk.
+    std::vector<std::string> unsure;
+  };
+  // The listing of `dir` when it was read, else null.
+  Listing* listing(std::string_view dir) const;
+  // Brings the unsure `name` of `list` in line with `info`.
+  static void settle(Listing& list, std::string_view name, const std::optional<FileInfo>& info);
 
   std::string root_dir_;
   int fd_;
-  mutable std::map<std::string, std::optional<FileInfo>> stats_;
-  mutable std::map<std::string, std::optional<std::vector<std::string>>> listings_;
-  mutable std::unordered_map<std::string, int> misses_;  // vain lookups by directory
+  mutable std::map<std::string, std::optional<FileInfo>, std::less<>> stats_;
+  mutable std::map<std::string, Listing, std::less<>> listings_;
+  mutable std::map<std::string, int, std::less<>> misses_;  // vain lookups by directory
   bool remember_ = false;
 };
 

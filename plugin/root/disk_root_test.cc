@@ -72,5 +72,25 @@ TEST_F(DiskRootTest, AChangeBelowMissingDirectoriesShowsThem) {
   EXPECT_EQ(root_->list_dir("/lib"), std::vector<std::string>{});
 }
 
+// A reported change is looked at when asked about: what the disk holds then
+// is what the view shows, whatever happened in between.
+TEST_F(DiskRootTest, AChangeIsLookedAtWhenAskedAbout) {
+  EXPECT_FALSE(root_->lstat("/lib/b.service"));
+  EXPECT_FALSE(root_->lstat("/lib/c.service"));  // /lib is read
+  testing::write_text(dir_ / "lib/b.service", "b");
+  root_->changed("/lib/b.service");
+  testing::write_text(dir_ / "lib/c.service", "c");
+  root_->changed("/lib/c.service");
+  std::filesystem::remove(dir_ / "lib/c.service");  // gone before anyone asked
+  EXPECT_EQ(root_->list_dir("/lib"), (std::vector<std::string>{"a.service", "b.service"}));
+  EXPECT_FALSE(root_->lstat("/lib/c.service"));
+  ASSERT_TRUE(root_->lstat("/lib/b.service"));
+
+  std::filesystem::remove(dir_ / "lib/a.service");
+  root_->changed("/lib/a.service");
+  EXPECT_FALSE(root_->lstat("/lib/a.service"));
+  EXPECT_EQ(root_->list_dir("/lib"), std::vector<std::string>{"b.service"});
+}
+
 }  // namespace
 }  // namespace bootassess

@@ -80,10 +80,11 @@ inline constexpr std::string_view kAlsoTooLarge = "systemd-also-too-large";
 
 // Plans enablement operations against one view of the root. It remembers
 // where the search directories are and which units exist, so a batch of
-// requests does not look them up again: create it after the files of a step
-// are planned, and make a new one (or call forget()) once anything other than
-// its own actions has changed the view. Its own actions are expected to be
-// recorded into the view (PlannedRoot::record) before the next request.
+// requests does not look them up again. Whoever changes the view tells it:
+// changed() for each action recorded into the view (its own included, which
+// are expected to be recorded before the next request), forget() when
+// anything may have changed. new_batch() looks at the search path and the
+// root files specifiers read again, as a new Installer would.
 class Installer {
  public:
   explicit Installer(const RootView& view, const HostFacts& host = running_host());
@@ -98,7 +99,10 @@ class Installer {
   // the unit's [Install] says.
   Outcome add_wants(std::string_view target, const UnitRequest& unit, Scope scope);
 
+  // `path` was created, replaced or removed in the view.
+  void changed(const std::string& path);
   void forget();
+  void new_batch();
 
   struct State;  // defined in operation.h
 

@@ -459,11 +459,13 @@ int InstallContext::probe(std::string_view name) {
   const std::string key(name);
   if (const std::optional<int> known = cache_.unit_lookup(key)) return *known;
   InstallReport ignored;
-  InstallContext scratch(view_, search_, cache_, specifiers_, ignored);
+  std::vector<LookupCache::Read> reads;
+  const RecordingView recording(view_, reads);
+  InstallContext scratch(recording, search_, cache_, specifiers_, ignored);
   int error = 0;
   UnitInfo* unit = scratch.add(name, {}, false, error);
   const int r = unit == nullptr ? error : scratch.traverse(*unit, SearchFlags{}, nullptr);
-  cache_.remember_unit_lookup(key, r);
+  cache_.remember_unit_lookup(key, r, std::move(reads));
   return r;
 }
 

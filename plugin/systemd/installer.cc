@@ -35,9 +35,10 @@ Operation::Operation(Installer::State& s, const UnitRequest& r, Verb v, Scope sc
       context(scratch, s.search, s.cache, s.specifiers, report) {}
 
 Operation::~Operation() {
-  // What was learnt about directories while this operation's own, not yet
-  // recorded, actions were in the scratch overlay may not hold for the view.
-  if (links.changed_directories()) state.cache.clear();
+  // What was learnt while this operation's own actions were in the scratch
+  // overlay may not hold for the view, where they may never be recorded.
+  for (const std::string& planned : links.planned_paths())
+    state.cache.invalidate(planned);
 }
 
 bool Operation::normalize_name() {
@@ -120,8 +121,17 @@ Installer::Installer(const RootView& view, const HostFacts& host)
 
 Installer::~Installer() = default;
 
+void Installer::changed(const std::string& path) {
+  state_->cache.invalidate(path);
+}
+
 void Installer::forget() {
   state_->cache.clear();
+}
+
+void Installer::new_batch() {
+  state_->search = SearchPath::for_root(state_->view);
+  state_->specifiers.forget();
 }
 
 Outcome Installer::enable(const UnitRequest& unit, Scope scope) {

@@ -27,52 +27,104 @@ std::string_view last_name(std::string_view p) {
   return {};
 }
 
-// Links in these directories are dependencies, never unit files.
-bool is_dependency_directory(std::string_view dir) {
-  for (std::string_view suffix : {".wants", ".requires", ".upholds"}) {
-    if (dir.size() >= suffix.size() && dir.substr(dir.size() - suffix.size()) == suffix) {
-      return true;
-    }
-  }
-  return false;
-}
-
 }  // namespace
 
 const std::optional<std::string>& LookupCache::canonical(const RootView& view,
                                                          const std::string& dir) {
   auto it = canonical_dirs_.find(dir);
   if (it == canonical_dirs_.end()) {
-    const Resolved r = resolve(view, dir, "/", true);
-    std::optional<std::string> found;
-    if (r.exists() && r.info->type == FileType::directory) found = r.path;
-    it = canonical_dirs_.emplace(dir, std::move(found)).first;
+    Canonical entry;
+    const Resolved r = resolve(RecordingView(view, entry.reads), dir, "/", true);
+    if (r.exists() && r.info->type == FileType::directory) entry.path = r.path;
+    index(entry.reads);
+    it = canonical_dirs_.emplace(dir, std::move(entry)).first;
   }
-  return it->second;
+  return it->second.path;
 }
 
 std::optional<int> LookupCache::unit_lookup(const std::string& name) const {
   const auto it = units_.find(name);
   if (it == units_.end()) return std::nullopt;
-  return it->second;
+  return it->second.result;
 }
 
-void LookupCache::remember_unit_lookup(const std::string& name, int result) {
-  units_[name] = result;
+void LookupCache::remember_unit_lookup(const std::string& name, int result,
+                                       std::vector<Read> reads) {
+  index(reads);
+  units_[name] = Unit{result, std::move(reads)};
+}
+
+bool LookupCache::affects(std::string_view path, const std::vector<Read>& reads) {
+  for (const Read& read : reads) {
+    if (path::is_within(read.path, path) || (read.listing && path::is_within(path, read.path))) {
+      return true;
+    }
+  }
+  return false;
+}
+
+bool LookupCache::may_affect(std::string_view path) const {
+  // A path looked at, at or below `path`...
+  if (auto it = paths_.lower_bound(path); it != paths_.end() && path::is_within(*it, path)) {
+    return true;
+  }
+  if (path == "/") return !paths_.empty() || !listed_.empty();
+  if (auto it = paths_.lower_bound(std::string(path) + "/");
+      it != paths_.end() && path::is_within(*it, path)) {
+    return true;
+  }
+  // ... or a listed directory at or above it.
+  for (std::string_view dir = path;;) {
+    if (listed_.count(dir) != 0) return true;
+    if (dir.size() <= 1) return false;
+    const std::size_t slash = dir.rfind('/');
+    if (slash == std::string_view::npos) return false;
+    dir = slash == 0 ? dir.substr(0, 1) : dir.substr(0, slash);
+  }
+}
+
+void LookupCache::index(const std::vector<Read>& reads) {
+  for (const Read& read : reads)
+    (read.listing ? listed_ : paths_).insert(read.path);
+}
+
+void LookupCache::reindex() {
+  paths_.clear();
+  listed_.clear();
+  for (const auto& [dir, entry] : canonical_dirs_)
+    index(entry.reads);
+  for (const auto& [name, entry] : units_)
+    index(entry.reads);
+}
+
+void LookupCache::invalidate(std::string_view path) {
+  if (!may_affect(path)) return;
+  bool dropped_canonical = false;
+  for (auto it = canonical_dirs_.begin(); it != canonical_dirs_.end();) {
+    if (affects(path, it->second.reads)) {
+      it = canonical_dirs_.erase(it);
+      dropped_canonical = true;
+    } else {
+      ++it;
+    }
+  }
+  if (dropped_canonical) {
+    units_.clear();
+  } else {
+    for (auto it = units_.begin(); it != units_.end();) {
+      it = affects(path, it->second.reads) ? units_.erase(it) : std::next(it);
+    }
+  }
+  reindex();
 }
 
 void LinkPlanner::plan(Action action) {
   action.origin = origin_;
   if (!action.unchanged) {
     scratch_.record(action);
-    if (action.kind == ActionKind::mkdir) {
-      // A directory appeared: cached answers about directories are stale.
-      changed_directories_ = true;
-      cache_.clear();
-    } else if (!is_dependency_directory(path::dirname(action.path))) {
-      // A link where units are looked up (an alias, a mask).
-      cache_.forget_units();
-    }
+    // Cached answers that looked at the path no longer hold.
+    cache_.invalidate(action.path);
+    planned_paths_.push_back(action.path);
   }
   actions_.push_back(std::move(action));
 }
@@ -89,6 +141,7 @@ std::optional<std::string> LinkPlanner::make_directory(std::string_view dir, int
       Action mkdir;
       mkdir.kind = ActionKind::mkdir;
       mkdir.path = candidate;
+      mkdir.creates = true;
       mkdir.mode = kDirectoryMode;
       plan(std::move(mkdir));
       current = candidate;
@@ -178,8 +231,6 @@ void LinkPlanner::remove(const std::string& link, std::string_view stop) {
     rmdir.kind = ActionKind::remove;
     rmdir.path = dir;
     plan(std::move(rmdir));
-    changed_directories_ = true;
-    cache_.clear();
   }
 }
 

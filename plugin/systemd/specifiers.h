@@ -77,6 +77,11 @@ class SpecifierExpander {
 
   Expansion expand(std::string_view text, std::string_view unit_name,
                    const std::optional<std::string>& default_instance);
+  // Reads the root files again on next use.
+  void forget() {
+    machine_id_.reset();
+    os_release_.reset();
+  }
 
  private:
   struct Loaded {
