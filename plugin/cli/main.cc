@@ -160,93 +160,119 @@ static int run(int argc, char** argv) {
   const std::vector<std::string> commands{"apply", "plan", "validate", "status", "help", "version"};
   if (!command_is_known(argc, argv, commands)) return kExitUsage;
 
+  // Only the command named first is built when it is one that runs: every
+  // command's options cost allocations and page faults on each boot, and the
+  // others are needed only for the overview and `help`.
+  const std::string first = argc >= 2 ? argv[1] : "";
+  const bool runs_one = first == "apply" || first == "plan" || first == "validate" ||
+                        first == "status" || first == "version";
+  auto wanted = [&](const char* command) { return !runs_one || first == command; };
+
   ApplyOptions apply;
-  CLI::App* apply_cmd = app.add_subcommand("apply", "Apply the stage's steps to the root");
-  apply_cmd->footer(kApplyFooter);
-  apply_cmd
-      ->add_option("-s,--stage", apply.stages,
-                   "Stage to run (repeatable, in order; default: initramfs)")
-      ->allow_extra_args(false);
-  apply_cmd->add_option("--root", apply.root, "Root directory to work on")->capture_default_str();
-  apply_cmd->add_option("--mode", apply.mode, "Boot mode: auto reads ROOT/run/cos, or simulate one")
-      ->check(one_of("boot mode", mode_choices(true)))
-      ->capture_default_str();
-  apply_cmd
-      ->add_option("--counting", apply.counting,
-                   "Boot counting: auto reads ROOT's LoaderBootCountPath EFI variable, or "
-                   "simulate a counted or uncounted boot")
-      ->check(one_of("counting", {"auto", "counted", "uncounted"}))
-      ->capture_default_str();
-  apply_cmd->add_flag("--dry-run", apply.dry_run, "Show what would change; touch nothing");
-  apply_cmd->add_flag("--runtime", apply.runtime,
-                      "Write systemd links and overrides under /run/systemd/system");
   bool quiet = false;
   bool verbose = false;
-  CLI::Option* q = apply_cmd->add_flag("-q,--quiet", quiet, "Report errors only");
-  apply_cmd->add_flag("-v,--verbose", verbose, "Report notes too")->excludes(q);
-  apply_cmd->add_option("SOURCE", apply.sources, "File, directory or - for standard input")
-      ->required();
+  CLI::App* apply_cmd = nullptr;
+  if (wanted("apply")) {
+    apply_cmd = app.add_subcommand("apply", "Apply the stage's steps to the root");
+    apply_cmd->footer(kApplyFooter);
+    apply_cmd
+        ->add_option("-s,--stage", apply.stages,
+                     "Stage to run (repeatable, in order; default: initramfs)")
+        ->allow_extra_args(false);
+    apply_cmd->add_option("--root", apply.root, "Root directory to work on")->capture_default_str();
+    apply_cmd
+        ->add_option("--mode", apply.mode, "Boot mode: auto reads ROOT/run/cos, or simulate one")
+        ->check(one_of("boot mode", mode_choices(true)))
+        ->capture_default_str();
+    apply_cmd
+        ->add_option("--counting", apply.counting,
+                     "Boot counting: auto reads ROOT's LoaderBootCountPath EFI variable, or "
+                     "simulate a counted or uncounted boot")
+        ->check(one_of("counting", {"auto", "counted", "uncounted"}))
+        ->capture_default_str();
+    apply_cmd->add_flag("--dry-run", apply.dry_run, "Show what would change; touch nothing");
+    apply_cmd->add_flag("--runtime", apply.runtime,
+                        "Write systemd links and overrides under /run/systemd/system");
+    CLI::Option* q = apply_cmd->add_flag("-q,--quiet", quiet, "Report errors only");
+    apply_cmd->add_flag("-v,--verbose", verbose, "Report notes too")->excludes(q);
+    apply_cmd->add_option("SOURCE", apply.sources, "File, directory or - for standard input")
+        ->required();
+  }
 
   PlanCommandOptions plan;
-  CLI::App* plan_cmd =
-      app.add_subcommand("plan", "Show what each boot mode would get; touch nothing");
-  plan_cmd->footer(kPlanFooter);
-  plan_cmd
-      ->add_option("-s,--stage", plan.stages,
-                   "Stage to plan (repeatable, in order; default: initramfs)")
-      ->allow_extra_args(false);
-  plan_cmd->add_option("--root", plan.root, "Root directory to read")->capture_default_str();
-  CLI::Option* plan_mode =
-      plan_cmd->add_option("--mode", plan.mode, "Boot mode to plan (auto reads ROOT/run/cos)")
-          ->check(one_of("boot mode", mode_choices(true)));
-  CLI::Option* plan_counting =
-      plan_cmd
-          ->add_option("--counting", plan.counting,
-                       "Boot counting to plan: auto reads ROOT's LoaderBootCountPath EFI "
-                       "variable, or counted or uncounted (--all-modes plans both)")
-          ->check(one_of("counting", {"auto", "counted", "uncounted"}))
-          ->capture_default_str();
-  plan_cmd
-      ->add_flag("--all-modes", plan.all_modes, "Plan active, passive, recovery, autoreset, live")
-      ->excludes(plan_mode)
-      ->excludes(plan_counting);
-  plan_cmd->add_flag("--runtime", plan.runtime,
-                     "Plan systemd links and overrides under /run/systemd/system");
-  plan_cmd->add_flag("-v,--verbose", plan.verbose,
-                     "Also show the parent directories made only for what is below them");
-  plan_cmd->add_option("--format", plan.format, "Output format")
-      ->check(one_of("format", {"text", "json"}))
-      ->capture_default_str();
-  plan_cmd->add_option("SOURCE", plan.sources, "File, directory or - for standard input")
-      ->required();
+  CLI::App* plan_cmd = nullptr;
+  if (wanted("plan")) {
+    plan_cmd = app.add_subcommand("plan", "Show what each boot mode would get; touch nothing");
+    plan_cmd->footer(kPlanFooter);
+    plan_cmd
+        ->add_option("-s,--stage", plan.stages,
+                     "Stage to plan (repeatable, in order; default: initramfs)")
+        ->allow_extra_args(false);
+    plan_cmd->add_option("--root", plan.root, "Root directory to read")->capture_default_str();
+    CLI::Option* plan_mode =
+        plan_cmd->add_option("--mode", plan.mode, "Boot mode to plan (auto reads ROOT/run/cos)")
+            ->check(one_of("boot mode", mode_choices(true)));
+    CLI::Option* plan_counting =
+        plan_cmd
+            ->add_option("--counting", plan.counting,
+                         "Boot counting to plan: auto reads ROOT's LoaderBootCountPath EFI "
+                         "variable, or counted or uncounted (--all-modes plans both)")
+            ->check(one_of("counting", {"auto", "counted", "uncounted"}))
+            ->capture_default_str();
+    plan_cmd
+        ->add_flag("--all-modes", plan.all_modes, "Plan active, passive, recovery, autoreset, live")
+        ->excludes(plan_mode)
+        ->excludes(plan_counting);
+    plan_cmd->add_flag("--runtime", plan.runtime,
+                       "Plan systemd links and overrides under /run/systemd/system");
+    plan_cmd->add_flag("-v,--verbose", plan.verbose,
+                       "Also show the parent directories made only for what is below them");
+    plan_cmd->add_option("--format", plan.format, "Output format")
+        ->check(one_of("format", {"text", "json"}))
+        ->capture_default_str();
+    plan_cmd->add_option("SOURCE", plan.sources, "File, directory or - for standard input")
+        ->required();
+  }
 
   ValidateOptions validate;
-  CLI::App* validate_cmd =
-      app.add_subcommand("validate", "Check configurations for errors and traps; touch nothing");
-  validate_cmd->footer(kValidateFooter);
-  validate_cmd->add_flag("--strict", validate.strict, "Count warnings as errors");
-  validate_cmd->add_option("--format", validate.format, "Output format")
-      ->check(one_of("format", {"text", "json"}))
-      ->capture_default_str();
-  validate_cmd->add_option("SOURCE", validate.sources, "File, directory or - for standard input")
-      ->required();
+  CLI::App* validate_cmd = nullptr;
+  if (wanted("validate")) {
+    validate_cmd =
+        app.add_subcommand("validate", "Check configurations for errors and traps; touch nothing");
+    validate_cmd->footer(kValidateFooter);
+    validate_cmd->add_flag("--strict", validate.strict, "Count warnings as errors");
+    validate_cmd->add_option("--format", validate.format, "Output format")
+        ->check(one_of("format", {"text", "json"}))
+        ->capture_default_str();
+    validate_cmd->add_option("SOURCE", validate.sources, "File, directory or - for standard input")
+        ->required();
+  }
 
   StatusOptions status;
-  CLI::App* status_cmd = app.add_subcommand(
-      "status", "After a boot: the mode, the entry, counting and how the gated units fared");
-  status_cmd
-      ->add_option("--root", status.root,
-                   "Root to read; systemd is asked for unit states only when it is /")
-      ->capture_default_str();
-  status_cmd->add_option("--format", status.format, "Output format")
-      ->check(one_of("format", {"text", "json"}))
-      ->capture_default_str();
-  status_cmd->footer(kStatusFooter);
+  CLI::App* status_cmd = nullptr;
+  if (wanted("status")) {
+    status_cmd = app.add_subcommand(
+        "status", "After a boot: the mode, the entry, counting and how the gated units fared");
+    status_cmd
+        ->add_option("--root", status.root,
+                     "Root to read; systemd is asked for unit states only when it is /")
+        ->capture_default_str();
+    status_cmd->add_option("--format", status.format, "Output format")
+        ->check(one_of("format", {"text", "json"}))
+        ->capture_default_str();
+    status_cmd->footer(kStatusFooter);
+  }
 
   std::string help_topic;
-  CLI::App* help_cmd = app.add_subcommand("help", "Show this help, or a command's");
-  help_cmd->add_option("COMMAND", help_topic, "The command to explain");
-  CLI::App* version_cmd = app.add_subcommand("version", "Show the version and the source commit");
+  CLI::App* help_cmd = nullptr;
+  if (wanted("help")) {
+    help_cmd = app.add_subcommand("help", "Show this help, or a command's");
+    help_cmd->add_option("COMMAND", help_topic, "The command to explain");
+  }
+  CLI::App* version_cmd = nullptr;
+  if (wanted("version")) {
+    version_cmd = app.add_subcommand("version", "Show the version and the source commit");
+  }
 
   // No command at all: the overview, on stderr, as a usage error.
   if (argc < 2) {
@@ -266,7 +292,7 @@ static int run(int argc, char** argv) {
     return kExitUsage;
   }
 
-  if (help_cmd->parsed()) {
+  if (help_cmd != nullptr && help_cmd->parsed()) {
     if (help_topic.empty()) {
       std::cout << app.help();
       return kExitOk;
@@ -283,16 +309,16 @@ static int run(int argc, char** argv) {
     std::cout << topic->second->help();
     return kExitOk;
   }
-  if (version_cmd->parsed()) {
+  if (version_cmd != nullptr && version_cmd->parsed()) {
     std::cout << version_text() << "\n";
     return kExitOk;
   }
-  if (apply_cmd->parsed()) {
+  if (apply_cmd != nullptr && apply_cmd->parsed()) {
     if (!stages_are_plausible("apply", apply.stages)) return kExitUsage;
     apply.verbosity = quiet ? Verbosity::quiet : verbose ? Verbosity::verbose : Verbosity::normal;
     return run_apply(apply);
   }
-  if (plan_cmd->parsed()) {
+  if (plan_cmd != nullptr && plan_cmd->parsed()) {
     if (!stages_are_plausible("plan", plan.stages)) return kExitUsage;
     if (plan.mode.empty() && !plan.all_modes) {
       std::cerr << "bootassess plan: one of --mode or --all-modes is required\n";
@@ -300,8 +326,8 @@ static int run(int argc, char** argv) {
     }
     return run_plan(plan);
   }
-  if (validate_cmd->parsed()) return run_validate(validate);
-  if (status_cmd->parsed()) return run_status(status);
+  if (validate_cmd != nullptr && validate_cmd->parsed()) return run_validate(validate);
+  if (status_cmd != nullptr && status_cmd->parsed()) return run_status(status);
   return kExitUsage;
 }
 

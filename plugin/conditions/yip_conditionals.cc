@@ -151,9 +151,15 @@ SystemFacts SystemFacts::of_running_system() {
   return facts;
 }
 
+const SystemFacts& SystemFacts::resolved() const {
+  if (!read_on_use) return *this;
+  static const SystemFacts running = of_running_system();
+  return running;
+}
+
 YipConditionalResult evaluate_node(const YipConditionals& c, const SystemFacts& facts) {
   if (!c.node || c.node->value.empty()) return {};
-  return match(*c.node, facts.hostname, "node", "the hostname");
+  return match(*c.node, facts.resolved().hostname, "node", "the hostname");
 }
 
 YipConditionalResult evaluate_after_if(const YipConditionals& c, const RootView& view,
@@ -169,7 +175,8 @@ YipConditionalResult evaluate_after_if(const YipConditionals& c, const RootView&
     if (r.outcome != Outcome::holds) return r;
   }
   if (c.only_arch && !c.only_arch->value.empty()) {
-    YipConditionalResult r = match(*c.only_arch, facts.goarch, "only_arch", "the architecture");
+    YipConditionalResult r =
+        match(*c.only_arch, facts.resolved().goarch, "only_arch", "the architecture");
     if (r.outcome != Outcome::holds) return r;
   }
   if (c.only_service_manager && !c.only_service_manager->value.empty()) {

@@ -25,7 +25,16 @@ namespace bootassess {
 struct SystemFacts {
   std::string hostname;
   std::string goarch;  // amd64, arm64, 386, arm, riscv64, ...
+  // The running system's, read only when a step first matches `node` or
+  // `only_arch` against them: most runs have neither, and run on every boot.
+  bool read_on_use = false;
+
+  // The running system's, read now.
   static SystemFacts of_running_system();
+  // The running system's, read on first use (once per process).
+  static SystemFacts on_first_use() { return SystemFacts{{}, {}, true}; }
+  // These facts, or the running system's for on_first_use().
+  const SystemFacts& resolved() const;
 };
 
 struct YipConditionalResult {

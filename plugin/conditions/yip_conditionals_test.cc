@@ -37,6 +37,29 @@ TEST(YipConditionalsTest, NodeIsAnUnanchoredPattern) {
   EXPECT_EQ(evaluate_node(c, facts).outcome, Outcome::fails);
 }
 
+TEST(YipConditionalsTest, FactsReadOnFirstUseAreTheRunningSystems) {
+  const SystemFacts running = SystemFacts::of_running_system();
+  ASSERT_FALSE(running.hostname.empty());
+  const SystemFacts lazy = SystemFacts::on_first_use();
+  EXPECT_TRUE(lazy.hostname.empty());  // nothing read yet
+  EXPECT_EQ(lazy.resolved().hostname, running.hostname);
+  EXPECT_EQ(lazy.resolved().goarch, running.goarch);
+  // Given facts are used as they are.
+  const SystemFacts given{"web-01", "arm64"};
+  EXPECT_EQ(&given.resolved(), &given);
+
+  MemoryRoot root;
+  YipConditionals c;
+  c.node = at("^" + running.hostname + "$");
+  c.only_arch = at("^" + running.goarch + "$");
+  EXPECT_EQ(evaluate_node(c, lazy).outcome, Outcome::holds);
+  EXPECT_EQ(evaluate_after_if(c, root, lazy).outcome, Outcome::holds);
+  c.node = at("^not-" + running.hostname + "$");
+  c.only_arch = at("^not-" + running.goarch + "$");
+  EXPECT_EQ(evaluate_node(c, lazy).outcome, Outcome::fails);
+  EXPECT_EQ(evaluate_after_if(c, root, lazy).outcome, Outcome::fails);
+}
+
 TEST(YipConditionalsTest, PatternsRunInLinearTime) {
   // Backtracking engines take exponential time or overflow the stack here.
   MemoryRoot root;

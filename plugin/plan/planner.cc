@@ -82,7 +82,7 @@ Planner::Planner(const RootView& base, PlanOptions options, ActionExecutor& exec
       options_(std::move(options)),
       executor_(executor),
       sink_(std::move(sink)),
-      facts_(SystemFacts::of_running_system()) {}
+      facts_(SystemFacts::on_first_use()) {}
 
 void Planner::run(const std::vector<Source>& sources) {
   // Every stage's order first: an `after:` yip would crash on refuses the

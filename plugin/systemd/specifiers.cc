@@ -85,8 +85,12 @@ std::optional<std::string> read_root_file(const RootView& view, std::string_view
 }  // namespace
 
 const HostFacts& running_host() {
-  static const HostFacts facts = read_running_host();
-  return facts;
+  static const HostFacts stand_in = [] {
+    HostFacts facts;
+    facts.read_on_use = true;
+    return facts;
+  }();
+  return stand_in;
 }
 
 std::string systemd_architecture_name(std::string_view machine) {
@@ -273,6 +277,12 @@ std::map<std::string, std::string> parse_env_file(std::string_view content) {
   return out;
 }
 
+const HostFacts& SpecifierExpander::host() const {
+  if (!host_.read_on_use) return host_;
+  static const HostFacts running = read_running_host();
+  return running;
+}
+
 const SpecifierExpander::Loaded& SpecifierExpander::machine_id() {
   if (!machine_id_) {
     Loaded loaded;
@@ -393,22 +403,22 @@ Expansion SpecifierExpander::expand(std::string_view text, std::string_view unit
           value = "0";
           break;
         case 'H':
-          value = host_.hostname;
+          value = host().hostname;
           break;
         case 'l':
-          value = host_.short_hostname;
+          value = host().short_hostname;
           break;
         case 'q':
-          value = host_.pretty_hostname;
+          value = host().pretty_hostname;
           break;
         case 'b':
-          value = host_.boot_id;
+          value = host().boot_id;
           break;
         case 'v':
-          value = host_.kernel_release;
+          value = host().kernel_release;
           break;
         case 'a':
-          value = host_.architecture;
+          value = host().architecture;
           break;
         default:
           known = false;

@@ -42,9 +42,13 @@ struct HostFacts {
   std::string boot_id;
   std::string kernel_release;
   std::string architecture;
+  // running_host(): the fields are read when a host specifier is first
+  // expanded, not before (most runs expand none, and run on every boot).
+  bool read_on_use = false;
 };
 
-// The machine bootassess runs on, read once (uname(2), /proc, /etc/machine-info).
+// The machine bootassess runs on, read once, on first use (uname(2), /proc,
+// /etc/machine-info) by SpecifierExpander.
 const HostFacts& running_host();
 
 // systemd's name for a uname(2) machine string ("x86_64" -> "x86-64").
@@ -90,6 +94,8 @@ class SpecifierExpander {
     std::string value;
   };
   const Loaded& machine_id();
+  // host_, or the running host's facts when host_ is running_host().
+  const HostFacts& host() const;
   // An os-release field: nullopt when there is no os-release at all.
   std::optional<std::string> os_release(const std::string& key);
 

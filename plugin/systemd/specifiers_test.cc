@@ -1,6 +1,7 @@
 #include "systemd/specifiers.h"
 
 #include <gtest/gtest.h>
+#include <sys/utsname.h>
 
 #include "support/memory_root.h"
 
@@ -37,6 +38,21 @@ class SystemdSpecifiers : public ::testing::Test {
   MemoryRoot root_;
   HostFacts host_ = test_host();
 };
+
+TEST_F(SystemdSpecifiers, TheRunningHostIsReadWhenAHostSpecifierIsExpanded) {
+  const HostFacts& stand_in = running_host();
+  EXPECT_TRUE(stand_in.read_on_use);
+  EXPECT_TRUE(stand_in.hostname.empty());  // nothing read until expanded
+  struct utsname uts {};
+  ASSERT_EQ(::uname(&uts), 0);
+  std::string hostname = uts.nodename;
+  if (hostname.empty() || hostname == "(none)") hostname = "localhost";
+  SpecifierExpander expander(root_, stand_in);
+  const Expansion e = expander.expand("%H|%v|%a", "u.service", std::nullopt);
+  ASSERT_TRUE(e.ok());
+  EXPECT_EQ(e.text, hostname + "|" + uts.release + "|" + systemd_architecture_name(uts.machine));
+  EXPECT_EQ(e.host_specifiers, "Hva");
+}
 
 TEST_F(SystemdSpecifiers, UnitNameParts) {
   EXPECT_EQ(expand("%n|%N|%p|%i|%j", "some-link@inst.service"),

@@ -17,7 +17,10 @@ then `enable`):
   4. peak RSS at 1,000 services (/usr/bin/time -f %M);
   5. the documentation's example (examples/active-passive-overrides.yaml) on
      a root where it has nothing left to change, against /bin/true;
-and two checks: the tree yip leaves equals bootassess's (50 services), and
+a line with the file system's own floor under row 3 (durability_floor.py: the
+same number of directories, files and links made from Python, then one
+syncfs, on the same ext4); and two checks: the tree yip leaves equals
+bootassess's (50 services), and
 the enablement links of 1,000 services equal `systemctl --root enable`'s
 (timed too).
 
@@ -41,6 +44,7 @@ REPO = os.path.dirname(os.path.dirname(HERE))
 YIP = os.path.join(os.path.dirname(REPO), "shared", "tools", "yip", "yip")
 ENV = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "HOME": "/root", "LANG": "C.UTF-8"}
 sys.path.insert(0, HERE)
+import durability_floor  # noqa: E402
 import gen_services  # noqa: E402
 
 
@@ -256,6 +260,7 @@ def run(args, bins, have_yip, ext4, tmpfs):
     variants, _ = apply_variants(ext4, n)
     times = timed_rows(variants, runs)
     rows.append(("1,000 services, ext4, full durability", times, None, None, "<= 150 ms"))
+    floor = durability_floor.measure(ext4, n, runs, ("none", "syncfs"))
 
     # 4. Peak RSS.
     base, cfg = setup(tmpfs, n)
@@ -319,6 +324,9 @@ def run(args, bins, have_yip, ext4, tmpfs):
     print(f"| peak RSS, 1,000 services | {rss_cells} | - | {' | '.join('-' for _ in bins)} | <= 8 MiB |")
     print()
     print(f"systemctl --root enable of the 1,000 services, one call: {cell(sysctl)}")
+    print(f"the ext4 floor of row 3 (1,000 dirs, 1,000 files, 2,000 links made from Python): "
+          f"no durability {cell(floor['none'][0])}; with one syncfs: create "
+          f"{cell(floor['syncfs'][0])} + syncfs {cell(floor['syncfs'][1])}")
     print(f"checks: tree equal to yip's (50 services): "
           f"{'skipped, no ' + YIP if same_yip is None else ('yes' if same_yip else 'NO')}; "
           f"links equal to systemctl --root's (1,000): {'yes' if same_systemctl else 'NO'}; "
