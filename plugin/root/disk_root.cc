@@ -114,6 +114,17 @@ std::optional<FileInfo> DiskRoot::lstat(const std::string& path) const {
 
 void DiskRoot::changed(const std::string& path) const {
   if (!remember_) return;
+  forget(path, path == "/" ? std::nullopt : stat_uncached(path));
+}
+
+void DiskRoot::changed(const std::string& path, const std::optional<FileInfo>& info,
+                       bool new_directory) const {
+  if (!remember_) return;
+  forget(path, info);
+  if (new_directory && path != "/") listings_[path].emplace();
+}
+
+void DiskRoot::forget(const std::string& path, const std::optional<FileInfo>& now) const {
   erase_below(stats_, path);
   erase_below(listings_, path);
   if (path == "/") {
@@ -132,7 +143,7 @@ void DiskRoot::changed(const std::string& path) const {
     listings_.erase(path::dirname(dir));
   }
   listings_.erase(path);
-  std::optional<FileInfo> info = stat_uncached(path);
+  const std::optional<FileInfo>& info = now;
   stats_[path] = info;
   auto parent = listings_.find(path::dirname(path));
   if (parent != listings_.end() && parent->second) {

@@ -40,10 +40,17 @@ class DiskRoot final : public RootView {
   std::optional<std::vector<std::string>> list_dir(const std::string& path) const override;
   bool access(const std::string& path, int mode) const override;
   void changed(const std::string& path) const override;
+  // changed(), when the caller knows what is at `path` now (`info`, nullopt
+  // for nothing) and need not have it looked up; with `new_directory`, it is
+  // a directory just created, empty.
+  void changed(const std::string& path, const std::optional<FileInfo>& info,
+               bool new_directory) const;
 
  private:
   DiskRoot(std::string root_dir, int fd) : root_dir_(std::move(root_dir)), fd_(fd) {}
   std::optional<FileInfo> stat_uncached(const std::string& path) const;
+  // What changed() forgets, `now` being what is at `path`.
+  void forget(const std::string& path, const std::optional<FileInfo>& now) const;
   std::optional<std::vector<std::string>> list_uncached(const std::string& path) const;
   // The names of `dir` when they were read, else null.
   const std::vector<std::string>* listing(const std::string& dir) const;
