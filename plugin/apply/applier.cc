@@ -4,12 +4,16 @@
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <stdio.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <random>
+#include <utility>
 #include <vector>
 
 #include "diag/diagnostic.h"
@@ -20,11 +24,11 @@ namespace bootassess {
 namespace {
 
 ApplyResult failure(const std::string& what, const std::string& path, int err) {
-  return {false, false, fmt::format("{} {}: {}", what, path, std::strerror(err))};
+  return {false, false, fmt::format("{} {}: {}", what, path, std::strerror(err)), {}};
 }
 
 ApplyResult failure(const std::string& message) {
-  return {false, false, message};
+  return {false, false, message, {}};
 }
 
 bool write_all(int fd, const std::string& data) {
@@ -77,20 +81,25 @@ bool set_metadata(int fd, const Action& a) {
 }
 
 // With `deferred` non-null, the temporary is left in place unsynced and its
-// name stored there: the caller makes it durable and renames it later.
-ApplyResult write_file(int dir, const std::string& name, const Action& a, std::string* deferred) {
+// name stored there: the caller makes it durable and renames it later. With
+// `fresh`, nothing is at `name` (the directory is this run's and it did not
+// put it there). With `exact`, a file created with a.mode is as `a` asks.
+ApplyResult write_file(int dir, const std::string& name, const Action& a, std::string* deferred,
+                       bool fresh, bool exact) {
   struct stat st {};
-  if (::fstatat(dir, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) {
+  if (fresh) {
+    // Nothing to compare with.
+  } else if (::fstatat(dir, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) {
     if (S_ISDIR(st.st_mode)) return failure(fmt::format("cannot write {}: is a directory", a.path));
     if (S_ISREG(st.st_mode) && static_cast<std::size_t>(st.st_size) == a.content.size()) {
       Fd old(::openat(dir, name.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK));
       std::string content;
       if (old.ok() && read_to_end(old.get(), content, a.content.size()) == ReadResult::ok &&
           content == a.content) {
-        if (same_metadata(st, a)) return {true, false, {}};
+        if (same_metadata(st, a)) return {true, false, {}, {}};
         if (!set_metadata(old.get(), a))
           return failure("cannot set mode and owner of", a.path, errno);
-        return {true, true, {}};
+        return {true, true, {}, {}};
       }
     }
   } else if (errno != ENOENT) {
@@ -98,24 +107,28 @@ ApplyResult write_file(int dir, const std::string& name, const Action& a, std::s
   }
 
   const std::string tmp = temporary_name(name);
-  Fd out(::openat(dir, tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
+  Fd out(::openat(dir, tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+                  exact ? a.mode : 0600));
   if (!out.ok()) return failure("cannot create a temporary file for", a.path, errno);
   int err = 0;
-  if (!write_all(out.get(), a.content) || !set_metadata(out.get(), a) ||
+  if (!write_all(out.get(), a.content) || (!exact && !set_metadata(out.get(), a)) ||
       (deferred == nullptr && ::fsync(out.get()) != 0)) {
     err = errno;
   }
   out = Fd();
   if (err == 0 && deferred != nullptr) {
     *deferred = tmp;
-    return {true, true, {}};
+    ApplyResult r{true, true, {}, {}};
+    // Until it is published, what was there stays.
+    if (fresh) r.known = KnownEntry{};
+    return r;
   }
   if (err == 0 && ::renameat(dir, tmp.c_str(), dir, name.c_str()) != 0) err = errno;
   if (err != 0) {
     ::unlinkat(dir, tmp.c_str(), 0);
     return failure("cannot write", a.path, err);
   }
-  return {true, true, {}};
+  return {true, true, {}, {}};
 }
 
 // Creates the directory under a temporary name, gives it its mode and owner,
@@ -141,23 +154,18 @@ ApplyResult create_directory(int dir, const std::string& name, const Action& a, 
       err = ::renameat(dir, tmp.c_str(), dir, name.c_str()) == 0 ? 0 : errno;
     }
   }
-  if (err == 0) return {true, true, {}};
+  if (err == 0) return {true, true, {}, {}};
   ::unlinkat(dir, tmp.c_str(), AT_REMOVEDIR);
   if (err == EEXIST || err == ENOTEMPTY) {
     exists = true;  // made meanwhile: treat it as an existing one
-    return {true, false, {}};
+    return {true, false, {}, {}};
   }
   return failure("cannot create directory", a.path, err);
 }
 
-ApplyResult make_directory(int dir, const std::string& name, const Action& a) {
+// Gives the directory that exists at `name` the mode and owner `a` asks.
+ApplyResult fix_directory(int dir, const std::string& name, const Action& a) {
   struct stat st {};
-  if (::fstatat(dir, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
-    if (errno != ENOENT) return failure("cannot inspect", a.path, errno);
-    bool exists = false;
-    ApplyResult created = create_directory(dir, name, a, exists);
-    if (!exists) return created;
-  }
   Fd d(::openat(dir, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
   if (!d.ok()) {
     if (errno == ENOTDIR || errno == ELOOP) {
@@ -167,12 +175,25 @@ ApplyResult make_directory(int dir, const std::string& name, const Action& a) {
     return failure("cannot open directory", a.path, errno);
   }
   if (::fstat(d.get(), &st) != 0) return failure("cannot inspect", a.path, errno);
-  if (same_metadata(st, a)) return {true, false, {}};
+  if (same_metadata(st, a)) return {true, false, {}, {}};
   if (!set_metadata(d.get(), a)) return failure("cannot set mode and owner of", a.path, errno);
-  return {true, true, {}};
+  return {true, true, {}, {}};
 }
 
-ApplyResult make_symlink(int dir, const std::string& name, const Action& a) {
+// With `owner` set, a new link in `dir` gets that owner (the directory is
+// plain).
+ApplyResult make_symlink(int dir, const std::string& name, const Action& a,
+                         std::optional<std::pair<uid_t, gid_t>> owner) {
+  // Nothing there: creating the link is atomic by itself, and says so.
+  if (::symlinkat(a.target.c_str(), dir, name.c_str()) == 0) {
+    ApplyResult r{true, true, {}, {}};
+    if (owner) {
+      r.known = KnownEntry{
+          FileInfo{FileType::symlink, 0777, owner->first, owner->second, a.target.size()}, false};
+    }
+    return r;
+  }
+  if (errno != EEXIST) return failure("cannot create symlink", a.path, errno);
   struct stat st {};
   if (::fstatat(dir, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) {
     if (S_ISDIR(st.st_mode)) {
@@ -183,15 +204,12 @@ ApplyResult make_symlink(int dir, const std::string& name, const Action& a) {
       ssize_t n = ::readlinkat(dir, name.c_str(), target.data(), target.size());
       if (n >= 0 && static_cast<std::size_t>(n) == a.target.size() &&
           target.compare(0, a.target.size(), a.target) == 0) {
-        return {true, false, {}};
+        return {true, false, {}, {}};
       }
     }
   } else if (errno != ENOENT) {
     return failure("cannot inspect", a.path, errno);
   }
-  // Nothing there: creating the link is atomic by itself.
-  if (::symlinkat(a.target.c_str(), dir, name.c_str()) == 0) return {true, true, {}};
-  if (errno != EEXIST) return failure("cannot create symlink", a.path, errno);
   // Something is in the way: replace it in one rename.
   const std::string tmp = temporary_name(name);
   if (::symlinkat(a.target.c_str(), dir, tmp.c_str()) != 0) {
@@ -202,19 +220,19 @@ ApplyResult make_symlink(int dir, const std::string& name, const Action& a) {
     ::unlinkat(dir, tmp.c_str(), 0);
     return failure("cannot create symlink", a.path, err);
   }
-  return {true, true, {}};
+  return {true, true, {}, {}};
 }
 
 ApplyResult remove_entry(int dir, const std::string& name, const Action& a) {
   struct stat st {};
   if (::fstatat(dir, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
-    if (errno == ENOENT) return {true, false, {}};
+    if (errno == ENOENT) return {true, false, {}, KnownEntry{}};
     return failure("cannot inspect", a.path, errno);
   }
   if (::unlinkat(dir, name.c_str(), S_ISDIR(st.st_mode) ? AT_REMOVEDIR : 0) != 0) {
     return failure("cannot remove", a.path, errno);
   }
-  return {true, true, {}};
+  return {true, true, {}, KnownEntry{}};
 }
 
 }  // namespace
@@ -247,21 +265,26 @@ ApplyResult Applier::apply(const Action& action) {
     return failure(fmt::format("cannot put the files written before {} in place", action.path));
   }
   const std::string parent = path::dirname(action.path);
-  const int dir = directory(parent, err);
-  if (dir < 0) return failure("cannot open the directory of", action.path, err);
-  if (swept_.insert(parent).second && remove_temporaries(dir)) mark_dirty(parent, dir);
+  Dir* dir = directory(parent, err);
+  if (dir == nullptr) return failure("cannot open the directory of", action.path, err);
+  // A directory this run created holds no leftovers of an earlier one.
+  if (!dir->created && swept_.insert(parent).second && remove_temporaries(dir->fd)) {
+    mark_dirty(parent, *dir);
+  }
   const std::string name = path::basename(action.path);
   ApplyResult result = failure("unknown action");
   switch (action.kind) {
     case ActionKind::write: {
       std::string tmp;
-      result = write_file(dir, name, action, defer_ ? &tmp : nullptr);
+      const bool fresh = dir->created && dir->made.count(name) == 0;
+      result = write_file(dir->fd, name, action, defer_ ? &tmp : nullptr, fresh,
+                          creates_exactly(*dir, action));
+      if (result.ok && dir->created) dir->made.insert(name);
       if (!tmp.empty()) {
         pending_.push_back({parent, std::move(tmp), name});
         pending_paths_.insert(action.path);
-        struct stat st {};
-        if (::fstat(dir, &st) == 0) {
-          filesystems_.try_emplace(st.st_dev, parent);
+        if (inspect(*dir)) {
+          filesystems_.try_emplace(dir->dev, parent);
         } else {
           sync_failed_ = true;
         }
@@ -269,70 +292,167 @@ ApplyResult Applier::apply(const Action& action) {
       break;
     }
     case ActionKind::mkdir:
-      result = make_directory(dir, name, action);
+      result = make_directory(*dir, parent, name, action);
       break;
-    case ActionKind::symlink:
-      result = make_symlink(dir, name, action);
+    case ActionKind::symlink: {
+      std::optional<std::pair<uid_t, gid_t>> owner;
+      if (inspect(*dir) && dir->plain) owner.emplace(euid_, egid_);
+      result = make_symlink(dir->fd, name, action, owner);
+      if (result.ok && dir->created) dir->made.insert(name);
       break;
+    }
     case ActionKind::remove:
-      result = remove_entry(dir, name, action);
+      result = remove_entry(dir->fd, name, action);
       // A removed directory must not be reached through the cache again.
-      if (result.changed) forget_directories();
+      if (result.changed) forget_directories(action.path);
       break;
   }
-  if (result.changed) mark_dirty(parent, dir);
+  if (result.changed) mark_dirty(parent, *dir);
   return result;
 }
+
+bool Applier::inspect(Dir& d) {
+  if (d.inspected) return true;
+  struct stat st {};
+  if (::fstat(d.fd, &st) != 0) return false;
+  d.dev = st.st_dev;
+  // A default ACL would take the umask's place; a set-group-id bit (or a
+  // file system mounted with grpid) would give new entries the directory's
+  // group, which is the process's only when the directory's is.
+  d.plain = (st.st_mode & S_ISGID) == 0 && st.st_gid == egid_;
+  if (d.plain && ::fgetxattr(d.fd, "system.posix_acl_default", nullptr, 0) >= 0) d.plain = false;
+  if (d.plain && errno != ENODATA && errno != ENOTSUP) d.plain = false;
+  d.inspected = true;
+  return true;
+}
+
+bool Applier::creates_exactly(Dir& d, const Action& a) {
+  return umask_ && (a.mode & ~0777u) == 0 && (a.mode & *umask_) == 0 && a.uid == euid_ &&
+         a.gid == egid_ && inspect(d) && d.plain;
+}
+
+ApplyResult Applier::make_directory(Dir& d, const std::string& parent, const std::string& name,
+                                    const Action& a) {
+  if (creates_exactly(d, a)) {
+    // The directory appears at once as planned: a kill leaves it or nothing.
+    if (::mkdirat(d.fd, name.c_str(), a.mode) == 0) {
+      created_[path::join(parent, name)] = Created{d.dev, true};
+      if (d.created) d.made.insert(name);
+      return {
+          true, true, {}, KnownEntry{FileInfo{FileType::directory, a.mode, a.uid, a.gid, 0}, true}};
+    }
+    if (errno != EEXIST) return failure("cannot create directory", a.path, errno);
+    return fix_directory(d.fd, name, a);
+  }
+  struct stat st {};
+  if (::fstatat(d.fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
+    if (errno != ENOENT) return failure("cannot inspect", a.path, errno);
+    bool exists = false;
+    ApplyResult created = create_directory(d.fd, name, a, exists);
+    if (!exists) return created;
+  }
+  return fix_directory(d.fd, name, a);
+}
+
+Applier::Applier(int root_fd) : root_fd_(root_fd), euid_(::geteuid()), egid_(::getegid()) {}
 
 Applier::~Applier() {
   forget_directories();
 }
 
 void Applier::forget_directories() {
-  for (const auto& [dir, fd] : open_dirs_)
-    ::close(fd);
+  for (const auto& [path, d] : open_dirs_)
+    ::close(d.fd);
   open_dirs_.clear();
 }
 
-int Applier::directory(const std::string& dir, int& err) {
-  if (auto it = open_dirs_.find(dir); it != open_dirs_.end()) return it->second;
-  constexpr std::size_t kMaxOpen = 256;
-  if (open_dirs_.size() >= kMaxOpen) forget_directories();
+void Applier::forget_directories(const std::string& top) {
+  const std::string prefix = top + "/";
+  for (auto it = open_dirs_.lower_bound(top);
+       it != open_dirs_.end() && (it->first == top || it->first.starts_with(prefix));) {
+    ::close(it->second.fd);
+    it = open_dirs_.erase(it);
+  }
+  for (auto it = created_.lower_bound(top);
+       it != created_.end() && (it->first == top || it->first.starts_with(prefix));) {
+    it = created_.erase(it);
+  }
+}
+
+void Applier::close_directories() {
+  // The files waiting in the directories about to be closed are put in place
+  // first, so that their directories need not be opened again.
+  if (!publishing_ && !pending_.empty() && !publish()) publish_failed_ = true;
+  forget_directories();
+}
+
+Applier::Dir* Applier::directory(const std::string& dir, int& err) {
+  if (auto it = open_dirs_.find(dir); it != open_dirs_.end()) return &it->second;
+  if (open_dirs_.size() >= max_open_ && !limit_read_) {
+    // As many as the descriptor limit leaves room for, beside what the rest
+    // of the process may open.
+    limit_read_ = true;
+    struct rlimit limit {};
+    if (::getrlimit(RLIMIT_NOFILE, &limit) == 0) {
+      const rlim_t n = std::min<rlim_t>(limit.rlim_cur, 1 << 16);
+      max_open_ = n > 128 ? n - 64 : std::max<std::size_t>(8, n / 2);
+    }
+  }
+  if (open_dirs_.size() >= max_open_) close_directories();
   // Start from the nearest ancestor already open, or the root.
   std::string start = dir;
-  int fd = -1;
-  while (fd < 0) {
+  Dir* d = nullptr;
+  while (d == nullptr) {
     start = path::dirname(start);
-    if (auto it = open_dirs_.find(start); it != open_dirs_.end()) fd = it->second;
-    if (start == "/" && fd < 0) break;
+    if (auto it = open_dirs_.find(start); it != open_dirs_.end()) d = &it->second;
+    if (start == "/" && d == nullptr) break;
   }
-  if (fd < 0) {
-    fd = ::openat(root_fd_, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (d == nullptr) {
+    const int fd = ::openat(root_fd_, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0) {
       err = errno;
-      return -1;
+      return nullptr;
     }
-    open_dirs_["/"] = fd;
+    d = &open_dirs_["/"];
+    d->fd = fd;
     start.assign(1, '/');
   }
-  if (dir == "/") return fd;
+  if (dir == "/") return d;
   const std::string rest = start == "/" ? dir : dir.substr(start.size());
   std::string current = start;
   for (const std::string& c : path::components(rest)) {
     if (!is_plain_name(c)) {
       err = EINVAL;
-      return -1;
+      return nullptr;
     }
-    const int next = ::openat(fd, c.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    const int next = ::openat(d->fd, c.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (next < 0) {
       err = errno == ELOOP ? ENOTDIR : errno;
-      return -1;
+      if (err == EMFILE && !retrying_ && open_dirs_.size() > 1) {
+        // Out of descriptors: begin again, once, with the cache closed.
+        retrying_ = true;
+        close_directories();
+        Dir* again = directory(dir, err);
+        retrying_ = false;
+        return again;
+      }
+      return nullptr;
     }
     current = path::join(current, c);
-    open_dirs_[current] = next;
-    fd = next;
+    Dir& opened = open_dirs_[current];
+    opened.fd = next;
+    // A directory this run made (and nothing removed since) is on its
+    // parent's file system and holds what the run put there.
+    if (auto made = created_.find(current); made != created_.end()) {
+      opened.inspected = true;
+      opened.dev = made->second.dev;
+      opened.plain = made->second.plain;
+      opened.created = true;
+      created_.erase(made);
+    }
+    d = &opened;
   }
-  return fd;
+  return d;
 }
 
 bool Applier::remove_temporaries(int dir) {
@@ -360,25 +480,29 @@ bool Applier::remove_temporaries(int dir) {
 }
 
 bool Applier::publish() {
-  if (pending_.empty()) return true;
+  // A publish made on the way (to close directories) that failed is reported
+  // by the next one.
+  if (pending_.empty()) return !std::exchange(publish_failed_, false);
+  publishing_ = true;
   // Data first: one syncfs per file system that holds a temporary, so that
   // no rename below can become durable before the content it names.
   bool synced = !sync_failed_;
   for (const auto& [dev, dir] : filesystems_) {
     int err = 0;
-    const int fd = directory(dir, err);
-    if (fd < 0 || ::syncfs(fd) != 0) synced = false;
+    const Dir* d = directory(dir, err);
+    if (d == nullptr || ::syncfs(d->fd) != 0) synced = false;
   }
   filesystems_.clear();
   sync_failed_ = false;
   bool ok = true;
   for (const Pending& p : pending_) {
     int err = 0;
-    const int fd = directory(p.dir, err);
-    if (fd < 0) {
+    const Dir* d = directory(p.dir, err);
+    if (d == nullptr) {
       ok = false;
       continue;
     }
+    const int fd = d->fd;
     if (!synced) {
       // The file system could not be synced as a whole: this file alone.
       Fd tmp(::openat(fd, p.tmp.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
@@ -395,14 +519,14 @@ bool Applier::publish() {
   }
   pending_.clear();
   pending_paths_.clear();
-  return ok;
+  publishing_ = false;
+  return !std::exchange(publish_failed_, false) && ok;
 }
 
-void Applier::mark_dirty(const std::string& path, int dir) {
+void Applier::mark_dirty(const std::string& path, Dir& dir) {
   if (!dirty_.insert(path).second || !defer_) return;
-  struct stat st {};
-  if (::fstat(dir, &st) == 0) {
-    dirty_filesystems_.try_emplace(st.st_dev, path);
+  if (inspect(dir)) {
+    dirty_filesystems_.try_emplace(dir.dev, path);
   } else {
     dirty_unknown_ = true;
   }
@@ -416,8 +540,8 @@ bool Applier::flush() {
   bool synced = defer_ && !dirty_unknown_;
   for (const auto& [dev, dir] : synced ? dirty_filesystems_ : decltype(dirty_filesystems_){}) {
     int err = 0;
-    const int fd = directory(dir, err);
-    if (fd < 0 || ::syncfs(fd) != 0) synced = false;
+    const Dir* d = directory(dir, err);
+    if (d == nullptr || ::syncfs(d->fd) != 0) synced = false;
   }
   dirty_filesystems_.clear();
   dirty_unknown_ = false;
@@ -427,12 +551,12 @@ bool Applier::flush() {
   }
   for (const std::string& dir : dirty_) {
     int err = 0;
-    const int fd = directory(dir, err);
-    if (fd < 0) {
+    const Dir* d = directory(dir, err);
+    if (d == nullptr) {
       if (err != ENOENT) ok = false;  // a directory removed later in the run needs no sync
       continue;
     }
-    if (::fsync(fd) != 0) ok = false;
+    if (::fsync(d->fd) != 0) ok = false;
   }
   dirty_.clear();
   return ok;

@@ -12,25 +12,45 @@
 //   is written to its temporary and left there; publish() (or flush()) syncs
 //   each file system holding one (syncfs) and only then renames them all
 //   into place, so that no rename is durable before the data it names;
-// - what already matches is left alone.
+// - what already matches is left alone;
+// - in a directory where a new entry is known to come out exactly as planned
+//   (the process's own owner, no set-group-id bit or default ACL on the
+//   directory, a mode the umask leaves whole), it is created with its mode
+//   and nothing else; a directory this run created is known to hold only
+//   what the run put there, so nothing in it is looked up or swept first.
 #pragma once
 
 #include <sys/types.h>
 
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "plan/action.h"
+#include "root/root_view.h"
 
 namespace bootassess {
 
+// What is at an action's path after it, as lstat would show it, when the
+// applier knows it without looking (a directory's size is given as 0).
+struct KnownEntry {
+  std::optional<FileInfo> info;
+  bool new_directory = false;  // a directory the action created: it is empty
+};
+
 struct ApplyResult {
+  ApplyResult() = default;
+  ApplyResult(bool ok_, bool changed_, std::string error_, std::optional<KnownEntry> known_ = {})
+      : ok(ok_), changed(changed_), error(std::move(error_)), known(std::move(known_)) {}
+
   bool ok = true;
   bool changed = false;  // false: the root already held exactly this
   std::string error;     // why it failed, when !ok
+  std::optional<KnownEntry> known;
 };
 
 // The names of the temporary files and directories the applier makes next to
@@ -42,7 +62,7 @@ class Applier {
  public:
   // `root_fd` is a descriptor of the root directory (O_PATH is enough); it
   // stays owned by the caller.
-  explicit Applier(int root_fd) : root_fd_(root_fd) {}
+  explicit Applier(int root_fd);
   ~Applier();
   Applier(const Applier&) = delete;
   Applier& operator=(const Applier&) = delete;
@@ -51,6 +71,10 @@ class Applier {
   // at once. An action on a path still waiting (or a removal) publishes
   // first, so actions keep their order.
   void defer_renames() { defer_ = true; }
+  // The process umask stays `mask` while this applier works: an entry it
+  // creates with a mode the umask leaves whole needs no chmod. Without this,
+  // every new entry is given its mode explicitly.
+  void assume_umask(mode_t mask) { umask_ = mask; }
 
   ApplyResult apply(const Action& action);
   // Puts the files still waiting in place, their data durable first. False
@@ -62,21 +86,58 @@ class Applier {
   bool flush();
 
  private:
-  // A descriptor of the directory `dir` (canonical), opened one component at
-  // a time from the nearest directory already open, never following a
-  // symlink. Owned by the cache; -1 with `err` set on failure.
-  int directory(const std::string& dir, int& err);
+  // What the applier knows of a directory it has open.
+  struct Dir {
+    int fd = -1;
+    bool inspected = false;  // dev and plain are set
+    dev_t dev = 0;
+    // A new entry gets the process's owner and exactly the mode it is
+    // created with, less the umask.
+    bool plain = false;
+    // Made by this run: it holds only `made` (and temporaries of this run).
+    bool created = false;
+    std::set<std::string> made;
+  };
+  // What is known of a directory this run created, before it is opened.
+  struct Created {
+    dev_t dev = 0;
+    bool plain = false;
+  };
+  // The directory `dir` (canonical), opened one component at a time from the
+  // nearest directory already open, never following a symlink. Owned by the
+  // cache; null with `err` set on failure.
+  Dir* directory(const std::string& dir, int& err);
   void forget_directories();
+  // Publishes what waits, then forgets every directory: the cache is full.
+  void close_directories();
+  // Closes `top` and the directories below it (it was removed).
+  void forget_directories(const std::string& top);
+  // Fills in d.dev and d.plain; false when the directory cannot be looked at.
+  bool inspect(Dir& d);
+  // Whether an entry created in `d` with `mode` comes out as `a` asks,
+  // without chown or chmod.
+  bool creates_exactly(Dir& d, const Action& a);
+  ApplyResult make_directory(Dir& d, const std::string& parent, const std::string& name,
+                             const Action& a);
   // Removes the temporaries a killed run left in `dir` (only names of the
   // form above). True when something was removed.
   bool remove_temporaries(int dir);
   // Notes that the entries of `path` (open as `dir`) changed.
-  void mark_dirty(const std::string& path, int dir);
+  void mark_dirty(const std::string& path, Dir& dir);
 
   int root_fd_;
-  std::map<std::string, int> open_dirs_;  // canonical path -> descriptor
-  std::set<std::string> dirty_;           // directories whose entries changed
-  std::set<std::string> swept_;           // directories cleared of temporaries
+  std::optional<mode_t> umask_;
+  uid_t euid_;
+  gid_t egid_;
+  std::size_t max_open_ = 64;  // raised to what RLIMIT_NOFILE allows when reached
+  bool limit_read_ = false;
+  bool publishing_ = false;
+  bool retrying_ = false;        // directory() is trying again after running out of descriptors
+  bool publish_failed_ = false;  // a publish() the applier made itself failed
+  std::map<std::string, Dir> open_dirs_;    // canonical path -> directory
+  std::map<std::string, Created> created_;  // directories this run created
+  std::set<std::string> dirty_;             // directories whose entries changed
+  std::set<std::string> swept_;             // directories cleared of temporaries
 
   struct Pending {
     std::string dir;   // canonical directory

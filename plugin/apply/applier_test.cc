@@ -214,7 +214,8 @@ TEST_F(ApplierTest, RefusesNamesTheKernelWouldReadDifferently) {
 // A killed run leaves temporaries; the next change in that directory removes
 // them, and nothing else.
 TEST_F(ApplierTest, RemovesItsOwnLeftoverTemporariesOnly) {
-  ASSERT_TRUE(apply(ActionKind::mkdir, "/etc", 0755).ok);
+  // A directory the run finds (one it creates holds no leftovers).
+  testing::make_dirs(in_root("/etc"));
   write_text(in_root("/etc/.#a.conf.0123456789abcdef"), "torn");
   testing::make_dirs(in_root("/etc/.#d.00000000000000ff"));
   testing::make_dirs(in_root("/etc/.#full.00000000000000ff/inside"));
@@ -233,6 +234,77 @@ TEST_F(ApplierTest, RemovesItsOwnLeftoverTemporariesOnly) {
   EXPECT_TRUE(is_temporary_name(".#x.0123456789abcdef"));
   EXPECT_FALSE(is_temporary_name(".#.0123456789abcdef"));
   EXPECT_FALSE(is_temporary_name("x.0123456789abcdef"));
+}
+
+// With the umask known, what can be created exactly is created so; the rest
+// (a mode the umask takes bits from, a set-group-id directory passing its
+// bit on) still comes out exactly as asked.
+TEST_F(ApplierTest, EntriesCreatedWithTheirModeComeOutExact) {
+  const mode_t old = ::umask(027);
+  applier_->assume_umask(027);
+  testing::make_dirs(in_root("/sg"));
+  ASSERT_EQ(::chmod(in_root("/sg").c_str(), 02750), 0);
+  struct Case {
+    ActionKind kind;
+    std::string path;
+    std::uint32_t mode;
+  };
+  const std::vector<Case> cases = {
+      {ActionKind::mkdir, "/d", 0750},           {ActionKind::write, "/d/f", 0640},
+      {ActionKind::mkdir, "/d/open", 0775},      {ActionKind::write, "/d/open/f", 0666},
+      {ActionKind::mkdir, "/sg/inherits", 0750}, {ActionKind::write, "/sg/inherits/f", 0600},
+  };
+  for (const Case& c : cases) {
+    ApplyResult r = apply(c.kind, c.path, c.mode, "content");
+    ASSERT_TRUE(r.ok) << c.path << ": " << r.error;
+  }
+  ASSERT_TRUE(applier_->flush());
+  ::umask(old);
+  for (const Case& c : cases) {
+    struct stat st {};
+    ASSERT_EQ(::lstat(in_root(c.path).c_str(), &st), 0) << c.path;
+    EXPECT_EQ(st.st_mode & 07777, c.mode) << c.path;
+    EXPECT_EQ(st.st_uid, ::geteuid()) << c.path;
+    EXPECT_EQ(st.st_gid, ::getegid()) << c.path;
+  }
+}
+
+// What the applier says is at a path after an action is what lstat shows.
+TEST_F(ApplierTest, KnownEntriesAreWhatIsOnDisk) {
+  const mode_t old = ::umask(022);
+  applier_->assume_umask(022);
+  testing::make_dirs(in_root("/sg"));
+  ASSERT_EQ(::chmod(in_root("/sg").c_str(), 02755), 0);
+  int known = 0;
+  auto check = [&](const std::string& path, const ApplyResult& r) {
+    ASSERT_TRUE(r.ok) << path << ": " << r.error;
+    if (!r.known) return;
+    ++known;
+    struct stat st {};
+    if (!r.known->info) {
+      EXPECT_NE(::lstat(in_root(path).c_str(), &st), 0) << path;
+      return;
+    }
+    ASSERT_EQ(::lstat(in_root(path).c_str(), &st), 0) << path;
+    EXPECT_EQ(st.st_mode & 07777, r.known->info->mode) << path;
+    EXPECT_EQ(st.st_uid, r.known->info->uid) << path;
+    EXPECT_EQ(st.st_gid, r.known->info->gid) << path;
+    if (S_ISLNK(st.st_mode)) {
+      EXPECT_EQ(r.known->info->type, FileType::symlink) << path;
+      EXPECT_EQ(static_cast<std::uint64_t>(st.st_size), r.known->info->size) << path;
+    } else {
+      EXPECT_EQ(r.known->info->type, FileType::directory) << path;
+      EXPECT_TRUE(std::filesystem::is_empty(in_root(path))) << path;
+    }
+  };
+  check("/d", apply(ActionKind::mkdir, "/d", 0755));
+  check("/d/l", apply(ActionKind::symlink, "/d/l", 0777, {}, "/some/target"));
+  check("/sg/l", apply(ActionKind::symlink, "/sg/l", 0777, {}, "/t"));
+  check("/sg/d", apply(ActionKind::mkdir, "/sg/d", 0755));
+  check("/d/l", apply(ActionKind::remove, "/d/l"));
+  ::umask(old);
+  // The plain directory's entries and the removal are known.
+  EXPECT_GE(known, 3);
 }
 
 }  // namespace

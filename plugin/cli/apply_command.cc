@@ -43,7 +43,7 @@ int run_apply(const ApplyOptions& options) {
     log.diagnostic(no_mode);
   }
   RecordOnlyExecutor record_only;
-  DiskExecutor disk(*root);
+  DiskExecutor disk(*root, plan.umask);
   ActionExecutor& executor = options.dry_run ? static_cast<ActionExecutor&>(record_only) : disk;
   Planner planner(*root, plan, executor, [&](const PlanEvent& e) { log.event(e); });
   planner.run(sources);

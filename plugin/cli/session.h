@@ -40,15 +40,22 @@ class RecordOnlyExecutor final : public ActionExecutor {
   ApplyResult execute(const Action&) override { return {true, true, {}}; }
 };
 
-// Performs actions on the root.
+// Performs actions on the root. With `umask`, the process's umask, which
+// stays so for the run.
 class DiskExecutor final : public ActionExecutor {
  public:
-  explicit DiskExecutor(const DiskRoot& root) : root_(root), applier_(root.fd()) {
+  explicit DiskExecutor(const DiskRoot& root, std::optional<std::uint32_t> umask = {})
+      : root_(root), applier_(root.fd()) {
     applier_.defer_renames();
+    if (umask) applier_.assume_umask(static_cast<mode_t>(*umask));
   }
   ApplyResult execute(const Action& action) override {
     ApplyResult result = applier_.apply(action);
-    root_.changed(action.path);
+    if (result.known) {
+      root_.changed(action.path, result.known->info, result.known->new_directory);
+    } else {
+      root_.changed(action.path);
+    }
     return result;
   }
   bool publish() override { return applier_.publish(); }

@@ -148,12 +148,32 @@ std::optional<FileInfo> DiskRoot::lstat(const std::string& path) const {
 }
 
 void DiskRoot::changed(const std::string& path) const {
-  if (!remember_) return;
+  if (!remember_ || !forget(path)) return;
+  // Whether the name is in its directory now is looked at when asked.
+  if (Listing* list = parent_listing(path)) {
+    const std::string_view name = name_of(path);
+    if (!contains(list->unsure, name)) list->unsure.emplace_back(name);
+  }
+}
+
+void DiskRoot::changed(const std::string& path, const std::optional<FileInfo>& info,
+                       bool new_directory) const {
+  if (!remember_ || !forget(path)) return;
+  stats_.emplace(path, info);
+  if (new_directory && info) listings_.emplace(path, Listing{std::vector<std::string>{}, {}});
+  if (Listing* list = parent_listing(path)) {
+    const std::string_view name = name_of(path);
+    if (!contains(list->unsure, name)) list->unsure.emplace_back(name);
+    settle(*list, name, info);
+  }
+}
+
+bool DiskRoot::forget(const std::string& path) const {
   if (path == "/") {
     stats_.clear();
     listings_.clear();
     misses_.clear();
-    return;
+    return false;
   }
   erase_below(stats_, path);
   erase_below(listings_, path);
@@ -168,15 +188,17 @@ void DiskRoot::changed(const std::string& path) const {
   }
   if (auto l = listings_.find(path); l != listings_.end()) listings_.erase(l);
   if (auto s = stats_.find(path); s != stats_.end()) stats_.erase(s);
-  // Whether the name is in its directory now is looked at when asked.
+  return true;
+}
+
+DiskRoot::Listing* DiskRoot::parent_listing(const std::string& path) const {
   auto parent = listings_.find(parent_of(path));
-  if (parent == listings_.end()) return;
+  if (parent == listings_.end()) return nullptr;
   if (!parent->second.names) {
     listings_.erase(parent);  // the directory exists now
-    return;
+    return nullptr;
   }
-  const std::string_view name = name_of(path);
-  if (!contains(parent->second.unsure, name)) parent->second.unsure.emplace_back(name);
+  return &parent->second;
 }
 
 std::optional<FileInfo> DiskRoot::stat_uncached(const std::string& path) const {

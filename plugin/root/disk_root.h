@@ -41,10 +41,18 @@ class DiskRoot final : public RootView {
   std::optional<std::vector<std::string>> list_dir(const std::string& path) const override;
   bool access(const std::string& path, int mode) const override;
   void changed(const std::string& path) const override;
+  // changed(), when the caller knows what is at `path` now (`info`, nullopt
+  // for nothing) and need not have it looked up; with `new_directory`, it is
+  // a directory just created, empty.
+  void changed(const std::string& path, const std::optional<FileInfo>& info,
+               bool new_directory) const;
 
  private:
   DiskRoot(std::string root_dir, int fd) : root_dir_(std::move(root_dir)), fd_(fd) {}
   std::optional<FileInfo> stat_uncached(const std::string& path) const;
+  // Forgets what was known at and below `path` and about its ancestors that
+  // were not directories; false when `path` is "/" and everything is forgotten.
+  bool forget(const std::string& path) const;
   std::optional<std::vector<std::string>> list_uncached(const std::string& path) const;
 
   struct Listing {
@@ -53,6 +61,9 @@ class DiskRoot final : public RootView {
     // lookup of one of them asks the disk.
     std::vector<std::string> unsure;
   };
+  // The listing of the directory holding `path`, when it was read and held
+  // names; a remembered non-directory there is forgotten.
+  Listing* parent_listing(const std::string& path) const;
   // The listing of `dir` when it was read, else null.
   Listing* listing(std::string_view dir) const;
   // Brings the unsure `name` of `list` in line with `info`.
