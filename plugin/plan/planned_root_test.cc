@@ -28,7 +28,7 @@ TEST(PlannedRootTest, ACreatedDirectoryHoldsOnlyWhatThePlanPutThere) {
   PlannedRoot view(base);
   view.record(action(ActionKind::mkdir, "/etc/new", true));
   Action file = action(ActionKind::write, "/etc/new/a.conf");
-  file.content = "a";
+  file.content.assign(1, 'a');  // (`= "a"` trips GCC 12's -Wrestrict at -O3)
   view.record(file);
   EXPECT_FALSE(view.lstat("/etc/new/.tmp-x"));
   EXPECT_FALSE(view.read_file("/etc/new/.tmp-x"));
