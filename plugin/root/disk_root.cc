@@ -159,7 +159,6 @@ void DiskRoot::changed(const std::string& path) const {
 void DiskRoot::changed(const std::string& path, const std::optional<FileInfo>& info,
                        bool new_directory) const {
   if (!remember_ || !forget(path)) return;
-  stats_.emplace(path, info);
   if (new_directory && info) listings_.emplace(path, Listing{std::vector<std::string>{}, {}});
   if (Listing* list = parent_listing(path)) {
     const std::string_view name = name_of(path);

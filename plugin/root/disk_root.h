@@ -42,8 +42,10 @@ class DiskRoot final : public RootView {
   bool access(const std::string& path, int mode) const override;
   void changed(const std::string& path) const override;
   // changed(), when the caller knows what is at `path` now (`info`, nullopt
-  // for nothing) and need not have it looked up; with `new_directory`, it is
-  // a directory just created, empty.
+  // for nothing): whether its directory holds the name is settled without a
+  // look at the disk; with `new_directory`, it is a directory just created,
+  // empty. `info` itself is not kept: whoever reports it (the planned root)
+  // answers for the path from then on.
   void changed(const std::string& path, const std::optional<FileInfo>& info,
                bool new_directory) const;
 
