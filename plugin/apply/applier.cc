@@ -479,6 +479,19 @@ bool Applier::remove_temporaries(int dir) {
   return removed;
 }
 
+void Applier::outside_change() {
+  for (auto& [path, d] : open_dirs_) {
+    // Made by this run: it still holds no leftovers of an earlier one.
+    if (d.created) swept_.insert(path);
+    d.created = false;
+    d.made.clear();
+    d.inspected = false;
+  }
+  for (const auto& made : created_)
+    swept_.insert(made.first);
+  created_.clear();
+}
+
 bool Applier::publish() {
   // A publish made on the way (to close directories) that failed is reported
   // by the next one.

@@ -84,6 +84,10 @@ class Applier {
   // false when a file could not be put in place, or a directory that still
   // exists could not be synced.
   bool flush();
+  // Something besides the applier (a shell condition) may have changed the
+  // root since publish(): the directories this run made may hold entries it
+  // did not make, and their owner or mode may have changed.
+  void outside_change();
 
  private:
   // What the applier knows of a directory it has open.

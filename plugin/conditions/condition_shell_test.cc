@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -119,7 +120,8 @@ TEST(ConditionShell, ABackgroundJobDoesNotHoldTheResult) {
 class ChrootedRoot {
  public:
   ChrootedRoot() {
-    for (const char* tool : {"/bin/dash", "/bin/cat", "/bin/ls"})
+    for (const char* tool :
+         {"/bin/dash", "/bin/cat", "/bin/ls", "/bin/ln", "/bin/chmod", "/bin/chown"})
       copy_with_libraries(tool);
     fs::copy_file(dir_ / "bin/dash", dir_ / "bin/sh");
   }
@@ -268,6 +270,72 @@ TEST_F(ConditionChroot, ConditionsSeeWhatEarlierStepsAndShellsWrote) {
   EXPECT_FALSE(fs::exists(root_ / "etc/never"));
   EXPECT_EQ(testing::read_text(root_ / "etc/b"), "shell");
   EXPECT_EQ(testing::read_text(root_ / "etc/c"), "native");
+}
+
+// A shell condition may add entries below directories the run has just
+// made; the steps after it see them: an identical file stays, a link there is
+// disabled, an existing drop-in keeps its mode and owner.
+TEST_F(ConditionChroot, LaterStepsSeeWhatAShellAddedToDirectoriesTheRunMade) {
+  const std::string unit =
+      "[Service]\nExecStart=/bin/true\n[Install]\nWantedBy=multi-user.target\n";
+  testing::make_dirs(root_ / "run");
+  testing::write_text(root_ / "etc/systemd/system/foo.service", unit);
+  testing::write_text(root_ / "etc/systemd/system/baz.service", unit);
+  const std::string config = root_ / "config.yaml";
+  testing::write_text(
+      config,
+      "stages:\n"
+      "  initramfs:\n"
+      "    - files: [{path: /etc/d/a, permissions: 0644, content: a}]\n"
+      "      systemctl:\n"
+      "        enable: [foo.service]\n"
+      "        overrides: [{service: foo.service, name: a.conf, content: \"[Unit]\\n\"}]\n"
+      "    - if: 'printf \"x\\n\" > /etc/d/c &&\n"
+      "        ln -s /etc/systemd/system/baz.service "
+      "/etc/systemd/system/multi-user.target.wants/baz.service &&\n"
+      "        printf \"old\\n\" > /etc/systemd/system/foo.service.d/b.conf &&\n"
+      "        chmod 600 /etc/systemd/system/foo.service.d/b.conf &&\n"
+      "        chown 5:5 /etc/systemd/system/foo.service.d/b.conf'\n"
+      "      files:\n"
+      "        - {path: /etc/d/c, permissions: 0644, content: "
+      "\"x\\n\"}\n"
+      "      systemctl:\n"
+      "        disable: [baz.service]\n"
+      "        overrides: [{service: foo.service, name: b.conf, content: \"[Unit]\\n\"}]\n");
+  Diagnostics diagnostics;
+  std::vector<Source> sources;
+  sources.push_back(load_source(config, diagnostics));
+  ASSERT_FALSE(diagnostics.has_errors());
+  PlanOptions options;
+  options.root_dir = root_.path();
+  options.simulated_mode = BootMode::active;
+  options.mode = BootMode::active;
+  view_->remember_lookups();          // as apply reads the root
+  const mode_t umask = ::umask(022);  // as apply knows it, which lets it create entries exact
+  DiskExecutor disk(*view_, 022);
+  std::vector<std::string> errors;
+  std::vector<std::string> changed;
+  Planner planner(*view_, options, disk, [&](const PlanEvent& e) {
+    if (e.kind == PlanEvent::Kind::diagnostic && e.diagnostic.severity == Severity::error)
+      errors.push_back(e.diagnostic.message);
+    if (e.kind == PlanEvent::Kind::action && e.result.changed) changed.push_back(e.action.path);
+  });
+  planner.run(sources);
+  ::umask(umask);
+  EXPECT_TRUE(errors.empty()) << errors.front();
+
+  const std::string same = "/etc/d/c";
+  EXPECT_EQ(std::count(changed.begin(), changed.end(), same), 0) << same << " was rewritten";
+  EXPECT_EQ(testing::read_text(root_.path() + same), "x\n");
+  EXPECT_TRUE(fs::is_symlink(root_ / "etc/systemd/system/multi-user.target.wants/foo.service"));
+  EXPECT_FALSE(fs::is_symlink(root_ / "etc/systemd/system/multi-user.target.wants/baz.service"));
+  const std::string dropin = root_ / "etc/systemd/system/foo.service.d/b.conf";
+  EXPECT_EQ(testing::read_text(dropin), "[Unit]\n");
+  struct stat st {};
+  ASSERT_EQ(::stat(dropin.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, 0600U);
+  EXPECT_EQ(st.st_uid, 5U);
+  EXPECT_EQ(st.st_gid, 5U);
 }
 
 TEST_F(ConditionChroot, TheUnknownModeHasItsOwnSentinelName) {

@@ -53,6 +53,15 @@ void PlannedRoot::record(const Action& action) {
   it->second = std::move(node);
 }
 
+void PlannedRoot::outside_change() {
+  for (auto& [path, node] : nodes_) {
+    if (!node.fresh) continue;
+    const bool hid = node.hides();
+    node.fresh = false;
+    if (hid && !node.hides()) --hiding_;
+  }
+}
+
 const PlannedRoot::Node* PlannedRoot::decisive(const std::string& path, bool& own) const {
   own = false;
   if (nodes_.empty()) return nullptr;

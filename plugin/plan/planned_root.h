@@ -28,6 +28,10 @@ class PlannedRoot final : public RootView {
   explicit PlannedRoot(const RootView& base) : base_(base) {}
 
   void record(const Action& action);
+  // Something besides the plan (a shell condition) may have added entries
+  // below the directories the plan created: from now on the base is asked
+  // about what lies below them too.
+  void outside_change();
 
   std::optional<FileInfo> lstat(const std::string& path) const override;
   std::optional<std::string> read_link(const std::string& path) const override;

@@ -166,6 +166,8 @@ void Planner::run_step(const Document& doc, const Step& step, std::size_t index)
     // A shell may have changed anything in the root.
     if (!result.native && result.outcome != ConditionOutcome::undecided) {
       view_.changed("/");
+      view_.outside_change();
+      executor_.outside_change();
       if (installer_) installer_->forget();
     }
     switch (result.outcome) {

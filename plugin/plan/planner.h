@@ -62,6 +62,10 @@ class ActionExecutor {
   virtual ApplyResult execute(const Action& action) = 0;
   // Make every action so far visible on disk (a shell is about to look).
   virtual bool publish() { return true; }
+  // Something besides the plan (a shell condition) may have changed the
+  // root since publish(): what the executor knew of the entries it made no
+  // longer holds.
+  virtual void outside_change() {}
   // Called once after the last action: make everything durable.
   virtual bool finish() { return true; }
 };
