@@ -197,6 +197,33 @@ class ConditionChroot : public ::testing::Test {
     return run_shell(request);
   }
 
+  // Applies `config` to the root in the active mode, as apply does; the
+  // paths of the actions that changed something go to `changed`.
+  std::vector<std::string> apply(const std::string& config, std::optional<mode_t> umask,
+                                 std::vector<std::string>* changed = nullptr) {
+    Diagnostics diagnostics;
+    std::vector<Source> sources;
+    sources.push_back(load_source(config, diagnostics));
+    if (diagnostics.has_errors()) return {"the configuration does not load"};
+    PlanOptions options;
+    options.root_dir = root_.path();
+    options.simulated_mode = BootMode::active;
+    options.mode = BootMode::active;
+    view_->remember_lookups();  // as apply reads the root
+    const mode_t old_umask = ::umask(umask.value_or(022));
+    DiskExecutor disk(*view_, umask);
+    std::vector<std::string> errors;
+    Planner planner(*view_, options, disk, [&](const PlanEvent& e) {
+      if (e.kind == PlanEvent::Kind::diagnostic && e.diagnostic.severity == Severity::error)
+        errors.push_back(e.diagnostic.message);
+      if (changed != nullptr && e.kind == PlanEvent::Kind::action && e.result.changed)
+        changed->push_back(e.action.path);
+    });
+    planner.run(sources);
+    ::umask(old_umask);
+    return errors;
+  }
+
   ChrootedRoot root_;
   std::unique_ptr<DiskRoot> view_;
   std::unique_ptr<SimulatedModeRoot> simulated_;
@@ -250,22 +277,7 @@ TEST_F(ConditionChroot, ConditionsSeeWhatEarlierStepsAndShellsWrote) {
                       "      files: [{path: /etc/b, permissions: 0644, content: shell}]\n"
                       "    - if: '[ -f /etc/flag ]'\n"
                       "      files: [{path: /etc/c, permissions: 0644, content: native}]\n");
-  Diagnostics diagnostics;
-  std::vector<Source> sources;
-  sources.push_back(load_source(config, diagnostics));
-  ASSERT_FALSE(diagnostics.has_errors());
-  PlanOptions options;
-  options.root_dir = root_.path();
-  options.simulated_mode = BootMode::active;
-  options.mode = BootMode::active;
-  view_->remember_lookups();  // as apply reads the root
-  DiskExecutor disk(*view_);
-  std::vector<std::string> errors;
-  Planner planner(*view_, options, disk, [&](const PlanEvent& e) {
-    if (e.kind == PlanEvent::Kind::diagnostic && e.diagnostic.severity == Severity::error)
-      errors.push_back(e.diagnostic.message);
-  });
-  planner.run(sources);
+  const std::vector<std::string> errors = apply(config, std::nullopt);
   EXPECT_TRUE(errors.empty()) << errors.front();
   EXPECT_FALSE(fs::exists(root_ / "etc/never"));
   EXPECT_EQ(testing::read_text(root_ / "etc/b"), "shell");
@@ -302,26 +314,9 @@ TEST_F(ConditionChroot, LaterStepsSeeWhatAShellAddedToDirectoriesTheRunMade) {
       "      systemctl:\n"
       "        disable: [baz.service]\n"
       "        overrides: [{service: foo.service, name: b.conf, content: \"[Unit]\\n\"}]\n");
-  Diagnostics diagnostics;
-  std::vector<Source> sources;
-  sources.push_back(load_source(config, diagnostics));
-  ASSERT_FALSE(diagnostics.has_errors());
-  PlanOptions options;
-  options.root_dir = root_.path();
-  options.simulated_mode = BootMode::active;
-  options.mode = BootMode::active;
-  view_->remember_lookups();          // as apply reads the root
-  const mode_t umask = ::umask(022);  // as apply knows it, which lets it create entries exact
-  DiskExecutor disk(*view_, 022);
-  std::vector<std::string> errors;
+  // With the umask known, apply creates entries exact where it can.
   std::vector<std::string> changed;
-  Planner planner(*view_, options, disk, [&](const PlanEvent& e) {
-    if (e.kind == PlanEvent::Kind::diagnostic && e.diagnostic.severity == Severity::error)
-      errors.push_back(e.diagnostic.message);
-    if (e.kind == PlanEvent::Kind::action && e.result.changed) changed.push_back(e.action.path);
-  });
-  planner.run(sources);
-  ::umask(umask);
+  const std::vector<std::string> errors = apply(config, 022, &changed);
   EXPECT_TRUE(errors.empty()) << errors.front();
 
   const std::string same = "/etc/d/c";
