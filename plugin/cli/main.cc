@@ -164,8 +164,8 @@ static int run(int argc, char** argv) {
   // command's options cost allocations and page faults on each boot, and the
   // others are needed only for the overview and `help`.
   const std::string first = argc >= 2 ? argv[1] : "";
-  const bool runs_one = first == "apply" || first == "plan" || first == "validate" ||
-                        first == "status" || first == "version";
+  const bool runs_one =
+      first != "help" && std::find(commands.begin(), commands.end(), first) != commands.end();
   auto wanted = [&](const char* command) { return !runs_one || first == command; };
 
   ApplyOptions apply;
