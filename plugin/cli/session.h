@@ -59,6 +59,7 @@ class DiskExecutor final : public ActionExecutor {
     return result;
   }
   bool publish() override { return applier_.publish(); }
+  bool writes_root() const override { return true; }
   void outside_change() override { applier_.outside_change(); }
   bool finish() override { return applier_.flush(); }
 

@@ -121,7 +121,7 @@ class ChrootedRoot {
  public:
   ChrootedRoot() {
     for (const char* tool :
-         {"/bin/dash", "/bin/cat", "/bin/ls", "/bin/ln", "/bin/chmod", "/bin/chown"})
+         {"/bin/dash", "/bin/cat", "/bin/ls", "/bin/ln", "/bin/chmod", "/bin/chown", "/bin/rm"})
       copy_with_libraries(tool);
     fs::copy_file(dir_ / "bin/dash", dir_ / "bin/sh");
   }
@@ -331,6 +331,35 @@ TEST_F(ConditionChroot, LaterStepsSeeWhatAShellAddedToDirectoriesTheRunMade) {
   EXPECT_EQ(st.st_mode & 07777, 0600U);
   EXPECT_EQ(st.st_uid, 5U);
   EXPECT_EQ(st.st_gid, 5U);
+}
+
+// What a shell condition removes, a later step makes again: the run's own
+// record of what it wrote gives way to the disk once a shell has looked.
+TEST_F(ConditionChroot, LaterStepsRemakeWhatAShellRemoved) {
+  testing::make_dirs(root_ / "run");
+  testing::write_text(root_ / "etc/systemd/system/foo.service",
+                      "[Service]\nExecStart=/bin/true\n[Install]\nWantedBy=multi-user.target\n");
+  const std::string config = root_ / "config.yaml";
+  const std::string link = "/etc/systemd/system/multi-user.target.wants/foo.service";
+  testing::write_text(config,
+                      "stages:\n"
+                      "  initramfs:\n"
+                      "    - files: [{path: /etc/d/a, permissions: 0644, content: a}]\n"
+                      "      systemctl:\n"
+                      "        enable: [foo.service]\n"
+                      "    - if: 'rm " +
+                          link +
+                          " /etc/d/a'\n"
+                          "      files: [{path: /etc/d/a, permissions: 0644, content: a}]\n"
+                          "      systemctl:\n"
+                          "        enable: [foo.service]\n");
+  std::vector<std::string> changed;
+  const std::vector<std::string> errors = apply(config, 022, &changed);
+  EXPECT_TRUE(errors.empty()) << errors.front();
+  EXPECT_TRUE(fs::is_symlink(root_.path() + link));
+  EXPECT_EQ(testing::read_text(root_.path() + "/etc/d/a"), "a");
+  EXPECT_EQ(std::count(changed.begin(), changed.end(), link), 2) << link << " not made again";
+  EXPECT_EQ(std::count(changed.begin(), changed.end(), "/etc/d/a"), 2) << "/etc/d/a not made again";
 }
 
 TEST_F(ConditionChroot, TheUnknownModeHasItsOwnSentinelName) {

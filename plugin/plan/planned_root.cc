@@ -62,6 +62,12 @@ void PlannedRoot::outside_change() {
   }
 }
 
+void PlannedRoot::forget() {
+  nodes_.clear();
+  children_.clear();
+  hiding_ = 0;
+}
+
 const PlannedRoot::Node* PlannedRoot::decisive(const std::string& path, bool& own) const {
   own = false;
   if (nodes_.empty()) return nullptr;

@@ -32,6 +32,9 @@ class PlannedRoot final : public RootView {
   // below the directories the plan created: from now on the base is asked
   // about what lies below them too.
   void outside_change();
+  // The base now holds everything recorded (the actions are on disk): it
+  // answers alone, so what something besides the plan removed is seen gone.
+  void forget();
 
   std::optional<FileInfo> lstat(const std::string& path) const override;
   std::optional<std::string> read_link(const std::string& path) const override;

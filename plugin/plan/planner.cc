@@ -156,8 +156,10 @@ void Planner::run_step(const Document& doc, const Step& step, std::size_t index)
     ctx.cwd = options_.cwd;
     ctx.simulated_mode = options_.simulated_mode;
     ctx.allow_shell = options_.allow_shell;
-    ctx.before_shell = [this] {
-      if (!executor_.publish()) {
+    bool published = false;
+    ctx.before_shell = [this, &published] {
+      published = executor_.publish();
+      if (!published) {
         report(Severity::error, {}, "apply-failed",
                "could not put the files written so far in place before running a shell");
       }
@@ -166,7 +168,12 @@ void Planner::run_step(const Document& doc, const Step& step, std::size_t index)
     // A shell may have changed anything in the root.
     if (!result.native && result.outcome != ConditionOutcome::undecided) {
       view_.changed("/");
-      view_.outside_change();
+      // The root holds what the run did, and what the shell did to it.
+      if (published && executor_.writes_root()) {
+        view_.forget();
+      } else {
+        view_.outside_change();
+      }
       executor_.outside_change();
       if (installer_) installer_->forget();
     }

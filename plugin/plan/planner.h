@@ -62,6 +62,9 @@ class ActionExecutor {
   virtual ApplyResult execute(const Action& action) = 0;
   // Make every action so far visible on disk (a shell is about to look).
   virtual bool publish() { return true; }
+  // Whether the actions are done on the root the planner reads, so that
+  // after publish() the root itself holds every one of them.
+  virtual bool writes_root() const { return false; }
   // Something besides the plan (a shell condition) may have changed the
   // root since publish(): what the executor knew of the entries it made no
   // longer holds.
