@@ -388,14 +388,15 @@ void Applier::close_directories() {
 
 Applier::Dir* Applier::directory(const std::string& dir, int& err) {
   if (auto it = open_dirs_.find(dir); it != open_dirs_.end()) return &it->second;
-  if (open_dirs_.size() >= max_open_ && !limit_read_) {
+  if (!limit_read_) {
     // As many as the descriptor limit leaves room for, beside what the rest
-    // of the process may open.
+    // of the process may open (a file being written, a directory being
+    // listed, the standard streams...).
     limit_read_ = true;
     struct rlimit limit {};
     if (::getrlimit(RLIMIT_NOFILE, &limit) == 0) {
       const rlim_t n = std::min<rlim_t>(limit.rlim_cur, 1 << 16);
-      max_open_ = n > 128 ? n - 64 : std::max<std::size_t>(8, n / 2);
+      max_open_ = n > 128 ? n - 64 : n > 17 ? n - 16 : 1;
     }
   }
   if (open_dirs_.size() >= max_open_) close_directories();

@@ -133,7 +133,7 @@ class Applier {
   std::optional<mode_t> umask_;
   uid_t euid_;
   gid_t egid_;
-  std::size_t max_open_ = 64;  // raised to what RLIMIT_NOFILE allows when reached
+  std::size_t max_open_ = 64;  // set from RLIMIT_NOFILE when the first directory is opened
   bool limit_read_ = false;
   bool publishing_ = false;
   bool retrying_ = false;        // directory() is trying again after running out of descriptors

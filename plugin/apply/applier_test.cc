@@ -2,13 +2,16 @@
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
 #include <iterator>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "support/temp_dir.h"
@@ -69,6 +72,56 @@ TEST_F(ApplierTest, WritesThenReportsUnchanged) {
   EXPECT_TRUE(chmod_only.changed);
   ASSERT_EQ(::stat(in_root("/etc/a.conf").c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 07777, 0600u);
+}
+
+// With few descriptors left, the applier keeps fewer directories open rather
+// than failing: every file is written, and published.
+TEST_F(ApplierTest, FewDescriptorsLeftAreEnough) {
+  for (const int spare : {4, 5, 6, 7, 9, 13, 20}) {
+    SCOPED_TRACE(spare);
+    const std::string top = "/d" + std::to_string(spare);
+    const pid_t child = ::fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+      // Standard streams, the root, and `spare` descriptors besides.
+      if (::dup2(fd_, 3) != 3 || ::close_range(4, ~0U, 0) != 0) ::_exit(100);
+      const rlimit limit{static_cast<rlim_t>(4 + spare), static_cast<rlim_t>(4 + spare)};
+      if (::setrlimit(RLIMIT_NOFILE, &limit) != 0) ::_exit(100);
+      Applier applier(3);
+      applier.defer_renames();
+      int failed = 0;
+      for (int i = 0; i < 30; ++i) {
+        Action a;
+        a.kind = ActionKind::write;
+        a.path = top + "/" + std::to_string(i) + "/f";
+        a.mode = 0644;
+        a.uid = ::geteuid();
+        a.gid = ::getegid();
+        a.content = "x";
+        Action dir;
+        dir.kind = ActionKind::mkdir;
+        dir.mode = 0755;
+        dir.uid = a.uid;
+        dir.gid = a.gid;
+        for (const std::string& d : {top, top + "/" + std::to_string(i)}) {
+          dir.path = d;
+          if (!applier.apply(dir).ok) ++failed;
+        }
+        if (!applier.apply(a).ok) ++failed;
+      }
+      if (!applier.flush()) ++failed;
+      ::_exit(std::min(failed, 99));
+    }
+    int status = 0;
+    ASSERT_EQ(::waitpid(child, &status, 0), child);
+    ASSERT_TRUE(WIFEXITED(status));
+    EXPECT_EQ(WEXITSTATUS(status), 0) << "actions that failed";
+    int missing = 0;
+    for (int i = 0; i < 30; ++i) {
+      if (read_text(in_root(top + "/" + std::to_string(i) + "/f")) != "x") ++missing;
+    }
+    EXPECT_EQ(missing, 0);
+  }
 }
 
 TEST_F(ApplierTest, ReplacesAtomicallyWithoutLeftovers) {
