@@ -1,6 +1,5 @@
 #include "apply/applier.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <stdio.h>
@@ -17,6 +16,7 @@
 #include <vector>
 
 #include "diag/diagnostic.h"
+#include "root/dir_reader.h"
 #include "root/fd.h"
 #include "root/path.h"
 
@@ -459,16 +459,12 @@ Applier::Dir* Applier::directory(const std::string& dir, int& err) {
 bool Applier::remove_temporaries(int dir) {
   const int copy = ::openat(dir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (copy < 0) return false;
-  DIR* d = ::fdopendir(copy);
-  if (d == nullptr) {
-    ::close(copy);
-    return false;
-  }
   std::vector<std::string> found;
-  while (const struct dirent* e = ::readdir(d)) {
-    if (is_temporary_name(e->d_name)) found.emplace_back(e->d_name);
+  DirReader reader(copy);
+  while (std::optional<std::string_view> name = reader.next()) {
+    if (is_temporary_name(*name)) found.emplace_back(*name);
   }
-  ::closedir(d);
+  ::close(copy);
   bool removed = false;
   for (const std::string& name : found) {
     struct stat st {};

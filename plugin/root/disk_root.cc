@@ -1,6 +1,5 @@
 #include "root/disk_root.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <sys/stat.h>
@@ -11,6 +10,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "root/dir_reader.h"
 #include "root/fd.h"
 #include "root/path.h"
 
@@ -278,18 +278,12 @@ std::optional<std::vector<std::string>> DiskRoot::list_uncached(const std::strin
   std::string rel = relative_to_root(path);
   int fd = ::openat(fd_, rel.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   if (fd < 0) return std::nullopt;
-  DIR* dir = ::fdopendir(fd);
-  if (dir == nullptr) {
-    ::close(fd);
-    return std::nullopt;
-  }
   std::vector<std::string> names;
-  while (struct dirent* entry = ::readdir(dir)) {
-    std::string_view name(entry->d_name);
-    if (name == "." || name == "..") continue;
-    names.emplace_back(name);
-  }
-  ::closedir(dir);
+  // A read that fails ends the listing with the names read so far.
+  DirReader reader(fd);
+  while (std::optional<std::string_view> name = reader.next())
+    names.emplace_back(*name);
+  ::close(fd);
   std::sort(names.begin(), names.end());
   return names;
 }
