@@ -91,7 +91,7 @@ class DocumentReader {
 
 std::optional<Document> DocumentReader::read(const yaml::Node& root) {
   Document doc;
-  doc.file = ctx_.file;
+  doc.file = ctx_.file.str();
   doc.cloud_config = is_cloud_config(text_);
   ctx_.lenient = doc.cloud_config;
   for (const MapEntry& e : map_entries(ctx_, root, "the document")) {

@@ -14,7 +14,7 @@ namespace bootassess {
 // Shared state while one document is read: where diagnostics go, and whether a
 // type error has made the document unusable (yip then drops the whole source).
 struct ReadContext {
-  std::string file;
+  FileName file;
   Diagnostics& diagnostics;
   bool failed = false;
   // A #cloud-config file: yip decodes its stages "optimistically" and, when
