@@ -7,14 +7,14 @@
 namespace bootassess {
 
 std::string Position::file_line() const {
-  if (line <= 0) return file;
-  return fmt::format("{}:{}", file, line);
+  if (line <= 0) return file.str();
+  return fmt::format("{}:{}", file.str(), line);
 }
 
 std::string Position::str() const {
-  if (line <= 0) return file;
-  if (column <= 0) return fmt::format("{}:{}", file, line);
-  return fmt::format("{}:{}:{}", file, line, column);
+  if (line <= 0) return file.str();
+  if (column <= 0) return fmt::format("{}:{}", file.str(), line);
+  return fmt::format("{}:{}:{}", file.str(), line, column);
 }
 
 std::string_view severity_name(Severity severity) {

@@ -7,11 +7,13 @@
 #include <string_view>
 #include <vector>
 
+#include "diag/file_name.h"
+
 namespace bootassess {
 
 // A place in an input file. Line and column are 1-based; 0 means unknown.
 struct Position {
-  std::string file;
+  FileName file;
   int line = 0;
   int column = 0;
 

@@ -21,7 +21,7 @@ constexpr std::array<std::string_view, 13> kUnitDirs{
     "/run/systemd/generator.late"};
 
 std::string origin_key(const Position& p) {
-  return fmt::format("{}:{}:{}", p.file, p.line, p.column);
+  return fmt::format("{}:{}:{}", p.file.str(), p.line, p.column);
 }
 
 systemd::SectionUse read_everything(std::string_view) {

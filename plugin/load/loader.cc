@@ -46,8 +46,8 @@ bool is_cloud_config(const std::string& text) {
 
 class DocumentReader {
  public:
-  DocumentReader(const std::string& file, const std::string& text, Diagnostics& diagnostics)
-      : ctx_{file, diagnostics}, text_(text) {}
+  DocumentReader(const std::string& file, bool cloud_config, Diagnostics& diagnostics)
+      : ctx_{file, diagnostics}, cloud_config_(cloud_config) {}
 
   std::optional<Document> read(const yaml::Node& root);
 
@@ -86,13 +86,13 @@ class DocumentReader {
   void alias_key(const MapEntry& entry, std::string_view real, const std::string& where);
 
   ReadContext ctx_;
-  const std::string& text_;
+  bool cloud_config_;
 };
 
 std::optional<Document> DocumentReader::read(const yaml::Node& root) {
   Document doc;
-  doc.file = ctx_.file;
-  doc.cloud_config = is_cloud_config(text_);
+  doc.file = ctx_.file.str();
+  doc.cloud_config = cloud_config_;
   ctx_.lenient = doc.cloud_config;
   for (const MapEntry& e : map_entries(ctx_, root, "the document")) {
     if (e.key == "name") {
@@ -199,7 +199,7 @@ std::optional<FileEntry> DocumentReader::read_file(const yaml::Node& node) {
     } else if (e.key == "content") {
       f.content = located_string(e.value, "`content`");
       f.content_is_block = is_block_scalar(e.value);
-      if (f.content_is_block) f.content_column = block_text_column(e.value, text_);
+      if (f.content_is_block) f.content_column = e.value.BlockTextColumn();
     } else if (e.key == "encoding") {
       f.encoding = located_string(e.value, "`encoding`");
     } else if (e.key == "ownerstring" || e.key == "owner_string") {
@@ -306,7 +306,7 @@ std::optional<SystemctlOverride> DocumentReader::read_override(const yaml::Node&
     } else if (e.key == "content") {
       o.content = located_string(e.value, "`content`");
       o.content_is_block = is_block_scalar(e.value);
-      if (o.content_is_block) o.content_column = block_text_column(e.value, text_);
+      if (o.content_is_block) o.content_column = e.value.BlockTextColumn();
     } else if (e.key == "name") {
       o.name = located_string(e.value, "`name`");
     } else {
@@ -524,10 +524,14 @@ void DocumentReader::alias_key(const MapEntry& entry, std::string_view real,
 
 }  // namespace
 
-std::optional<Document> load_document(const std::string& file, const std::string& text,
+std::optional<Document> load_document(const std::string& file, std::string text,
                                       Diagnostics& diagnostics) {
   yaml::ParseError error;
   const std::optional<yaml::Tree> tree = yaml::Tree::parse(text, error);
+  const bool cloud_config = is_cloud_config(text);
+  // The tree holds all that is read from here on: a large configuration's
+  // source need not stay in memory beside the tree and the model.
+  std::string().swap(text);
   if (!tree) {
     const Position where{file, error.mark.is_null() ? 0 : error.mark.line + 1,
                          error.mark.is_null() ? 0 : error.mark.column + 1};
@@ -536,7 +540,7 @@ std::optional<Document> load_document(const std::string& file, const std::string
   }
   const yaml::Node root = tree->root();
   try {
-    DocumentReader reader(file, text, diagnostics);
+    DocumentReader reader(file, cloud_config, diagnostics);
     return reader.read(root);
   } catch (const std::exception& e) {
     diagnostics.error({file, 0, 0}, "yaml-syntax",
@@ -571,7 +575,7 @@ Source load_source(const std::string& argument, Diagnostics& diagnostics, InputB
       return;
     }
     budget.left -= text.size();
-    if (std::optional<Document> doc = load_document(name, text, diagnostics)) {
+    if (std::optional<Document> doc = load_document(name, std::move(text), diagnostics)) {
       // yip names a directory's files by filepath.Join(dir, name), which
       // cleans the path; a file argument by the argument as written.
       if (argument == "-") {

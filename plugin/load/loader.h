@@ -14,8 +14,9 @@
 
 namespace bootassess {
 
-// Decodes one document. nullopt when it cannot be used.
-std::optional<Document> load_document(const std::string& file, const std::string& text,
+// Decodes one document. nullopt when it cannot be used. `text` is freed as
+// soon as it is parsed.
+std::optional<Document> load_document(const std::string& file, std::string text,
                                       Diagnostics& diagnostics);
 
 // What the sources of one run may still read, in bytes.

@@ -203,20 +203,6 @@ bool is_block_scalar(const yaml::Node& node) {
          (node.Style() == yaml::ScalarStyle::Literal || node.Style() == yaml::ScalarStyle::Folded);
 }
 
-int block_text_column(const yaml::Node& node, const std::string& source_text) {
-  const yaml::Mark mark = node.Mark();
-  if (mark.is_null() || mark.pos < 0) return 0;
-  std::size_t at = source_text.find('\n', static_cast<std::size_t>(mark.pos));
-  while (at != std::string::npos && at + 1 < source_text.size()) {
-    const std::size_t start = at + 1;
-    const std::size_t text = source_text.find_first_not_of(' ', start);
-    if (text == std::string::npos) return 0;
-    if (source_text[text] != '\n') return static_cast<int>(text - start) + 1;
-    at = text;
-  }
-  return 0;
-}
-
 std::optional<bool> bool_value(ReadContext& ctx, const yaml::Node& node, const std::string& what) {
   static const std::array<std::string_view, 11> kTrue{"true", "True", "TRUE", "yes", "Yes", "YES",
                                                       "on",   "On",   "ON",   "y",   "Y"};

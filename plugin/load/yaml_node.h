@@ -14,7 +14,7 @@ namespace bootassess {
 // Shared state while one document is read: where diagnostics go, and whether a
 // type error has made the document unusable (yip then drops the whole source).
 struct ReadContext {
-  std::string file;
+  FileName file;
   Diagnostics& diagnostics;
   bool failed = false;
   // A #cloud-config file: yip decodes its stages "optimistically" and, when
@@ -69,10 +69,6 @@ std::string string_value(ReadContext& ctx, const yaml::Node& node, const std::st
 bool is_quoted(const yaml::Node& node);
 // True for a `|` or `>` block scalar.
 bool is_block_scalar(const yaml::Node& node);
-
-// The column (1-based) where the text of a block scalar starts: the
-// indentation of its first non-empty line, plus one. 0 when unknown.
-int block_text_column(const yaml::Node& node, const std::string& source_text);
 
 // A bool field as yaml.v3 decodes one (true/false, yes/no, on/off, y/n).
 std::optional<bool> bool_value(ReadContext& ctx, const yaml::Node& node, const std::string& what);

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <yaml.h>
 
+#include <algorithm>
 #include <limits>
 #include <unordered_map>
 
@@ -30,6 +31,15 @@ std::string_view Node::Scalar() const {
 ScalarStyle Node::Style() const {
   if (tree_ == nullptr) return ScalarStyle::Plain;
   return tree_->nodes_[index_].style;
+}
+
+int Node::BlockTextColumn() const {
+  if (tree_ == nullptr) return 0;
+  const auto& columns = tree_->block_columns_;
+  const auto it =
+      std::lower_bound(columns.begin(), columns.end(), index_,
+                       [](const auto& entry, std::uint32_t i) { return entry.first < i; });
+  return it != columns.end() && it->first == index_ ? it->second : 0;
 }
 
 const std::string& Node::Tag() const {
@@ -73,6 +83,24 @@ void Node::iterator::load() {
   current_.first = Node(tree, tree->children_[first + 2 * at_]);
   current_.second = Node(tree, tree->children_[first + 2 * at_ + 1]);
 }
+
+namespace {
+
+// The column (1-based) of the first non-empty line after the one holding
+// byte `pos` (a block scalar's indicator); 0 when there is none.
+int block_text_column(std::string_view text, std::size_t pos) {
+  std::size_t at = text.find('\n', pos);
+  while (at != std::string_view::npos && at + 1 < text.size()) {
+    const std::size_t start = at + 1;
+    const std::size_t first = text.find_first_not_of(' ', start);
+    if (first == std::string_view::npos) return 0;
+    if (text[first] != '\n') return static_cast<int>(first - start) + 1;
+    at = first;
+  }
+  return 0;
+}
+
+}  // namespace
 
 // libyaml's marks count characters; the loader also needs byte offsets (to
 // read a block scalar's indentation from the text). Events come in document
@@ -123,7 +151,7 @@ class ByteOffsets {
 // recurses: nesting costs heap, never stack.
 class TreeBuilder {
  public:
-  TreeBuilder(Tree& tree, std::string_view text) : tree_(tree), offsets_(text) {
+  TreeBuilder(Tree& tree, std::string_view text) : tree_(tree), text_(text), offsets_(text) {
     tree_.tags_ = {"", "?", "!"};
     // Enough for a typical document, so that nothing regrows (the scalars
     // never hold more text than the source). Pages reserved and never
@@ -204,6 +232,7 @@ class TreeBuilder {
   bool close(const yaml_event_t& e, std::size_t per_entry);
 
   Tree& tree_;
+  std::string_view text_;
   ByteOffsets offsets_;
   ParseError error_;
   std::unordered_map<std::string, std::uint32_t> anchors_;
@@ -259,6 +288,11 @@ bool TreeBuilder::scalar(const yaml_event_t& e) {
     return false;
   }
   tree_.text_.append(value);
+  if ((d.style == ScalarStyle::Literal || d.style == ScalarStyle::Folded) && d.pos >= 0) {
+    // Kept apart from the source: the tree outlives it.
+    if (const int column = block_text_column(text_, static_cast<std::size_t>(d.pos)); column > 0)
+      tree_.block_columns_.emplace_back(index, column);
+  }
   add(index, s.anchor);
   return true;
 }

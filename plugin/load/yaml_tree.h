@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace bootassess::yaml {
@@ -49,6 +50,9 @@ class Node {
   // The text of a scalar; empty for anything else. Valid as long as the tree.
   std::string_view Scalar() const;
   ScalarStyle Style() const;
+  // Where the text of a `|` or `>` block scalar starts: the column (1-based)
+  // of its first non-empty line. 0 when unknown or not a block scalar.
+  int BlockTextColumn() const;
   // "?" for a plain scalar or a collection without a tag, "!" for a quoted
   // or block one, else the resolved tag (tag:yaml.org,2002:str for `!!str`);
   // "" for null.
@@ -124,6 +128,8 @@ class Tree {
   std::vector<Data> nodes_;
   std::vector<std::uint32_t> children_;
   std::string text_;  // every scalar, one after the other
+  // (node, BlockTextColumn) of the block scalars, by node.
+  std::vector<std::pair<std::uint32_t, int>> block_columns_;
   std::vector<std::string> tags_;
 };
 

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 namespace bootassess::yaml {
 namespace {
@@ -25,6 +26,23 @@ ParseError refused(std::string_view text) {
 
 std::string where(const Mark& m) {
   return std::to_string(m.line + 1) + ":" + std::to_string(m.column + 1);
+}
+
+TEST(YamlTreeTest, BlockTextColumnIsWhereTheFirstTextLineStarts) {
+  std::string text = "a: |\n\n   x\n   y\nb:\n - >-\n     z\nc: 'q'\nd: |\n";
+  ParseError error;
+  const std::optional<Tree> tree = Tree::parse(text, error);
+  ASSERT_TRUE(tree) << error.message;
+  text.assign(text.size(), '#');  // the tree needs no more of the source
+  const Node root = tree->root();
+  std::vector<int> columns;
+  for (const auto& e : root) {
+    columns.push_back(e.second.IsSequence() ? e.second[0].BlockTextColumn()
+                                            : e.second.BlockTextColumn());
+  }
+  EXPECT_EQ(columns, (std::vector<int>{4, 6, 0, 0}));
+  EXPECT_EQ(root.BlockTextColumn(), 0);
+  EXPECT_EQ(Node().BlockTextColumn(), 0);
 }
 
 TEST(YamlTreeTest, TypesAndTags) {

@@ -231,7 +231,8 @@ void Planner::pull_in_boot_complete(const Position& origin) {
 // with it: a drop-in whose links fail is not written either.
 bool Planner::commit_with_links(ItemPlan plan, const Position& origin,
                                 const std::function<systemd::Outcome(const RootView&)>& link) {
-  PlannedRoot scratch(view_);
+  // Layered over the plan so far, not a copy of it.
+  PlannedRoot scratch(static_cast<const RootView&>(view_));
   for (const Action& a : plan.actions)
     scratch.record(a);
   systemd::Outcome linked = link(scratch);

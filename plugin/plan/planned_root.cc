@@ -45,7 +45,8 @@ void PlannedRoot::record(const Action& action) {
     if (!parent.empty()) {
       auto dir = children_.find(parent);
       if (dir == children_.end()) dir = children_.try_emplace(std::string(parent)).first;
-      dir->second.emplace_back(action.path.substr(parent.size() == 1 ? 1 : parent.size() + 1));
+      dir->second.push_back(
+          std::string_view(it->first).substr(parent.size() == 1 ? 1 : parent.size() + 1));
     }
   } else if (it->second.hides()) {
     --hiding_;
@@ -128,7 +129,7 @@ std::optional<std::vector<std::string>> PlannedRoot::list_dir(const std::string&
   if (recorded == children_.end()) return names;
   std::string child = path == "/" ? "/" : path + "/";
   const std::size_t prefix = child.size();
-  for (const std::string& name : recorded->second) {
+  for (const std::string_view name : recorded->second) {
     child.resize(prefix);
     child += name;
     const bool removed = nodes_.find(child)->second.removed;
@@ -137,7 +138,7 @@ std::optional<std::vector<std::string>> PlannedRoot::list_dir(const std::string&
     if (removed) {
       if (listed) names->erase(pos);
     } else if (!listed) {
-      names->insert(pos, name);
+      names->insert(pos, std::string(name));
     }
   }
   return names;

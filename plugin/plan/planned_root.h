@@ -26,6 +26,8 @@ struct PathHash {
 class PlannedRoot final : public RootView {
  public:
   explicit PlannedRoot(const RootView& base) : base_(base) {}
+  PlannedRoot(const PlannedRoot&) = delete;  // children_ views nodes_' keys
+  PlannedRoot& operator=(const PlannedRoot&) = delete;
 
   void record(const Action& action);
   // Something besides the plan (a shell condition) may have added entries
@@ -61,8 +63,10 @@ class PlannedRoot final : public RootView {
 
   const RootView& base_;
   std::unordered_map<std::string, Node, PathHash, std::equal_to<>> nodes_;
-  // The names recorded in each directory, in the order first recorded.
-  std::unordered_map<std::string, std::vector<std::string>, PathHash, std::equal_to<>> children_;
+  // The names recorded in each directory, in the order first recorded: views
+  // into the keys of nodes_, which are never erased and never move.
+  std::unordered_map<std::string, std::vector<std::string_view>, PathHash, std::equal_to<>>
+      children_;
   // How many nodes decide what lies below them (see Node::hides).
   std::size_t hiding_ = 0;
 };

@@ -73,7 +73,7 @@ std::string diagnostic(const Diagnostic& d) {
   // Without a line (or a column) the position is unknown: null, not 0.
   std::string out = fmt::format(
       R"({{"file": {}, "line": {}, "column": {}, "severity": {}, "rule": {}, "message": {})",
-      quote(d.where.file), position_number(d.where.line),
+      quote(d.where.file.str()), position_number(d.where.line),
       position_number(d.where.line > 0 ? d.where.column : 0), quote(severity_name(d.severity)),
       quote(d.rule), quote(d.message));
   if (!d.fix.empty()) out += fmt::format(R"(, "fix": {})", quote(d.fix));

@@ -16,7 +16,7 @@ std::string action_json(const PlannedAction& p) {
   std::string out =
       fmt::format(R"({{"op": {}, "path": {}, "source": {{"file": {}, "line": {}, "column": {}}})",
                   json::quote(action_kind_name(a.kind)), json::quote(a.path),
-                  json::quote(a.origin.file), json::position_number(a.origin.line),
+                  json::quote(a.origin.file.str()), json::position_number(a.origin.line),
                   json::position_number(a.origin.line > 0 ? a.origin.column : 0));
   if (a.kind == ActionKind::write || a.kind == ActionKind::mkdir) {
     out += fmt::format(R"(, "mode": "{:04o}")", a.mode);
