@@ -477,16 +477,16 @@ bool Applier::remove_temporaries(int dir) {
 }
 
 void Applier::outside_change() {
-  for (auto& [path, d] : open_dirs_) {
+  for (const auto& [path, d] : open_dirs_) {
     // Made by this run: it still holds no leftovers of an earlier one.
     if (d.created) swept_.insert(path);
-    d.created = false;
-    d.made.clear();
-    d.inspected = false;
   }
   for (const auto& made : created_)
     swept_.insert(made.first);
   created_.clear();
+  // The directories open may have been removed, moved or replaced since:
+  // each is opened again by its path when next needed.
+  forget_directories();
 }
 
 bool Applier::publish() {
