@@ -420,17 +420,24 @@ Applier::Dir* Applier::directory(const std::string& dir, int& err) {
   }
   if (dir == "/") return d;
   const std::string rest = start == "/" ? dir : dir.substr(start.size());
+  const std::vector<std::string> names = path::components(rest);
   std::string current = start;
-  for (const std::string& c : path::components(rest)) {
+  int at = d->fd;
+  // A directory on the way that the cache has no room for: open only until
+  // the next one is.
+  Fd passing;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    const std::string& c = names[i];
     if (!is_plain_name(c)) {
       err = EINVAL;
       return nullptr;
     }
-    const int next = ::openat(d->fd, c.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    const int next = ::openat(at, c.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (next < 0) {
       err = errno == ELOOP ? ENOTDIR : errno;
       if (err == EMFILE && !retrying_ && open_dirs_.size() > 1) {
         // Out of descriptors: begin again, once, with the cache closed.
+        passing = Fd();
         retrying_ = true;
         close_directories();
         Dir* again = directory(dir, err);
@@ -440,6 +447,14 @@ Applier::Dir* Applier::directory(const std::string& dir, int& err) {
       return nullptr;
     }
     current = path::join(current, c);
+    at = next;
+    // The last is kept, and those on the way while the cache has room for
+    // them and the rest.
+    if (i + 1 < names.size() && open_dirs_.size() + (names.size() - i) > max_open_) {
+      passing = Fd(next);
+      continue;
+    }
+    passing = Fd();
     Dir& opened = open_dirs_[current];
     opened.fd = next;
     // A directory this run made (and nothing removed since) is on its
@@ -477,16 +492,16 @@ bool Applier::remove_temporaries(int dir) {
 }
 
 void Applier::outside_change() {
-  for (auto& [path, d] : open_dirs_) {
+  for (const auto& [path, d] : open_dirs_) {
     // Made by this run: it still holds no leftovers of an earlier one.
     if (d.created) swept_.insert(path);
-    d.created = false;
-    d.made.clear();
-    d.inspected = false;
   }
   for (const auto& made : created_)
     swept_.insert(made.first);
   created_.clear();
+  // The directories open may have been removed, moved or replaced since:
+  // each is opened again by its path when next needed.
+  forget_directories();
 }
 
 bool Applier::publish() {

@@ -86,7 +86,8 @@ class Applier {
   bool flush();
   // Something besides the applier (a shell condition) may have changed the
   // root since publish(): the directories this run made may hold entries it
-  // did not make, and their owner or mode may have changed.
+  // did not make, their owner or mode may have changed, and any directory
+  // may have been removed, moved or replaced.
   void outside_change();
 
  private:

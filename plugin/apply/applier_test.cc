@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <functional>
 #include <iterator>
 #include <memory>
 #include <string>
@@ -51,6 +52,27 @@ class ApplierTest : public ::testing::Test {
   std::string in_root(const std::string& rel) { return root_ / ("root" + rel); }
 
   TempDir root_;
+  // The actions `body` counts as failed (at most 99), applied in a child
+  // process that has the standard streams, the root (as 3) and `spare`
+  // descriptors besides; -1 when the child could not run.
+  int failed_with_spare_descriptors(int spare, const std::function<int(Applier&)>& body) {
+    const pid_t child = ::fork();
+    if (child < 0) return -1;
+    if (child == 0) {
+      if (::dup2(fd_, 3) != 3 || ::close_range(4, ~0U, 0) != 0) ::_exit(100);
+      const rlimit limit{static_cast<rlim_t>(4 + spare), static_cast<rlim_t>(4 + spare)};
+      if (::setrlimit(RLIMIT_NOFILE, &limit) != 0) ::_exit(100);
+      Applier applier(3);
+      applier.defer_renames();
+      int failed = body(applier);
+      if (!applier.flush()) ++failed;
+      ::_exit(std::min(failed, 99));
+    }
+    int status = 0;
+    if (::waitpid(child, &status, 0) != child || !WIFEXITED(status)) return -1;
+    return WEXITSTATUS(status);
+  }
+
   int fd_ = -1;
   std::unique_ptr<Applier> applier_;
 };
@@ -80,15 +102,7 @@ TEST_F(ApplierTest, FewDescriptorsLeftAreEnough) {
   for (const int spare : {4, 5, 6, 7, 9, 13, 20}) {
     SCOPED_TRACE(spare);
     const std::string top = "/d" + std::to_string(spare);
-    const pid_t child = ::fork();
-    ASSERT_GE(child, 0);
-    if (child == 0) {
-      // Standard streams, the root, and `spare` descriptors besides.
-      if (::dup2(fd_, 3) != 3 || ::close_range(4, ~0U, 0) != 0) ::_exit(100);
-      const rlimit limit{static_cast<rlim_t>(4 + spare), static_cast<rlim_t>(4 + spare)};
-      if (::setrlimit(RLIMIT_NOFILE, &limit) != 0) ::_exit(100);
-      Applier applier(3);
-      applier.defer_renames();
+    const int failures = failed_with_spare_descriptors(spare, [&](Applier& applier) {
       int failed = 0;
       for (int i = 0; i < 30; ++i) {
         Action a;
@@ -109,18 +123,48 @@ TEST_F(ApplierTest, FewDescriptorsLeftAreEnough) {
         }
         if (!applier.apply(a).ok) ++failed;
       }
-      if (!applier.flush()) ++failed;
-      ::_exit(std::min(failed, 99));
-    }
-    int status = 0;
-    ASSERT_EQ(::waitpid(child, &status, 0), child);
-    ASSERT_TRUE(WIFEXITED(status));
-    EXPECT_EQ(WEXITSTATUS(status), 0) << "actions that failed";
+      return failed;
+    });
+    EXPECT_EQ(failures, 0) << "actions that failed";
     int missing = 0;
     for (int i = 0; i < 30; ++i) {
       if (read_text(in_root(top + "/" + std::to_string(i) + "/f")) != "x") ++missing;
     }
     EXPECT_EQ(missing, 0);
+  }
+}
+
+// A path deeper than the descriptors left: the directories on the way that
+// the cache has no room for are passed through, not kept open.
+TEST_F(ApplierTest, PathsDeeperThanTheDescriptorsLeftAreWritten) {
+  for (const int spare : {6, 20}) {
+    SCOPED_TRACE(spare);
+    const std::string top = "/deep" + std::to_string(spare);
+    std::string path = top;
+    for (int depth = 0; depth < 40; ++depth)
+      path += "/" + std::to_string(depth);
+    const int failures = failed_with_spare_descriptors(spare, [&](Applier& applier) {
+      int failed = 0;
+      Action dir;
+      dir.kind = ActionKind::mkdir;
+      dir.mode = 0755;
+      dir.uid = ::geteuid();
+      dir.gid = ::getegid();
+      for (std::size_t slash = path.find('/', 1); dir.path != path;
+           slash = path.find('/', slash + 1)) {
+        dir.path = path.substr(0, slash);
+        if (!applier.apply(dir).ok) ++failed;
+      }
+      Action a = dir;
+      a.kind = ActionKind::write;
+      a.path = path + "/f";
+      a.mode = 0644;
+      a.content = "x";
+      if (!applier.apply(a).ok) ++failed;
+      return failed;
+    });
+    EXPECT_EQ(failures, 0) << "actions that failed";
+    EXPECT_EQ(read_text(in_root(path + "/f")), "x");
   }
 }
 

@@ -120,8 +120,8 @@ TEST(ConditionShell, ABackgroundJobDoesNotHoldTheResult) {
 class ChrootedRoot {
  public:
   ChrootedRoot() {
-    for (const char* tool :
-         {"/bin/dash", "/bin/cat", "/bin/ls", "/bin/ln", "/bin/chmod", "/bin/chown", "/bin/rm"})
+    for (const char* tool : {"/bin/dash", "/bin/cat", "/bin/ls", "/bin/ln", "/bin/chmod",
+                             "/bin/chown", "/bin/rm", "/bin/mv"})
       copy_with_libraries(tool);
     fs::copy_file(dir_ / "bin/dash", dir_ / "bin/sh");
   }
@@ -360,6 +360,28 @@ TEST_F(ConditionChroot, LaterStepsRemakeWhatAShellRemoved) {
   EXPECT_EQ(testing::read_text(root_.path() + "/etc/d/a"), "a");
   EXPECT_EQ(std::count(changed.begin(), changed.end(), link), 2) << link << " not made again";
   EXPECT_EQ(std::count(changed.begin(), changed.end(), "/etc/d/a"), 2) << "/etc/d/a not made again";
+}
+
+// A directory the shell removed, or moved away, is made again where the
+// later step says: not written through what the run had open before.
+TEST_F(ConditionChroot, LaterStepsRemakeADirectoryAShellRemovedOrMoved) {
+  testing::make_dirs(root_ / "run");
+  const std::string config = root_ / "config.yaml";
+  testing::write_text(config,
+                      "stages:\n"
+                      "  initramfs:\n"
+                      "    - files:\n"
+                      "        - {path: /etc/d/a, permissions: 0644, content: a}\n"
+                      "        - {path: /etc/m/a, permissions: 0644, content: a}\n"
+                      "    - if: 'rm -r /etc/d && mv /etc/m /etc/moved'\n"
+                      "      files:\n"
+                      "        - {path: /etc/d/a, permissions: 0644, content: b}\n"
+                      "        - {path: /etc/m/a, permissions: 0644, content: b}\n");
+  const std::vector<std::string> errors = apply(config, 022);
+  EXPECT_TRUE(errors.empty()) << errors.front();
+  EXPECT_EQ(testing::read_text(root_.path() + "/etc/d/a"), "b");
+  EXPECT_EQ(testing::read_text(root_.path() + "/etc/m/a"), "b");
+  EXPECT_EQ(testing::read_text(root_.path() + "/etc/moved/a"), "a");
 }
 
 TEST_F(ConditionChroot, TheUnknownModeHasItsOwnSentinelName) {
