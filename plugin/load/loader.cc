@@ -162,7 +162,8 @@ std::optional<Step> DocumentReader::read_step(const yaml::Node& node) {
     } else if (keys::contains(keys::runner_step_keys(), e.key)) {
       step.runner_keys.push_back({e.key, ctx_.at(e.key_node)});
     } else if (keys::contains(keys::runner_conditionals(), e.key)) {
-      read_conditional(e, step.conditionals);
+      if (!step.conditionals) step.conditionals = YipConditionals{};
+      read_conditional(e, *step.conditionals);
     } else {
       std::vector<std::string_view> known(keys::step().begin(), keys::step().end());
       known.insert(known.end(), keys::runner_step_keys().begin(), keys::runner_step_keys().end());
@@ -174,9 +175,11 @@ std::optional<Step> DocumentReader::read_step(const yaml::Node& node) {
   // A condition the shell would see cut short decides differently from the
   // one written: the step is not run.
   bool refused = step.condition && refuse_cut_name(*step.condition, "`if`", "the step is skipped");
-  for (const auto& [kind, files] : step.conditionals.if_files) {
-    for (const Located<std::string>& name : files)
-      refused = refuse_cut_name(name, "a path of `if_files`", "the step is skipped") || refused;
+  if (step.conditionals) {
+    for (const auto& [kind, files] : step.conditionals->if_files) {
+      for (const Located<std::string>& name : files)
+        refused = refuse_cut_name(name, "a path of `if_files`", "the step is skipped") || refused;
+    }
   }
   if (refused) return std::nullopt;
   return step;
@@ -465,11 +468,11 @@ void DocumentReader::read_conditional(const MapEntry& e, YipConditionals& out) {
 void DocumentReader::check_encoding(const FileEntry& f) {
   static constexpr std::array<std::string_view, 9> kKnown{
       "", "b64", "base64", "gz", "gzip", "gz+base64", "gzip+base64", "gz+b64", "gzip+b64"};
-  if (std::find(kKnown.begin(), kKnown.end(), f.encoding.value) == kKnown.end()) {
-    ctx_.diagnostics.warning(f.encoding.pos, "encoding-unknown",
+  if (f.encoding && std::find(kKnown.begin(), kKnown.end(), f.encoding->value) == kKnown.end()) {
+    ctx_.diagnostics.warning(f.encoding->pos, "encoding-unknown",
                              fmt::format("encoding '{}' is not one yip knows: the content is "
                                          "written as it is, undecoded",
-                                         f.encoding.value),
+                                         f.encoding->value),
                              "use b64, base64, gz, gzip, gz+b64 or gzip+b64, or omit it");
   }
   const std::string& text = f.content.value;

@@ -335,8 +335,9 @@ stages:
   const Step& step = l.doc->stages.at("initramfs").at(0);
   ASSERT_EQ(step.runner_keys.size(), 1u);
   EXPECT_EQ(step.runner_keys[0].value, "commands");
-  ASSERT_TRUE(step.conditionals.only_arch);
-  EXPECT_EQ(step.conditionals.only_arch->value, "amd64");
+  ASSERT_TRUE(step.conditionals);
+  ASSERT_TRUE(step.conditionals->only_arch);
+  EXPECT_EQ(step.conditionals->only_arch->value, "amd64");
   EXPECT_TRUE(l.has("runner-key", 3));
 }
 

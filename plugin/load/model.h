@@ -67,9 +67,9 @@ struct FileEntry {
   std::uint32_t group = 0;
   Boxed<Located<std::string>> ownerstring;
   Located<std::string> content;
-  bool content_is_block = false;  // a `|` block: line N of the text is pos.line + N
-  int content_column = 0;         // of a block's text (1-based), 0 when unknown
-  Located<std::string> encoding;
+  bool content_is_block = false;         // a `|` block: line N of the text is pos.line + N
+  int content_column = 0;                // of a block's text (1-based), 0 when unknown
+  Boxed<Located<std::string>> encoding;  // absent: the content is written as it is
 };
 
 struct SystemctlOverride {
@@ -128,7 +128,8 @@ struct Step {
   Boxed<BootAssessmentStep> boot_assessment;
   // Keys that belong to the stage runner (commands, users, ...): left alone.
   std::vector<Located<std::string>> runner_keys;
-  YipConditionals conditionals;
+  // Absent when the step has none, as most steps have.
+  Boxed<YipConditionals> conditionals;
   // `after: [{name: ...}]`: the yip operations this step waits for, each at
   // its entry's position ("" for an entry without `name`).
   std::vector<Located<std::string>> after;

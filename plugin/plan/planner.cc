@@ -50,7 +50,7 @@ std::string shell_words(std::string_view entry, std::vector<std::string>& words)
 
 // Decodes `content` by yip's encoding names; any other name means the text
 // is written as it is (the loader has warned about it).
-bool decode_content(const std::string& encoding, const std::string& content, std::string& out,
+bool decode_content(std::string_view encoding, const std::string& content, std::string& out,
                     std::string& error) {
   if (encoding == "b64" || encoding == "base64") return decode_base64(content, out, error);
   if (encoding == "gz" || encoding == "gzip") return decode_gzip(content, out, error);
@@ -129,13 +129,15 @@ void Planner::run_step(const Document& doc, const Step& step, std::size_t index)
   skipped.step_ref = &step;
 
   // yip's order: node, then `if`, then the other conditionals.
+  static const YipConditionals kNone;
+  const YipConditionals& conditionals = step.conditionals ? *step.conditionals : kNone;
   auto decided = [&](const YipConditionalResult& r) {
     if (r.outcome == YipConditionalResult::Outcome::holds) return true;
     skipped.reason = r.detail;
     sink_(skipped);
     return false;
   };
-  if (!decided(evaluate_node(step.conditionals, facts_))) return;
+  if (!decided(evaluate_node(conditionals, facts_))) return;
 
   if (step.condition && has_template(step.condition->value)) {
     // yip renders the template before running the condition; evaluating the
@@ -202,7 +204,7 @@ void Planner::run_step(const Document& doc, const Step& step, std::size_t index)
     }
   }
 
-  if (!decided(evaluate_after_if(step.conditionals, seen_, facts_))) return;
+  if (!decided(evaluate_after_if(conditionals, seen_, facts_))) return;
 
   PlanEvent started = skipped;
   started.kind = PlanEvent::Kind::started;
@@ -245,10 +247,11 @@ void Planner::plan_files(const Step& step) {
     request.parent_gid = f.group;
     request.origin = f.pos;
     std::string error;
-    if (!decode_content(f.encoding.value, f.content.value, request.content, error)) {
+    const std::string_view encoding = f.encoding ? std::string_view(f.encoding->value) : "";
+    if (!decode_content(encoding, f.content.value, request.content, error)) {
       report(Severity::error, f.content.pos, "content-decode",
              fmt::format("cannot decode the content of {} as {}: {}; nothing is written",
-                         f.path.value, f.encoding.value, error));
+                         f.path.value, encoding, error));
       continue;
     }
     if (f.ownerstring && !f.ownerstring->value.empty()) {
