@@ -1,6 +1,7 @@
 #include "apply/applier.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -101,23 +102,23 @@ TEST_F(ApplierTest, WritesThenReportsUnchanged) {
 TEST_F(ApplierTest, FewDescriptorsLeftAreEnough) {
   for (const int spare : {4, 5, 6, 7, 9, 13, 20}) {
     SCOPED_TRACE(spare);
-    const std::string top = "/d" + std::to_string(spare);
+    const std::string top = fmt::format("/d{}", spare);
     const int failures = failed_with_spare_descriptors(spare, [&](Applier& applier) {
       int failed = 0;
       for (int i = 0; i < 30; ++i) {
         Action a;
         a.kind = ActionKind::write;
-        a.path = top + "/" + std::to_string(i) + "/f";
+        a.path = fmt::format("{}/{}/f", top, i);
         a.mode = 0644;
         a.uid = ::geteuid();
         a.gid = ::getegid();
-        a.content = "x";
+        a.content = std::string(1, 'x');
         Action dir;
         dir.kind = ActionKind::mkdir;
         dir.mode = 0755;
         dir.uid = a.uid;
         dir.gid = a.gid;
-        for (const std::string& d : {top, top + "/" + std::to_string(i)}) {
+        for (const std::string& d : {top, fmt::format("{}/{}", top, i)}) {
           dir.path = d;
           if (!applier.apply(dir).ok) ++failed;
         }
@@ -128,7 +129,7 @@ TEST_F(ApplierTest, FewDescriptorsLeftAreEnough) {
     EXPECT_EQ(failures, 0) << "actions that failed";
     int missing = 0;
     for (int i = 0; i < 30; ++i) {
-      if (read_text(in_root(top + "/" + std::to_string(i) + "/f")) != "x") ++missing;
+      if (read_text(in_root(fmt::format("{}/{}/f", top, i))) != "x") ++missing;
     }
     EXPECT_EQ(missing, 0);
   }
@@ -139,10 +140,10 @@ TEST_F(ApplierTest, FewDescriptorsLeftAreEnough) {
 TEST_F(ApplierTest, PathsDeeperThanTheDescriptorsLeftAreWritten) {
   for (const int spare : {6, 20}) {
     SCOPED_TRACE(spare);
-    const std::string top = "/deep" + std::to_string(spare);
+    const std::string top = fmt::format("/deep{}", spare);
     std::string path = top;
     for (int depth = 0; depth < 40; ++depth)
-      path += "/" + std::to_string(depth);
+      path += fmt::format("/{}", depth);
     const int failures = failed_with_spare_descriptors(spare, [&](Applier& applier) {
       int failed = 0;
       Action dir;
@@ -159,7 +160,7 @@ TEST_F(ApplierTest, PathsDeeperThanTheDescriptorsLeftAreWritten) {
       a.kind = ActionKind::write;
       a.path = path + "/f";
       a.mode = 0644;
-      a.content = "x";
+      a.content = std::string(1, 'x');
       if (!applier.apply(a).ok) ++failed;
       return failed;
     });
