@@ -472,14 +472,14 @@ Applier::Dir* Applier::directory(const std::string& dir, int& err) {
 }
 
 bool Applier::remove_temporaries(int dir) {
-  const int copy = ::openat(dir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (copy < 0) return false;
+  // Read through a descriptor of its own, from the start.
+  const Fd copy(::openat(dir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!copy.ok()) return false;
   std::vector<std::string> found;
-  DirReader reader(copy);
+  DirReader reader(copy.get());
   while (std::optional<std::string_view> name = reader.next()) {
     if (is_temporary_name(*name)) found.emplace_back(*name);
   }
-  ::close(copy);
   bool removed = false;
   for (const std::string& name : found) {
     struct stat st {};

@@ -102,7 +102,7 @@ int block_text_column(std::string_view text, std::size_t pos) {
 
 }  // namespace
 
-// libyaml's marks count characters; the loader also needs byte offsets (to
+// libyaml's marks count characters; the builder also needs byte offsets (to
 // read a block scalar's indentation from the text). Events come in document
 // order, so one cursor moving forward (rarely back) converts them all.
 class ByteOffsets {

@@ -276,14 +276,13 @@ std::optional<std::vector<std::string>> DiskRoot::list_dir(const std::string& pa
 
 std::optional<std::vector<std::string>> DiskRoot::list_uncached(const std::string& path) const {
   std::string rel = relative_to_root(path);
-  int fd = ::openat(fd_, rel.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-  if (fd < 0) return std::nullopt;
+  const Fd dir(::openat(fd_, rel.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+  if (!dir.ok()) return std::nullopt;
   std::vector<std::string> names;
   // A read that fails ends the listing with the names read so far.
-  DirReader reader(fd);
+  DirReader reader(dir.get());
   while (std::optional<std::string_view> name = reader.next())
     names.emplace_back(*name);
-  ::close(fd);
   std::sort(names.begin(), names.end());
   return names;
 }
