@@ -21,6 +21,7 @@ dpkg-deb -c "$deb" | tee "$out/contents"
 for path in ./usr/bin/bootassess ./usr/share/man/man1/bootassess.1.gz \
   ./usr/share/bash-completion/completions/bootassess ./usr/share/zsh/vendor-completions/_bootassess \
   ./usr/share/bootassess/schema/bootassess.schema.json ./usr/share/doc/bootassess/README.md \
+  ./usr/share/doc/bootassess/copyright ./usr/share/doc/bootassess/LICENSE \
   ./usr/share/doc/bootassess/examples/boot-assessment.yaml; do
   grep -q " $path\$" "$out/contents" || fail "$path is not in the package"
 done
@@ -44,4 +45,8 @@ file -b "$out/root/usr/bin/bootassess" | grep -q ', stripped' || fail "usr/bin/b
 "$out/root/usr/bin/bootassess" --version | grep -qF "$version" || fail "the packaged binary's --version"
 gzip -dc "$out/root/usr/share/man/man1/bootassess.1.gz" | grep -q '^\.SH EXIT STATUS' ||
   fail "the man page has no EXIT STATUS section"
+grep -q '^License: Apache-2.0$' "$out/root/usr/share/doc/bootassess/copyright" ||
+  fail "the copyright file does not name Apache-2.0"
+cmp -s "$out/root/usr/share/doc/bootassess/LICENSE" "$(dirname "$0")/../../LICENSE" ||
+  fail "the packaged LICENSE differs from the repository's"
 echo "metadata, contents and the packaged binary are as expected"
