@@ -238,8 +238,16 @@ std::vector<LoaderEntry> known_entries(const LoaderFacts& loader) {
 // id so that its sort-key and its counter now are known.
 std::optional<LoaderEntry> booted_entry(const BootStatus& s,
                                         const std::vector<LoaderEntry>& entries) {
-  if (!s.entry) return std::nullopt;
-  LoaderEntry selected = parse_loader_entry(*s.entry);
+  std::string name;
+  if (s.entry) {
+    name = *s.entry;
+  } else if (s.counting.count) {
+    // No LoaderEntrySelected: the counted path names the entry too.
+    name = s.counting.count->path.substr(s.counting.count->path.rfind('\\') + 1);
+  } else {
+    return std::nullopt;
+  }
+  LoaderEntry selected = parse_loader_entry(name);
   for (const LoaderEntry& e : entries) {
     if (e.id == selected.id) return e;
   }

@@ -447,7 +447,9 @@ MemoryRoot loader_root(const std::string& mode, const std::vector<std::string>& 
   root.add_dir("/run").add_dir("/run/cos").add_file("/run/cos/" + mode + "_mode", "1");
   root.add_dir("/sys").add_dir("/sys/firmware").add_dir("/sys/firmware/efi");
   root.add_dir("/sys/firmware/efi/efivars");
-  root.add_file(std::string(kLoaderEntrySelectedVariable), encode_efi_string_variable(selected));
+  if (!selected.empty()) {
+    root.add_file(std::string(kLoaderEntrySelectedVariable), encode_efi_string_variable(selected));
+  }
   if (!count_path.empty()) {
     root.add_file(std::string(kBootCountVariable), encode_boot_count_variable(count_path));
   }
@@ -483,6 +485,15 @@ TEST(BootStatus, APassiveBootAfterAnExhaustedActiveEntryIsAFallback) {
   EXPECT_EQ(exit_status(s.verdict), 1);
   EXPECT_TRUE(s.counting_health.active);
   EXPECT_FALSE(s.counting_health.broken);
+}
+
+TEST(BootStatus, WithoutLoaderEntrySelectedTheCountedPathNamesTheBootedEntry) {
+  const MemoryRoot root = loader_root("passive", {"active+0-3.conf", "passive+2-1.conf"}, "",
+                                      "\\loader\\entries\\passive+2-1.conf");
+  const BootStatus s = gather_status(root, nothing_gated().query());
+  EXPECT_FALSE(s.entry);
+  EXPECT_EQ(s.verdict, Verdict::fallback) << s.summary;
+  EXPECT_NE(s.summary.find("booted passive+2-1.conf (passive)"), std::string::npos) << s.summary;
 }
 
 TEST(BootStatus, ARecoveryBootAfterActiveAndPassiveAreExhaustedNamesActive) {
