@@ -279,9 +279,12 @@ void detect_fallback(BootStatus& s) {
   if (failed == nullptr) return;
   s.fallback.fell_back = true;
   s.fallback.failed_entry = *failed;
-  s.fallback.reason = fmt::format(
-      "the entry {} used its {} without being marked good, so the loader booted {} ({})",
-      failed->file, tries(failed->done), booted->file, mode);
+  // "+0" without "-DONE": the tries it used are not known.
+  const std::string used =
+      failed->done == 0 ? "has no tries left" : fmt::format("used its {}", tries(failed->done));
+  s.fallback.reason =
+      fmt::format("the entry {} {} without being marked good, so the loader booted {} ({})",
+                  failed->file, used, booted->file, mode);
 }
 
 void check_counting(BootStatus& s) {

@@ -503,6 +503,12 @@ TEST(BootStatus, ARecoveryBootAfterActiveAndPassiveAreExhaustedNamesActive) {
   EXPECT_EQ(s.verdict, Verdict::fallback);
   ASSERT_TRUE(s.fallback.failed_entry);
   EXPECT_EQ(s.fallback.failed_entry->file, "active+0-3.conf");
+  // An entry written with +0 and no -DONE: how many tries it used is unknown.
+  const MemoryRoot zero =
+      loader_root("passive", {"active+0.conf", "passive.conf"}, "passive.conf", "");
+  EXPECT_EQ(gather_status(zero, nothing_gated().query()).fallback.reason,
+            "the entry active+0.conf has no tries left without being marked good, so the loader "
+            "booted passive.conf (passive)");
 }
 
 TEST(BootStatus, NoFallbackWhenTheExhaustedEntrySortsAfterOrTheBootIsActive) {
