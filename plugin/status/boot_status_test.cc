@@ -424,6 +424,16 @@ TEST(BootStatus, ATargetReachedInThisBootStaysReachedOnceStopped) {
   }
 }
 
+TEST(BootStatus, ParsesWhetherAUnitBecameActiveInThisBoot) {
+  const auto states = parse_show_output(
+      "Id=boot-complete.target\nActiveState=inactive\nActiveEnterTimestampMonotonic=81234567\n"
+      "\nId=myapp.service\nActiveState=failed\nActiveEnterTimestampMonotonic=0\n",
+      {"boot-complete.target", "myapp.service"});
+  EXPECT_TRUE(states.at("boot-complete.target").active_entered);
+  EXPECT_FALSE(states.at("myapp.service").active_entered);
+  EXPECT_NE(kShowProperties.find("ActiveEnterTimestampMonotonic"), std::string_view::npos);
+}
+
 TEST(BootStatus, ATargetNeverReachedIsStillFailedOrPending) {
   const MemoryRoot root = gated_root(false, false);
   UnitState complete = target("inactive");
