@@ -301,5 +301,34 @@ TEST(StatusCommand, TheNodeProblemDetectorRulesMapVerdictsToConditions) {
   }
 }
 
+// The alert rules the README gives operators to copy: valid for the real
+// promtool, and about metrics status writes.
+TEST(StatusCommand, TheReadmeAlertRulesPassPromtool) {
+  const std::string readme = read_text(kSource + "/README.md");
+  const std::size_t start = readme.find("```yaml\ngroups:\n");
+  ASSERT_NE(start, std::string::npos) << "no alert rule block in the README";
+  const std::size_t body = start + std::string("```yaml\n").size();
+  const std::string rules = readme.substr(body, readme.find("```", body) - body);
+  TempDir fixture;
+  fallback_root(fixture.path());
+  const Result prom = run("status --format prometheus --root " + fixture.path());
+  for (const char* metric :
+       {"bootassess_verdict{verdict=\"fallback\"}", "bootassess_verdict{verdict=\"failed\"}",
+        "bootassess_counting_broken"}) {
+    EXPECT_NE(rules.find(metric), std::string::npos) << metric;
+    EXPECT_NE(prom.out.find(std::string(metric).substr(0, std::string(metric).find('}') + 1)),
+              std::string::npos)
+        << metric;
+  }
+  if (testing::run_command("command -v promtool >/dev/null") != 0) {
+    GTEST_SKIP() << "promtool is not installed (Debian package prometheus)";
+  }
+  TempDir tmp;
+  write_text(tmp / "rules.yaml", rules);
+  std::string out;
+  EXPECT_EQ(testing::run_command("promtool check rules " + (tmp / "rules.yaml") + " 2>&1", &out), 0)
+      << out << rules;
+}
+
 }  // namespace
 }  // namespace bootassess
