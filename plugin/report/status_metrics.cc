@@ -25,6 +25,9 @@ std::string prometheus_label_value(std::string_view value) {
       out += "\\\"";
     } else if (c == '\n') {
       out += "\\n";
+    } else if (static_cast<unsigned char>(c) >= 0x80) {
+      // Label values must be UTF-8: any byte outside ASCII is shown as \xNN.
+      out += fmt::format("\\\\x{:02x}", static_cast<unsigned char>(c));
     } else {
       out += c;
     }

@@ -21,7 +21,8 @@ namespace bootassess {
 //   bootassess_status_timestamp_seconds      when this was written (`now`, Unix seconds)
 std::string status_prometheus(const status::BootStatus& status, double now);
 
-// A label value as the exposition format writes it: \, " and newline escaped.
+// A label value as the exposition format writes it: \, " and newline escaped,
+// and a byte outside ASCII written as the text \xNN (so the value is UTF-8).
 std::string prometheus_label_value(std::string_view value);
 
 // The notice for a person logging in: a few lines when the boot fell back,

@@ -94,6 +94,7 @@ TEST(StatusMetrics, AnUncountedBootHasNoTriesLeftAndNoGatedUnitsNoSamples) {
 TEST(StatusMetrics, LabelValuesAreEscaped) {
   EXPECT_EQ(prometheus_label_value("a\"b\\c\nd"), "a\\\"b\\\\c\\nd");
   EXPECT_EQ(prometheus_label_value("plain.service"), "plain.service");
+  EXPECT_EQ(prometheus_label_value("caf\xc3\xa9.service"), "caf\\\\xc3\\\\xa9.service");
 }
 
 TEST(StatusNotice, NothingWhenTheBootIsGoodOrUngated) {
