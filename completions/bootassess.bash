@@ -51,7 +51,20 @@ _bootassess() {
       return 0
       ;;
     --format)
-      _bootassess_reply -W "text json" -- "$cur"
+      if [ "$command" = status ]; then
+        _bootassess_reply -W "text json prometheus" -- "$cur"
+      else
+        _bootassess_reply -W "text json" -- "$cur"
+      fi
+      return 0
+      ;;
+    --problem)
+      _bootassess_reply -W "good failed pending fallback no-gate unknown" -- "$cur"
+      return 0
+      ;;
+    --output)
+      compopt -o filenames 2>/dev/null
+      _bootassess_reply -f -- "$cur"
       return 0
       ;;
     -s | --stage)
@@ -59,7 +72,7 @@ _bootassess() {
         rootfs.after" -- "$cur"
       return 0
       ;;
-    --root)
+    --root | --esp)
       compopt -o filenames 2>/dev/null
       _bootassess_reply -d -- "$cur"
       return 0
@@ -77,7 +90,7 @@ _bootassess() {
         --help -h"
       ;;
     validate) options="--strict --format --help -h" ;;
-    status) options="--root --format --help -h" ;;
+    status) options="--root --esp --format --output --notice --problem --help -h" ;;
     help)
       _bootassess_reply -W "apply plan validate status version" -- "$cur"
       return 0

@@ -287,7 +287,7 @@ assert d["mode_flags"] == {"uki_boot_mode": True, "uki_install_mode": False, "in
 assert d["entry"] == "active+2-1.conf", d
 assert d["counting"] == {"counted": True, "left": 2, "done": 1,
                          "path": "\\loader\\entries\\active+2-1.conf", "entry": "active.conf",
-                         "error": None}, d
+                         "error": None, "active": True, "broken": False, "reason": None}, d
 assert d["boot_complete"] is None, d
 assert d["blessed"] is None, d
 assert [u["name"] for u in d["units"]] == ["myapp.service"], d

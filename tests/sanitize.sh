@@ -33,7 +33,7 @@ export ASAN_OPTIONS=strict_string_checks=1:detect_stack_use_after_return=1
 ctest --test-dir "$build" --output-on-failure -j4 -E '^(CrashConsistencyTest|AtomicityTest)\.'
 
 # Each target has max_len over its own input cap, so that the cap is fuzzed too.
-for target in load_plan:65600 path_safety:4200 condition:600 unit_file:16500; do
+for target in load_plan:65600 path_safety:4200 condition:600 unit_file:16500 loader_facts:8300; do
   name=${target%%:*}_fuzzer
   max_len=${target#*:}
   corpus=tests/fuzz/corpus/$name

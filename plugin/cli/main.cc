@@ -67,7 +67,7 @@ constexpr const char* kMainFooter =
     "  0  success (skipped steps are success); validate: no errors\n"
     "  1  some item failed (every other item was still applied); validate: errors\n"
     "  2  usage error\n"
-    "  3  status only: pending, or unit states unknown\n"
+    "  3  status only: pending, or unit states unknown (status --help: every verdict)\n"
     "\n"
     "Examples:\n"
     "  bootassess validate /etc/bootassess/\n"
@@ -112,17 +112,24 @@ constexpr const char* kValidateFooter =
 
 constexpr const char* kStatusFooter =
     "Exit status:\n"
-    "  0  boot-complete.target reached and every gated unit succeeded, or nothing gated\n"
-    "  1  a gated unit or boot-complete.target failed (or was never started)\n"
+    "  0  good: boot-complete.target reached and every gated unit succeeded;\n"
+    "     no-gate: nothing was gated on this boot (a recovery boot, say)\n"
+    "  1  failed: a gated unit or boot-complete.target failed, or was never started;\n"
+    "     fallback: this boot is passive, recovery or autoreset because an entry the\n"
+    "     loader prefers is exhausted (+0-N), or GRUB left /run/cos/upgrade_failure\n"
     "  2  usage error\n"
-    "  3  pending, or unit states unknown (--root is not /, no systemctl, or systemd is not\n"
-    "     running)\n"
+    "  3  pending: a gated unit or boot-complete.target is still starting;\n"
+    "     unknown: unit states unknown (--root is not /, no systemctl, or systemd is\n"
+    "     not running); also when --output or --notice could not be written\n"
+    "  The JSON field \"verdict\" is the word before the colon. node-problem-detector\n"
+    "  reads 0 as ok, 1 as a problem, others as unknown; with --problem VERDICT, 1 is\n"
+    "  given for those verdicts only, 3 for unknown, 0 for any other.\n"
     "\n"
     "Examples:\n"
     "  bootassess status\n"
     "      on the node after a reboot\n"
-    "  bootassess status --root /mnt/node --format json\n"
-    "      a stopped node's files, as JSON (unit states unknown)\n";
+    "  bootassess status --notice --format prometheus --output /run/bootassess/bootassess.prom\n"
+    "      what bootassess-report.service runs: the login notice and the metrics file\n";
 
 // A first argument that is not a command, but close to one, is a misspelling.
 bool command_is_known(int argc, char** argv, const std::vector<std::string>& commands) {
@@ -257,9 +264,23 @@ static int run(int argc, char** argv) {
         ->add_option("--root", status.root,
                      "Root to read; systemd is asked for unit states only when it is /")
         ->capture_default_str();
-    status_cmd->add_option("--format", status.format, "Output format")
-        ->check(one_of("format", {"text", "json"}))
+    status_cmd
+        ->add_option("--format", status.format,
+                     "Output format (prometheus: node_exporter's textfile format)")
+        ->check(one_of("format", {"text", "json", "prometheus"}))
         ->capture_default_str();
+    status_cmd->add_option("--esp", status.esp,
+                           "ESP mount point inside the root (default: /efi, /boot, /boot/efi)");
+    status_cmd->add_option("--output", status.output,
+                           "Write the report to FILE atomically instead of standard output");
+    status_cmd->add_flag(
+        "--notice", status.notice,
+        "Write ROOT/run/motd.d/bootassess when something is wrong, else remove it");
+    status_cmd
+        ->add_option("--problem", status.problems,
+                     "Exit 1 only for these verdicts, 3 for unknown, 0 otherwise (repeatable)")
+        ->check(one_of("verdict", {"good", "failed", "pending", "fallback", "no-gate", "unknown"}))
+        ->allow_extra_args(false);
     status_cmd->footer(kStatusFooter);
   }
 

@@ -46,6 +46,10 @@ struct ValidateOptions {
 struct StatusOptions {
   std::string root = "/";
   std::string format = "text";
+  std::string esp;     // empty: /efi, /boot or /boot/efi, whichever holds loader/entries
+  std::string output;  // empty: standard output
+  bool notice = false;
+  std::vector<std::string> problems;  // --problem: the verdicts that exit 1
 };
 
 }  // namespace bootassess

@@ -4,6 +4,7 @@
 
 #include "boot/boot_counting.h"
 #include "boot/efi_variable.h"
+#include "boot/loader_entries.h"
 #include "diag/diagnostic.h"
 #include "plan/boot_assessment.h"
 #include "report/json.h"
@@ -74,7 +75,17 @@ std::string counting_text(const BootStatus& s) {
   if (!s.counting_error.empty()) return "not counted: its EFI variable is malformed";
   std::string text = describe_counting(s.counting);
   if (s.counting.count) text += fmt::format(": {}", s.counting.count->path);
+  if (s.counting_health.broken) text += "; warning: " + s.counting_health.reason;
   return text;
+}
+
+std::string entries_text(const BootStatus& s) {
+  std::string text;
+  for (const LoaderEntry& e : s.loader.esp_entries) {
+    if (!text.empty()) text += ", ";
+    text += e.file;
+  }
+  return fmt::format("{} (ESP at {})", text.empty() ? "none" : text, s.loader.esp);
 }
 
 std::string entry_text(const BootStatus& s) {
@@ -91,6 +102,9 @@ std::string problems_text(const BootStatus& s) {
   };
   add(kLoaderEntrySelectedVariable, s.entry_error);
   add(kBootCountVariable, s.counting_error);
+  for (const LoaderProblem& p : s.loader.problems) {
+    out += wrap(printable(fmt::format("{}: {}", p.file, p.why)), "  ", 4);
+  }
   return out.empty() ? out : "problems:\n" + out;
 }
 
@@ -165,6 +179,49 @@ std::string unit_json(const GatedUnit& u) {
       u.reboots ? "true" : "false", json_nonempty(u.detail));
 }
 
+std::string entry_json(const LoaderEntry& e) {
+  return fmt::format(
+      R"({{"file": {}, "id": {}, "counted": {}, "left": {}, "done": {}, "sort_key": {}}})",
+      json::quote(e.file), json::quote(e.id), e.counted ? "true" : "false",
+      e.counted ? fmt::format("{}", e.left) : "null",
+      e.counted ? fmt::format("{}", e.done) : "null", json_nonempty(e.sort_key));
+}
+
+std::string fallback_json(const BootStatus& s) {
+  const Fallback& f = s.fallback;
+  return fmt::format(R"({{"fell_back": {}, "reason": {}, "failed_entry": {}, "grub": {}}})",
+                     f.fell_back ? "true" : "false", json_nonempty(f.reason),
+                     f.failed_entry ? entry_json(*f.failed_entry) : "null",
+                     f.grub ? "true" : "false");
+}
+
+std::string loader_json(const BootStatus& s) {
+  const LoaderFacts& l = s.loader;
+  std::string ids;
+  for (const std::string& id : l.entries) {
+    if (!ids.empty()) ids += ", ";
+    ids += json::quote(id);
+  }
+  std::string entries;
+  for (const LoaderEntry& e : l.esp_entries) {
+    entries += entries.empty() ? "\n      " : ",\n      ";
+    entries += entry_json(e);
+  }
+  if (!entries.empty()) entries += "\n    ";
+  std::string problems;
+  for (const LoaderProblem& p : l.problems) {
+    if (!problems.empty()) problems += ", ";
+    problems +=
+        fmt::format(R"({{"file": {}, "error": {}}})", json::quote(p.file), json::quote(p.why));
+  }
+  return fmt::format(
+      "{{\n    \"entries\": [{}],\n    \"selected\": {},\n    \"default\": {},\n"
+      "    \"oneshot\": {},\n    \"esp\": {},\n    \"esp_entries\": [{}],\n"
+      "    \"upgrade_failure\": {},\n    \"problems\": [{}]\n  }}",
+      ids, json_or_null(l.selected), json_or_null(l.default_entry), json_or_null(l.oneshot),
+      json_nonempty(l.esp), entries, s.upgrade_failure ? "true" : "false", problems);
+}
+
 }  // namespace
 
 std::string status_text(const BootStatus& s) {
@@ -172,6 +229,9 @@ std::string status_text(const BootStatus& s) {
   out += field("mode", mode_text(s));
   out += field("entry", entry_text(s));
   out += field("counting", counting_text(s));
+  if (!s.tries_note.empty()) out += field("tries", s.tries_note);
+  if (s.fallback.fell_back) out += field("fallback", s.fallback.reason);
+  if (!s.loader.esp.empty()) out += field("entries", entries_text(s));
   out += field("boot-complete", target_text(s));
   out += field("bless", bless_text(s));
   if (!s.states_unknown_because.empty()) {
@@ -203,9 +263,12 @@ std::string status_json(const BootStatus& s) {
     counted_entry = s.counting.count->entry;
   }
   const std::string counting = fmt::format(
-      R"({{"counted": {}, "left": {}, "done": {}, "path": {}, "entry": {}, "error": {}}})",
+      R"({{"counted": {}, "left": {}, "done": {}, "path": {}, "entry": {}, "error": {}, )"
+      R"("active": {}, "broken": {}, "reason": {}}})",
       s.counting.counted ? "true" : "false", number_or_null(left), number_or_null(done),
-      json_or_null(path), json_or_null(counted_entry), json_nonempty(s.counting_error));
+      json_or_null(path), json_or_null(counted_entry), json_nonempty(s.counting_error),
+      s.counting_health.active ? "true" : "false", s.counting_health.broken ? "true" : "false",
+      json_nonempty(s.counting_health.reason));
   std::string units;
   for (const GatedUnit& u : s.units) {
     units += units.empty() ? "\n    " : ",\n    ";
@@ -234,6 +297,9 @@ std::string status_json(const BootStatus& s) {
   out += fmt::format("  \"blessed\": {},\n", blessed);
   out += fmt::format("  \"bless\": {},\n",
                      s.bless == Bless::unknown ? "null" : json::quote(bless_name(s.bless)));
+  out += fmt::format("  \"tries_note\": {},\n", json_nonempty(s.tries_note));
+  out += fmt::format("  \"fallback\": {},\n", fallback_json(s));
+  out += fmt::format("  \"loader\": {},\n", loader_json(s));
   out += fmt::format("  \"states_unknown_because\": {}\n", json_nonempty(s.states_unknown_because));
   out += "}\n";
   return out;

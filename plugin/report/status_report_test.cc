@@ -153,5 +153,46 @@ TEST(StatusReport, JsonHasStableKeysAndNullForWhatIsUnknown) {
             "--root is not /, so systemd is not asked");
 }
 
+TEST(StatusReport, TextTellsTheFallbackTheTriesTheEntriesAndTheLoaderProblems) {
+  BootStatus s = counted_failed_boot();
+  s.mode = BootMode::passive;
+  s.tries_note = "this entry used a try and is not marked good; 2 tries left";
+  s.fallback.fell_back = true;
+  s.fallback.reason =
+      "the entry active+0-3.conf used its 3 tries without being marked good, so the loader booted "
+      "passive+2-1.conf (passive)";
+  s.loader.esp = "/efi";
+  s.loader.esp_entries = {parse_loader_entry("active+0-3.conf"),
+                          parse_loader_entry("passive+2-1.conf")};
+  s.loader.problems.push_back({"/efi/loader/entries/big+1.conf", "70000 bytes, too large"});
+  s.verdict = Verdict::fallback;
+  const std::string text = status_text(s);
+  expect_fits(text);
+  EXPECT_NE(text.find("  tries          this entry used a try and is not marked good; 2 tries "
+                      "left\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("  fallback       the entry active+0-3.conf used its 3 tries"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("  entries        active+0-3.conf, passive+2-1.conf (ESP at /efi)\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("problems:\n  /efi/loader/entries/big+1.conf: 70000 bytes, too large\n"),
+            std::string::npos)
+      << text;
+  const YAML::Node j = YAML::Load(status_json(s));
+  EXPECT_EQ(j["verdict"].as<std::string>(), "fallback");
+  EXPECT_EQ(j["exit_status"].as<int>(), 1);
+  EXPECT_EQ(j["tries_note"].as<std::string>(), s.tries_note);
+  EXPECT_TRUE(j["fallback"]["fell_back"].as<bool>());
+  EXPECT_TRUE(j["fallback"]["failed_entry"].IsNull());
+  EXPECT_EQ(j["loader"]["esp_entries"][0]["left"].as<int>(), 0);
+  EXPECT_EQ(j["loader"]["esp_entries"][0]["done"].as<int>(), 3);
+  EXPECT_TRUE(j["loader"]["esp_entries"][0]["sort_key"].IsNull());
+  EXPECT_EQ(j["loader"]["problems"][0]["file"].as<std::string>(), "/efi/loader/entries/big+1.conf");
+  EXPECT_TRUE(j["loader"]["selected"].IsNull());
+}
+
 }  // namespace
 }  // namespace bootassess

@@ -6,6 +6,7 @@
 #include <charconv>
 
 #include "boot/efi_variable.h"
+#include "boot/loader_entries.h"
 #include "plan/boot_assessment.h"
 #include "root/path.h"
 #include "root/resolve.h"
@@ -56,6 +57,8 @@ void set_property(UnitState& state, std::string_view key, std::string_view value
     state.exec_main_code = to_int(value);
   } else if (key == "InactiveExitTimestampMonotonic") {
     state.started = timestamp_set(value);
+  } else if (key == "ActiveEnterTimestampMonotonic") {
+    state.active_entered = timestamp_set(value);
   } else if (key == "Job") {
     state.has_job = !value.empty() && value != "0";
   } else if (key == "ConditionResult") {
@@ -116,17 +119,21 @@ void classify(GatedUnit& unit) {
     unit.detail = std::move(detail);
   };
   const std::string sub = s.sub_state.empty() ? std::string() : " (" + s.sub_state + ")";
+  const bool succeeded = s.result.empty() || s.result == "success";
   if (!s.load_state.empty() && s.load_state != "loaded") {
     set(Outcome::failed, fmt::format("not loaded ({})", s.load_state));
   } else if (s.active_state == "failed") {
     set(Outcome::failed, failure_detail(s));
+  } else if (s.active_state == "active" || s.active_state == "reloading") {
+    // A stop job queued at shutdown does not undo what the unit did.
+    set(Outcome::ok, s.active_state + sub);
+  } else if (s.active_entered && succeeded && s.active_state != "activating") {
+    set(Outcome::ok, fmt::format("was active in this boot, now {}{}", s.active_state, sub));
   } else if (s.has_job || s.active_state == "activating" || s.active_state == "deactivating") {
     set(Outcome::pending, fmt::format("{}{}", s.active_state.empty() ? "queued" : s.active_state,
                                       s.has_job ? ", job queued" : ""));
-  } else if (s.active_state == "active" || s.active_state == "reloading") {
-    set(Outcome::ok, s.active_state + sub);
   } else if (s.active_state == "inactive" && s.started) {
-    if (s.result.empty() || s.result == "success") {
+    if (succeeded) {
       set(Outcome::ok, "ran and exited successfully");
     } else {
       set(Outcome::failed, failure_detail(s));
@@ -142,6 +149,9 @@ void classify(GatedUnit& unit) {
 
 TargetState target_state(const UnitState& s, bool unit_failed) {
   if (s.active_state == "active") return TargetState::reached;
+  // Reached in this boot, then stopped (`systemctl stop`, or the shutdown
+  // that is under way): it stays reached. A target has no result of its own.
+  if (s.active_entered && s.active_state != "failed") return TargetState::reached;
   if (s.has_job || s.active_state == "activating") return TargetState::pending;
   if (s.active_state == "failed") return TargetState::failed;
   // A target's start job that fails on a dependency leaves it inactive: the
@@ -155,8 +165,11 @@ TargetState target_state(const UnitState& s, bool unit_failed) {
 Bless bless_state(const UnitState& s, bool counted) {
   if (s.load_state != "loaded") return Bless::not_in_boot;
   if (s.active_state == "failed") return Bless::failed;
+  if (s.active_state == "active" || (s.active_entered && s.result == "success")) {
+    return Bless::blessed;
+  }
   if (s.has_job || s.active_state == "activating") return Bless::pending;
-  if (s.active_state == "active" || (s.started && s.result == "success")) return Bless::blessed;
+  if (s.started && s.result == "success") return Bless::blessed;
   if (s.started) return Bless::failed;
   return counted ? Bless::not_run : Bless::not_in_boot;
 }
@@ -206,7 +219,117 @@ std::string reboot_clause(const BootStatus& s, bool reboots) {
   return "this boot is not counted, so it does not reboot";
 }
 
+std::string tries(unsigned n) {
+  return fmt::format("{} {}", n, n == 1 ? "try" : "tries");
+}
+
+// The entries the loader chose from: the ESP's when it is mounted, else the
+// ids in LoaderEntries (which carry counters on systemd-boot 252 to 256).
+std::vector<LoaderEntry> known_entries(const LoaderFacts& loader) {
+  if (!loader.esp.empty()) return loader.esp_entries;
+  std::vector<LoaderEntry> entries;
+  for (const std::string& id : loader.entries)
+    entries.push_back(parse_loader_entry(id));
+  return entries;
+}
+
+// The entry this boot runs: LoaderEntrySelected (the name from before the
+// loader's rename, or without its counter), matched to a known entry by its
+// id so that its sort-key and its counter now are known.
+std::optional<LoaderEntry> booted_entry(const BootStatus& s,
+                                        const std::vector<LoaderEntry>& entries) {
+  std::string name;
+  if (s.entry) {
+    name = *s.entry;
+  } else if (s.counting.count) {
+    // No LoaderEntrySelected: the counted path names the entry too.
+    name = s.counting.count->path.substr(s.counting.count->path.rfind('\\') + 1);
+  } else {
+    return std::nullopt;
+  }
+  LoaderEntry selected = parse_loader_entry(name);
+  for (const LoaderEntry& e : entries) {
+    if (e.id == selected.id) return e;
+  }
+  return selected;
+}
+
+void detect_fallback(BootStatus& s) {
+  if (!s.mode || (*s.mode != BootMode::passive && *s.mode != BootMode::recovery &&
+                  *s.mode != BootMode::autoreset)) {
+    return;
+  }
+  const std::string_view mode = mode_name(*s.mode);
+  if (*s.mode == BootMode::passive && s.upgrade_failure) {
+    s.fallback.fell_back = true;
+    s.fallback.grub = true;
+    s.fallback.reason =
+        "the upgraded active entry did not boot, so GRUB booted the fallback (passive) entry "
+        "(/run/cos/upgrade_failure)";
+    return;
+  }
+  const std::vector<LoaderEntry> entries = known_entries(s.loader);
+  const std::optional<LoaderEntry> booted = booted_entry(s, entries);
+  if (!booted) return;
+  const LoaderEntry* failed = nullptr;
+  for (const LoaderEntry& e : entries) {
+    if (!e.exhausted() || e.id == booted->id || !prefers(e, *booted)) continue;
+    if (failed == nullptr || prefers(e, *failed)) failed = &e;
+  }
+  if (failed == nullptr) return;
+  s.fallback.fell_back = true;
+  s.fallback.failed_entry = *failed;
+  // "+0" without "-DONE": the tries it used are not known.
+  const std::string used =
+      failed->done == 0 ? "has no tries left" : fmt::format("used its {}", tries(failed->done));
+  s.fallback.reason =
+      fmt::format("the entry {} {} without being marked good, so the loader booted {} ({})",
+                  failed->file, used, booted->file, mode);
+}
+
+void check_counting(BootStatus& s) {
+  CountingHealth& h = s.counting_health;
+  if (s.counting.counted) {
+    h.active = true;
+    return;
+  }
+  if (!s.counting_error.empty()) {
+    h.reason = "LoaderBootCountPath is malformed, so this boot is taken as not counted";
+    return;
+  }
+  const std::vector<LoaderEntry> entries = known_entries(s.loader);
+  std::optional<LoaderEntry> booted = booted_entry(s, entries);
+  const bool selected_counted =
+      s.entry && parse_loader_entry(*s.entry).counted && parse_loader_entry(*s.entry).left > 0;
+  if (booted && ((booted->counted && booted->left > 0) || selected_counted)) {
+    h.broken = true;
+    h.reason = fmt::format(
+        "the booted entry {} carries a boot counter, but the loader set no LoaderBootCountPath: "
+        "counting is inactive (as with the systemd-boot 258 and 259 regressions), so a failing "
+        "gate can never roll back",
+        selected_counted ? *s.entry : booted->file);
+    return;
+  }
+  h.reason = booted ? fmt::format("the booted entry {} carries no boot counter", booted->file)
+                    : "no LoaderBootCountPath: not a counted systemd-boot boot";
+}
+
+void decide_gate(BootStatus& s);
+
 void decide(BootStatus& s) {
+  decide_gate(s);
+  if (s.counting.counted && s.counting.count &&
+      (s.verdict == Verdict::failed || s.verdict == Verdict::pending)) {
+    s.tries_note = fmt::format("this entry used a try and is not marked good; {} left",
+                               tries(s.counting.count->left));
+  }
+  if (s.fallback.fell_back) {
+    s.summary = fmt::format("fallback: {} (gate: {})", s.fallback.reason, s.summary);
+    s.verdict = Verdict::fallback;
+  }
+}
+
+void decide_gate(BootStatus& s) {
   const std::size_t n = s.units.size();
   if (n == 0) {
     s.verdict = Verdict::no_gate;
@@ -348,6 +471,8 @@ std::string_view verdict_name(Verdict verdict) {
       return "pending";
     case Verdict::unknown:
       return "unknown";
+    case Verdict::fallback:
+      return "fallback";
     case Verdict::no_gate:
       return "no-gate";
   }
@@ -394,14 +519,21 @@ std::vector<GatedUnit> find_gated_units(const RootView& view) {
   return units;
 }
 
-BootStatus gather_status(const RootView& view, const UnitQuery& query) {
+BootStatus gather_status(const RootView& view, const UnitQuery& query, const StatusInputs& inputs) {
   BootStatus s;
   s.mode = detect_mode(view);
   for (std::string_view flag : kModeFlags) {
     s.mode_flags.emplace_back(flag, view.lstat(path::join("/run/cos", flag)).has_value());
   }
-  s.entry = read_efi_string_variable(view, kLoaderEntrySelectedVariable, s.entry_error);
+  s.loader = read_loader_facts(view, inputs.esp);
+  s.entry = s.loader.selected;
+  std::erase_if(s.loader.problems, [&](const LoaderProblem& p) {
+    if (p.file != kLoaderEntrySelectedVariable) return false;
+    s.entry_error = p.why;
+    return true;
+  });
   s.counting = detect_counting(view, s.counting_error);
+  s.upgrade_failure = view.lstat("/run/cos/upgrade_failure").has_value();
   s.units = find_gated_units(view);
 
   std::vector<std::string> asked;
@@ -428,6 +560,8 @@ BootStatus gather_status(const RootView& view, const UnitQuery& query) {
     auto bless = states.units.find(std::string(kBlessService));
     if (bless != states.units.end()) s.bless = bless_state(bless->second, s.counting.counted);
   }
+  detect_fallback(s);
+  check_counting(s);
   decide(s);
   return s;
 }
@@ -438,12 +572,25 @@ int exit_status(Verdict verdict) {
     case Verdict::no_gate:
       return 0;
     case Verdict::failed:
+    case Verdict::fallback:
       return 1;
     case Verdict::pending:
     case Verdict::unknown:
       return 3;
   }
   return 3;
+}
+
+int problem_exit_status(Verdict verdict, const std::vector<Verdict>& problems) {
+  if (std::find(problems.begin(), problems.end(), verdict) != problems.end()) return 1;
+  return verdict == Verdict::unknown ? 3 : 0;
+}
+
+std::optional<Verdict> verdict_from_name(std::string_view name) {
+  for (Verdict v : kAllVerdicts) {
+    if (verdict_name(v) == name) return v;
+  }
+  return std::nullopt;
 }
 
 }  // namespace bootassess::status

@@ -15,6 +15,7 @@
 
 #include "boot/boot_counting.h"
 #include "boot/boot_mode.h"
+#include "boot/loader_entries.h"
 #include "root/root_view.h"
 
 namespace bootassess::status {
@@ -31,13 +32,15 @@ struct UnitState {
   std::optional<int> exec_main_code;  // 1 exited, 2 killed, 3 dumped core
   bool has_job = false;               // a start (or stop) job is queued
   bool started = false;               // it left the inactive state in this boot
+  bool active_entered = false;        // it became active in this boot (and may have stopped since)
   bool condition_failed = false;      // its conditions were checked and not met
 };
 
 // The properties asked for, as `systemctl show -p` takes them.
 inline constexpr std::string_view kShowProperties =
     "Id,LoadState,ActiveState,SubState,Result,ExecMainStatus,ExecMainCode,"
-    "InactiveExitTimestampMonotonic,Job,ConditionResult,ConditionTimestampMonotonic";
+    "InactiveExitTimestampMonotonic,ActiveEnterTimestampMonotonic,Job,ConditionResult,"
+    "ConditionTimestampMonotonic";
 
 // The states of the units asked for, by the name asked, or why there are none.
 struct UnitStates {
@@ -74,8 +77,33 @@ std::string_view target_state_name(TargetState state);
 enum class Bless { blessed, failed, pending, not_run, not_in_boot, unknown };
 std::string_view bless_name(Bless bless);
 
-enum class Verdict { good, failed, pending, unknown, no_gate };
+// The verdicts, in the order they are listed (and exported as metrics).
+enum class Verdict { good, failed, pending, fallback, no_gate, unknown };
+inline constexpr Verdict kAllVerdicts[] = {Verdict::good,     Verdict::failed,  Verdict::pending,
+                                           Verdict::fallback, Verdict::no_gate, Verdict::unknown};
 std::string_view verdict_name(Verdict verdict);
+
+// Why this boot is a fallback, when it is one.
+struct Fallback {
+  bool fell_back = false;
+  std::string reason;                       // one sentence
+  std::optional<LoaderEntry> failed_entry;  // the exhausted entry (systemd-boot)
+  bool grub = false;                        // Kairos' GRUB marker /run/cos/upgrade_failure
+};
+
+// Whether the loader counts this boot, and why not when it does not.
+struct CountingHealth {
+  bool active = false;  // LoaderBootCountPath names a counted entry
+  // Counters are on the booted entry, but this boot has no
+  // LoaderBootCountPath: a failing gate can never roll back.
+  bool broken = false;
+  std::string reason;  // empty when active
+};
+
+// What `status` is told besides the root.
+struct StatusInputs {
+  std::string esp;  // where the ESP is mounted inside the root; empty: look
+};
 
 struct BootStatus {
   std::optional<BootMode> mode;
@@ -89,6 +117,11 @@ struct BootStatus {
   TargetState boot_complete = TargetState::unknown;
   Bless bless = Bless::unknown;
   std::string states_unknown_because;  // set when systemd gave no states
+  LoaderFacts loader;                  // the loader's variables and the ESP's entries
+  Fallback fallback;
+  CountingHealth counting_health;
+  std::string tries_note;        // on a counted boot not (yet) marked good
+  bool upgrade_failure = false;  // /run/cos/upgrade_failure exists
   Verdict verdict = Verdict::unknown;
   std::string summary;  // the one-line verdict
 };
@@ -97,14 +130,23 @@ inline constexpr std::string_view kBlessService = "systemd-bless-boot.service";
 
 // Reads the root and asks `query` about the gated units, boot-complete.target
 // and systemd-bless-boot.service.
-BootStatus gather_status(const RootView& view, const UnitQuery& query);
+BootStatus gather_status(const RootView& view, const UnitQuery& query,
+                         const StatusInputs& inputs = {});
 
 // The units gated in this boot: the directories <unit>.d under
 // /run/systemd/system that hold the gate's drop-in (boot-complete.target.d
 // aside), with whether that drop-in carries FailureAction=reboot.
 std::vector<GatedUnit> find_gated_units(const RootView& view);
 
-// 0 good or nothing gated, 1 failed, 3 pending or unknown.
+// 0 good or nothing gated, 1 failed or fallback, 3 pending or unknown: what
+// node-problem-detector reads as ok, a problem, and unknown.
 int exit_status(Verdict verdict);
+
+// The exit status of `status --problem VERDICT...`: 1 when the verdict is one
+// of `problems`, 3 when it is unknown (and not one of them), 0 otherwise.
+int problem_exit_status(Verdict verdict, const std::vector<Verdict>& problems);
+
+// The verdict named `name`; nullopt for none.
+std::optional<Verdict> verdict_from_name(std::string_view name);
 
 }  // namespace bootassess::status

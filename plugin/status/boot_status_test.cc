@@ -392,5 +392,244 @@ TEST(BootStatus, AUnitSystemdDidNotReportIsUnknown) {
   EXPECT_EQ(s.summary, "unknown: systemd did not say how myapp.service fared");
 }
 
+// A target or service reached in this boot, then stopped (`systemctl stop`,
+// or a shutdown under way, with its stop job queued or not).
+UnitState stopped_after_reaching(UnitState s, bool stop_job) {
+  s.active_state = stop_job ? "deactivating" : "inactive";
+  s.sub_state = stop_job ? "stop" : "dead";
+  s.started = true;
+  s.active_entered = true;
+  s.has_job = stop_job;
+  return s;
+}
+
+TEST(BootStatus, ATargetReachedInThisBootStaysReachedOnceStopped) {
+  for (bool stop_job : {false, true}) {
+    const MemoryRoot root = gated_root(true, true);
+    UnitState complete = target("active");
+    complete.active_entered = true;
+    UnitState bless = service("active", "exited", "success", 0);
+    bless.active_entered = true;
+    UnitState unit = service("active", "exited", "success", 0);
+    unit.active_entered = true;
+    const BootStatus s = gather_status(root, boot(stopped_after_reaching(unit, stop_job),
+                                                  stopped_after_reaching(complete, stop_job),
+                                                  stopped_after_reaching(bless, stop_job))
+                                                 .query());
+    EXPECT_EQ(s.boot_complete, TargetState::reached) << stop_job;
+    EXPECT_EQ(s.units[0].outcome, Outcome::ok) << stop_job;
+    EXPECT_EQ(s.bless, Bless::blessed) << stop_job;
+    EXPECT_EQ(s.verdict, Verdict::good) << stop_job << " " << s.summary;
+    EXPECT_EQ(exit_status(s.verdict), 0);
+  }
+}
+
+TEST(BootStatus, ParsesWhetherAUnitBecameActiveInThisBoot) {
+  const auto states = parse_show_output(
+      "Id=boot-complete.target\nActiveState=inactive\nActiveEnterTimestampMonotonic=81234567\n"
+      "\nId=myapp.service\nActiveState=failed\nActiveEnterTimestampMonotonic=0\n",
+      {"boot-complete.target", "myapp.service"});
+  EXPECT_TRUE(states.at("boot-complete.target").active_entered);
+  EXPECT_FALSE(states.at("myapp.service").active_entered);
+  EXPECT_NE(kShowProperties.find("ActiveEnterTimestampMonotonic"), std::string_view::npos);
+}
+
+TEST(BootStatus, ATargetNeverReachedIsStillFailedOrPending) {
+  const MemoryRoot root = gated_root(false, false);
+  UnitState complete = target("inactive");
+  complete.started = true;  // its start job ran and failed on a dependency
+  BootStatus s = gather_status(
+      root, boot(service("failed", "failed", "exit-code", 1), complete, not_found()).query());
+  EXPECT_EQ(s.boot_complete, TargetState::failed);
+  EXPECT_EQ(s.verdict, Verdict::failed);
+  // A unit still starting with a job, never active: pending, not ok.
+  UnitState starting = pending_job(service("activating", "start", "success", 0));
+  s = gather_status(root, boot(starting, pending_job(target("inactive")), not_found()).query());
+  EXPECT_EQ(s.units[0].outcome, Outcome::pending);
+}
+
+// A root as the loader and the initramfs leave it on a systemd-boot install
+// with the ESP at /efi: `mode` sentinel, the entries' files (name and
+// sort-key), LoaderEntrySelected and, on a counted boot, LoaderBootCountPath.
+MemoryRoot loader_root(const std::string& mode, const std::vector<std::string>& files,
+                       const std::string& selected, const std::string& count_path) {
+  MemoryRoot root;
+  root.add_dir("/run").add_dir("/run/cos").add_file("/run/cos/" + mode + "_mode", "1");
+  root.add_dir("/sys").add_dir("/sys/firmware").add_dir("/sys/firmware/efi");
+  root.add_dir("/sys/firmware/efi/efivars");
+  if (!selected.empty()) {
+    root.add_file(std::string(kLoaderEntrySelectedVariable), encode_efi_string_variable(selected));
+  }
+  if (!count_path.empty()) {
+    root.add_file(std::string(kBootCountVariable), encode_boot_count_variable(count_path));
+  }
+  root.add_dir("/efi").add_dir("/efi/loader").add_dir("/efi/loader/entries");
+  for (const std::string& f : files) {
+    const LoaderEntry e = parse_loader_entry(f);
+    const std::string stem = e.id.substr(0, e.id.find('.'));
+    const std::string key = stem == "active" ? "0001" : stem == "passive" ? "0002" : "0003";
+    root.add_file("/efi/loader/entries/" + f, "title " + stem + "\nsort-key " + key + "\n");
+  }
+  return root;
+}
+
+FakeQuery nothing_gated() {
+  return FakeQuery{};
+}
+
+TEST(BootStatus, APassiveBootAfterAnExhaustedActiveEntryIsAFallback) {
+  // As systemd-boot 252 leaves it: LoaderEntrySelected holds the name from
+  // before this boot's rename.
+  const MemoryRoot root =
+      loader_root("passive", {"active+0-3.conf", "passive+2-1.conf", "recovery+3.conf"},
+                  "passive+3.conf", "\\loader\\entries\\passive+2-1.conf");
+  const BootStatus s = gather_status(root, nothing_gated().query());
+  EXPECT_TRUE(s.fallback.fell_back);
+  ASSERT_TRUE(s.fallback.failed_entry);
+  EXPECT_EQ(s.fallback.failed_entry->file, "active+0-3.conf");
+  EXPECT_EQ(s.fallback.failed_entry->done, 3u);
+  EXPECT_EQ(s.fallback.reason,
+            "the entry active+0-3.conf used its 3 tries without being marked good, so the loader "
+            "booted passive+2-1.conf (passive)");
+  EXPECT_EQ(s.verdict, Verdict::fallback);
+  EXPECT_EQ(exit_status(s.verdict), 1);
+  EXPECT_TRUE(s.counting_health.active);
+  EXPECT_FALSE(s.counting_health.broken);
+}
+
+TEST(BootStatus, WithoutLoaderEntrySelectedTheCountedPathNamesTheBootedEntry) {
+  const MemoryRoot root = loader_root("passive", {"active+0-3.conf", "passive+2-1.conf"}, "",
+                                      "\\loader\\entries\\passive+2-1.conf");
+  const BootStatus s = gather_status(root, nothing_gated().query());
+  EXPECT_FALSE(s.entry);
+  EXPECT_EQ(s.verdict, Verdict::fallback) << s.summary;
+  EXPECT_NE(s.summary.find("booted passive+2-1.conf (passive)"), std::string::npos) << s.summary;
+}
+
+TEST(BootStatus, ARecoveryBootAfterActiveAndPassiveAreExhaustedNamesActive) {
+  const MemoryRoot root = loader_root(
+      "recovery", {"active+0-3.conf", "passive+0-3.conf", "recovery.conf"}, "recovery.conf", "");
+  const BootStatus s = gather_status(root, nothing_gated().query());
+  EXPECT_EQ(s.verdict, Verdict::fallback);
+  ASSERT_TRUE(s.fallback.failed_entry);
+  EXPECT_EQ(s.fallback.failed_entry->file, "active+0-3.conf");
+  // An entry written with +0 and no -DONE: how many tries it used is unknown.
+  const MemoryRoot zero =
+      loader_root("passive", {"active+0.conf", "passive.conf"}, "passive.conf", "");
+  EXPECT_EQ(gather_status(zero, nothing_gated().query()).fallback.reason,
+            "the entry active+0.conf has no tries left without being marked good, so the loader "
+            "booted passive.conf (passive)");
+}
+
+TEST(BootStatus, NoFallbackWhenTheExhaustedEntrySortsAfterOrTheBootIsActive) {
+  // recovery is exhausted, but passive comes before it.
+  MemoryRoot root = loader_root("passive", {"active.conf", "passive.conf", "recovery+0-3.conf"},
+                                "passive.conf", "");
+  BootStatus s = gather_status(root, nothing_gated().query());
+  EXPECT_FALSE(s.fallback.fell_back);
+  EXPECT_EQ(s.verdict, Verdict::no_gate);
+  // An active boot is never a fallback.
+  root = loader_root("active", {"active+2-1.conf", "passive+0-3.conf"}, "active+3.conf",
+                     "\\loader\\entries\\active+2-1.conf");
+  s = gather_status(root, nothing_gated().query());
+  EXPECT_FALSE(s.fallback.fell_back);
+  EXPECT_EQ(s.verdict, Verdict::no_gate);
+}
+
+TEST(BootStatus, WithoutAMountedEspLoaderEntriesTellTheFallback) {
+  MemoryRoot root = loader_root("passive", {}, "passive+3.conf", "");
+  root.add_file(std::string(kLoaderEntriesVariable),
+                encode_efi_string_list_variable({"passive+3.conf", "active+0-3.conf"}));
+  root.add_file(std::string(kBootCountVariable),
+                encode_boot_count_variable("\\loader\\entries\\passive+2-1.conf"));
+  // The ESP named is not mounted: LoaderEntries is what there is to go by.
+  const BootStatus s = gather_status(root, nothing_gated().query(), StatusInputs{"/nowhere"});
+  EXPECT_EQ(s.verdict, Verdict::fallback) << s.summary;
+  ASSERT_TRUE(s.fallback.failed_entry);
+  EXPECT_EQ(s.fallback.failed_entry->file, "active+0-3.conf");
+  ASSERT_FALSE(s.loader.problems.empty());
+  EXPECT_EQ(s.loader.problems[0].file, "/nowhere");
+}
+
+TEST(BootStatus, APassiveGrubBootWithTheUpgradeFailureMarkerIsAFallback) {
+  MemoryRoot passive;
+  passive.add_dir("/run").add_dir("/run/cos").add_file("/run/cos/passive_mode", "1");
+  passive.add_file("/run/cos/upgrade_failure", "");
+  const BootStatus s = gather_status(passive, nothing_gated().query());
+  EXPECT_TRUE(s.fallback.grub);
+  EXPECT_EQ(s.verdict, Verdict::fallback);
+  EXPECT_NE(s.summary.find("/run/cos/upgrade_failure"), std::string::npos) << s.summary;
+  // The marker on an active boot is no fallback (the mode says what ran).
+  MemoryRoot active;
+  active.add_dir("/run").add_dir("/run/cos").add_file("/run/cos/active_mode", "1");
+  active.add_file("/run/cos/upgrade_failure", "");
+  EXPECT_EQ(gather_status(active, nothing_gated().query()).verdict, Verdict::no_gate);
+}
+
+TEST(BootStatus, ACountedBootWhoseGateFailedOrIsPendingSaysTheTriesLeft) {
+  const MemoryRoot root = gated_root(true, true);
+  BootStatus s = gather_status(root, boot(service("failed", "failed", "exit-code", 1),
+                                          target("inactive"), target("inactive"))
+                                         .query());
+  EXPECT_EQ(s.tries_note, "this entry used a try and is not marked good; 2 tries left");
+  s = gather_status(root, boot(pending_job(service("activating", "start", "success", 0)),
+                               pending_job(target("inactive")), pending_job(target("inactive")))
+                              .query());
+  EXPECT_EQ(s.verdict, Verdict::pending);
+  EXPECT_EQ(s.tries_note, "this entry used a try and is not marked good; 2 tries left");
+  s = gather_status(root, boot(service("active", "running", "success", 0), target("active"),
+                               service("active", "exited", "success", 0))
+                              .query());
+  EXPECT_EQ(s.tries_note, "");
+  // Uncounted: no tries.
+  s = gather_status(
+      gated_root(false, false),
+      boot(service("failed", "failed", "exit-code", 1), target("inactive"), not_found()).query());
+  EXPECT_EQ(s.tries_note, "");
+}
+
+TEST(BootStatus, CountersWithoutLoaderBootCountPathMeanCountingIsInactive) {
+  // The systemd-boot 258/259 regression: the entry carries +3 and was not
+  // renamed, and no LoaderBootCountPath was set.
+  const MemoryRoot root =
+      loader_root("active", {"active+3.conf", "passive+3.conf"}, "active+3.conf", "");
+  const BootStatus s = gather_status(root, nothing_gated().query());
+  EXPECT_FALSE(s.counting.counted);
+  EXPECT_FALSE(s.counting_health.active);
+  EXPECT_TRUE(s.counting_health.broken);
+  EXPECT_NE(s.counting_health.reason.find("active+3.conf carries a boot counter"),
+            std::string::npos)
+      << s.counting_health.reason;
+  // A blessed entry is not counted, rightly.
+  const MemoryRoot blessed =
+      loader_root("active", {"active.conf", "passive+3.conf"}, "active.conf", "");
+  const BootStatus b = gather_status(blessed, nothing_gated().query());
+  EXPECT_FALSE(b.counting_health.broken);
+  EXPECT_EQ(b.counting_health.reason, "the booted entry active.conf carries no boot counter");
+}
+
+TEST(BootStatus, VerdictsHaveTheirNamesAndExitStatuses) {
+  std::vector<std::string> names;
+  for (Verdict v : kAllVerdicts) {
+    names.emplace_back(verdict_name(v));
+    EXPECT_EQ(verdict_from_name(verdict_name(v)), v);
+  }
+  EXPECT_EQ(names, (std::vector<std::string>{"good", "failed", "pending", "fallback", "no-gate",
+                                             "unknown"}));
+  EXPECT_FALSE(verdict_from_name("ok"));
+  EXPECT_EQ(exit_status(Verdict::good), 0);
+  EXPECT_EQ(exit_status(Verdict::no_gate), 0);
+  EXPECT_EQ(exit_status(Verdict::failed), 1);
+  EXPECT_EQ(exit_status(Verdict::fallback), 1);
+  EXPECT_EQ(exit_status(Verdict::pending), 3);
+  EXPECT_EQ(exit_status(Verdict::unknown), 3);
+  // node-problem-detector's mapping for one condition.
+  const std::vector<Verdict> fallback{Verdict::fallback};
+  EXPECT_EQ(problem_exit_status(Verdict::fallback, fallback), 1);
+  EXPECT_EQ(problem_exit_status(Verdict::failed, fallback), 0);
+  EXPECT_EQ(problem_exit_status(Verdict::pending, fallback), 0);
+  EXPECT_EQ(problem_exit_status(Verdict::unknown, fallback), 3);
+}
+
 }  // namespace
 }  // namespace bootassess::status

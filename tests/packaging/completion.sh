@@ -37,7 +37,9 @@ case $3 in
     expect "auto active passive recovery autoreset live unknown" bootassess apply --mode ""
     expect "passive" bootassess plan --mode = pa
     expect "auto counted uncounted" bootassess apply --counting ""
-    expect "text json" bootassess status --format ""
+    expect "text json prometheus" bootassess status --format ""
+    expect "text json" bootassess plan --format ""
+    expect "fallback" bootassess status --problem fal
     expect "--dry-run" bootassess apply --root / --dr
     expect "--all-modes" bootassess plan --al
     expect "--strict" bootassess validate --st

@@ -22,7 +22,9 @@ for path in ./usr/bin/bootassess ./usr/share/man/man1/bootassess.1.gz \
   ./usr/share/bash-completion/completions/bootassess ./usr/share/zsh/vendor-completions/_bootassess \
   ./usr/share/bootassess/schema/bootassess.schema.json ./usr/share/doc/bootassess/README.md \
   ./usr/share/doc/bootassess/copyright ./usr/share/doc/bootassess/LICENSE \
-  ./usr/share/doc/bootassess/examples/boot-assessment.yaml; do
+  ./usr/share/doc/bootassess/examples/boot-assessment.yaml \
+  ./usr/lib/systemd/system/bootassess-report.service \
+  ./usr/share/bootassess/node-problem-detector/bootassess.json; do
   grep -q " $path\$" "$out/contents" || fail "$path is not in the package"
 done
 grep -q -- '-rwxr-xr-x root/root .* ./usr/bin/bootassess$' "$out/contents" ||

@@ -12,6 +12,16 @@
 # LoaderBootCountPath, with its ExecStart= replaced by a marker write; and the
 # EFI variable file is put in the root before apply reads it.
 #
+# The verdict scenarios boot with `bootassess` bound in and the shipped
+# bootassess-report.service enabled, in boots that end in each verdict of
+# `bootassess status` (good, failed, pending, fallback on UKI and on GRUB,
+# no-gate, unknown, and counting inactive), and check its JSON and exit
+# status, the login notice, what the report unit left, and the metrics file,
+# checked by promtool and scraped through a real prometheus-node-exporter
+# started on a free loopback port (and stopped) for each. The good boot also
+# stops boot-complete.target and runs `status` from an ExecStop= during an
+# orderly shutdown: both must still say good.
+#
 # Usage: realboot.sh BOOTASSESS BUILD_DIR
 #   Writes BUILD_DIR/realboot/results.txt (the observed table) and prints it.
 #   The rootfs is cached in BUILD_DIR/realboot-rootfs-<hash>; only the first
@@ -106,13 +116,16 @@ ensure_rootfs() {
 # The unit under test: a oneshot that logs a line and exits 0 (ok) or 1
 # (failing). gate-only has no [Install] (only the gate can start it);
 # also-enabled is WantedBy=multi-user.target and enabled in /etc, as k3s is.
-write_unit() { # ROOT ok|failing gate-only|also-enabled
-  local root=$1 code=0
+write_unit() { # ROOT ok|failing|slow gate-only|also-enabled
+  local root=$1 code=0 wait=""
   [ "$2" = failing ] && code=1
+  # slow: still starting when the boot is recorded (a pending gate).
+  [ "$2" = slow ] && wait="sleep 600; "
   mkdir -p "$root/etc/systemd/system/multi-user.target.wants"
   {
     printf '[Unit]\nDescription=Unit under test\n[Service]\nType=oneshot\nRemainAfterExit=yes\n'
-    printf "ExecStart=/bin/sh -c 'echo \"realboot-unit: ran, exit %s\"; exit %s'\n" "$code" "$code"
+    printf 'TimeoutStartSec=infinity\n'
+    printf "ExecStart=/bin/sh -c 'echo \"realboot-unit: ran, exit %s\"; %sexit %s'\n" "$code" "$wait" "$code"
     [ "$3" = also-enabled ] && printf '[Install]\nWantedBy=multi-user.target\n'
   } >"$root/etc/systemd/system/myapp.service"
   if [ "$3" = also-enabled ]; then
@@ -162,12 +175,46 @@ EOF
 #!/bin/sh
 /usr/local/sbin/realboot-observe end
 if [ -x /usr/bin/bootassess ]; then
-  /usr/bin/bootassess status --format json >/realboot-out/status.json 2>/realboot-out/status.err
+  status=/usr/bin/bootassess
+  # /etc/realboot/no-systemd: systemd cannot be reached (its sockets hidden
+  # in a private mount namespace), the gate's drop-ins still seen.
+  if [ -f /etc/realboot/no-systemd ]; then
+    cat >/run/realboot-no-systemd <<'EOS'
+#!/bin/sh
+mkdir -p /run/realboot-keep && mount --bind /run/systemd/system /run/realboot-keep &&
+  mount -t tmpfs none /run/systemd && mount -t tmpfs none /run/dbus && mkdir /run/systemd/system &&
+  mount --bind /run/realboot-keep /run/systemd/system && exec /usr/bin/bootassess "$@"
+EOS
+    chmod 755 /run/realboot-no-systemd
+    status="unshare -m /run/realboot-no-systemd"
+  fi
+  $status status --format json >/realboot-out/status.json 2>/realboot-out/status.err
   echo $? >/realboot-out/status.rc
-  /usr/bin/bootassess status >/realboot-out/status.txt 2>&1
+  $status status >/realboot-out/status.txt 2>&1
+  # What the shipped bootassess-report.service left, when it ran.
+  [ ! -f /run/bootassess/bootassess.prom ] || cp /run/bootassess/bootassess.prom /realboot-out/report.prom
+  [ ! -f /run/motd.d/bootassess ] || cp /run/motd.d/bootassess /realboot-out/report-notice
+  systemctl show -p ActiveState,Result bootassess-report.service >/realboot-out/report-unit.txt
+  # The notice and the metrics file, as status writes them now.
+  $status status --notice --format prometheus --output /realboot-out/status.prom \
+    2>/realboot-out/prom.err
+  echo $? >/realboot-out/prom.rc
+  [ ! -f /run/motd.d/bootassess ] || cp /run/motd.d/bootassess /realboot-out/notice
+  if [ -f /etc/realboot/stop-target ]; then
+    # A target reached in this boot stays reached once stopped.
+    systemctl stop boot-complete.target
+    systemctl show -P ActiveState boot-complete.target >/realboot-out/stopped-bc.txt
+    /usr/bin/bootassess status --format json >/realboot-out/stopped.json 2>&1
+    echo $? >/realboot-out/stopped.rc
+  fi
 fi
-# Recorded: no need for an orderly shutdown.
-systemctl --force poweroff
+if [ -f /etc/realboot/orderly ]; then
+  # Units' ExecStop= run: the shutdown is part of what is checked.
+  systemctl --no-block poweroff
+else
+  # Recorded: no need for an orderly shutdown.
+  systemctl --force poweroff
+fi
 EOF
   chmod 755 "$root/usr/local/sbin/realboot-observe" "$root/usr/local/sbin/realboot-end"
   cat >"$root/etc/systemd/system/realboot-end.service" <<'EOF'
@@ -205,6 +252,86 @@ write_efivar() { # ROOT PATH
     printf '\007\000\000\000'
     printf '%s\0' "$2" | iconv -f UTF-8 -t UTF-16LE
   } >"$dir/LoaderBootCountPath-$EFI_GUID"
+}
+
+# Another loader variable: NAME VALUE... (several values make a list, each
+# NUL-terminated, as LoaderEntries is).
+write_efivar_strings() { # ROOT NAME VALUE...
+  local dir=$1/sys/firmware/efi/efivars name=$2
+  shift 2
+  mkdir -p "$dir"
+  {
+    printf '\007\000\000\000'
+    printf '%s\0' "$@" | iconv -f UTF-8 -t UTF-16LE
+  } >"$dir/$name-$EFI_GUID"
+}
+
+# The ESP at /efi as Kairos' UKI install leaves it: one entry file per name
+# given, with Kairos' sort-keys.
+write_esp() { # ROOT FILE...
+  local root=$1 f stem key
+  shift
+  rm -rf "$root/efi"
+  mkdir -p "$root/efi/loader/entries"
+  for f in "$@"; do
+    stem=${f%%[+.]*}
+    case $stem in active) key=0001 ;; passive) key=0002 ;; *) key=0003 ;; esac
+    printf 'title %s\nsort-key %s\nlinux /vmlinuz\n' "$stem" "$key" >"$root/efi/loader/entries/$f"
+  done
+}
+
+# What a verdict scenario adds to a boot (run after prepare_boot, before
+# apply): the shipped bootassess-report.service, enabled; the loader's
+# variables and the ESP; and what the observer is to do (/etc/realboot/).
+verdict_setup() { # ROOT SETUP
+  local root=$1 setup=$2 sys=$1/etc/systemd/system
+  rm -rf "$root/etc/realboot" "$root/efi"
+  mkdir -p "$root/etc/realboot" "$sys/multi-user.target.wants" "$sys/realboot-end.service.d"
+  cp "$src/dist/systemd/bootassess-report.service" "$sys/"
+  ln -sfn ../bootassess-report.service "$sys/multi-user.target.wants/bootassess-report.service"
+  printf '[Unit]\nAfter=bootassess-report.service\n' >"$sys/realboot-end.service.d/after-report.conf"
+  case $setup in
+    good)
+      # Stop the target, then shut down in order: status from an ExecStop=,
+      # once the gated unit and boot-complete.target are stopped.
+      touch "$root/etc/realboot/stop-target" "$root/etc/realboot/orderly"
+      {
+        printf '[Unit]\nDescription=Run bootassess status while the boot shuts down\n'
+        printf 'Before=myapp.service boot-complete.target systemd-bless-boot.service\n'
+        printf '[Service]\nType=oneshot\nRemainAfterExit=yes\nExecStart=/bin/true\n'
+        printf 'ExecStop=/usr/local/sbin/realboot-stop-status\n'
+        printf '[Install]\nWantedBy=multi-user.target\n'
+      } >"$sys/realboot-stop-status.service"
+      {
+        printf '#!/bin/sh\n'
+        printf 'systemctl show -P ActiveState boot-complete.target >/realboot-out/stop-bc.txt\n'
+        printf 'systemctl show -P ActiveState myapp.service >/realboot-out/stop-unit.txt\n'
+        printf '/usr/bin/bootassess status --format json >/realboot-out/stop-status.json 2>&1\n'
+        printf 'echo $? >/realboot-out/stop-status.rc\n'
+      } >"$root/usr/local/sbin/realboot-stop-status"
+      chmod 755 "$root/usr/local/sbin/realboot-stop-status"
+      ln -sfn ../realboot-stop-status.service "$sys/multi-user.target.wants/realboot-stop-status.service"
+      ;;
+    fallback-uki)
+      # The active entry used its three tries; the loader booted passive,
+      # naming it as it was before this boot's rename.
+      write_esp "$root" active+0-3.conf passive+2-1.conf recovery+3.conf
+      write_efivar_strings "$root" LoaderEntries active+0-3.conf passive+3.conf recovery+3.conf
+      write_efivar_strings "$root" LoaderEntrySelected passive+3.conf
+      ;;
+    fallback-grub) touch "$root/run/cos/upgrade_failure" ;;
+    inactive)
+      # Counters on the entries, but no LoaderBootCountPath.
+      write_esp "$root" active+3.conf passive+3.conf
+      write_efivar_strings "$root" LoaderEntrySelected active+3.conf
+      ;;
+    unknown) touch "$root/etc/realboot/no-systemd" ;;
+    pending)
+      # Recorded while the gated unit still starts: nothing waits for it.
+      rm -rf "$sys/realboot-end.service.d"
+      sed -i 's/^After=.*/After=multi-user.target/' "$sys/realboot-end.service"
+      ;;
+  esac
 }
 
 # One boot's /run, as the loader and the initramfs leave it: the mode
@@ -261,6 +388,7 @@ blessed_count() { # ROOT
 boot_once() { # MODE COUNTED CONFIG [STATUS]
   local mode=$1 counted=$2 config=$3 status=${4:-}
   prepare_boot "$root" "$mode" "$counted"
+  [ -z "${verdict_setup_kind:-}" ] || verdict_setup "$root" "$verdict_setup_kind"
   local bo
   bo=$out/boot1
   [ ! -f "$out/row" ] || bo=$out/boot$(($(wc -l <"$out/row") + 1))
@@ -401,6 +529,13 @@ run_scenario_once() { # NAME KIND ARGS...
         write_unit "$root" "$3" "$4"
         boot_once "$1" "$2" "$5" "${6:-}"
         ;;
+      verdict)
+        # verdict VERDICT MODE COUNTED UNIT SETUP CONFIG
+        variant=gate-only
+        write_unit "$root" "$4" gate-only
+        verdict_setup_kind=$5
+        boot_once "$2" "$3" "$6" status
+        ;;
       sequence)
         variant=$1
         write_unit "$root" ok "$1"
@@ -516,6 +651,20 @@ EOF
   done
   echo "status-active-counted single active counted ok gate-only $matrix_config status" >>"$list"
   echo "status-active-uncounted single active uncounted failing gate-only $matrix_config status" >>"$list"
+  # Boots that end in each verdict of `bootassess status`, with the shipped
+  # bootassess-report.service, the login notice and the metrics file
+  # (scraped through a real node_exporter): NAME verdict VERDICT MODE
+  # COUNTED UNIT SETUP CONFIG.
+  {
+    echo "verdict-good verdict good active counted ok good $matrix_config"
+    echo "verdict-failed verdict failed passive counted failing none $matrix_config"
+    echo "verdict-pending verdict pending active counted slow pending $matrix_config"
+    echo "verdict-fallback-uki verdict fallback passive counted ok fallback-uki $matrix_config"
+    echo "verdict-fallback-grub verdict fallback passive uncounted ok fallback-grub $matrix_config"
+    echo "verdict-no-gate verdict no-gate recovery uncounted ok none $matrix_config"
+    echo "verdict-unknown verdict unknown active uncounted ok unknown $matrix_config"
+    echo "verdict-counting-inactive verdict good active uncounted ok inactive $matrix_config"
+  } >>"$list"
   if [ -n "${REALBOOT_FILTER:-}" ]; then
     grep -E -- "$REALBOOT_FILTER" "$list" >"$list.f" || true
     mv "$list.f" "$list"
@@ -523,6 +672,7 @@ EOF
 
   export bootassess build rootfs results scratch src BOOT_TIMEOUT EFI_GUID
   export -f run_scenario run_scenario_once boot_once boot_cgroups prepare_boot write_unit write_observer write_efivar blessed_count
+  export -f write_efivar_strings write_esp verdict_setup
   local t_boots=$SECONDS
   # shellcheck disable=SC2016
   xargs -P "${REALBOOT_JOBS:-2}" -L 1 bash -c 'set -euo pipefail; run_scenario "$@"' _ <"$list"
@@ -587,6 +737,9 @@ check_results() {
         printf '! %-56s %s\n' "$name" "$(cat "$results/$name/error")"
         failures=$((failures + 1))
       fi
+      if [ "$kind" = verdict ]; then
+        check_verdict "$name" "$3" "$7" || failures=$((failures + 1))
+      fi
       local expect_rows=1
       [ "$kind" = sequence ] && expect_rows=2
       if [ "$n" != "$expect_rows" ]; then
@@ -620,6 +773,9 @@ expect_row() { # KIND N ARGS...
           fi
           ;;
       esac
+      ;;
+    verdict)
+      if [ "$4" = slow ]; then echo "* * no *"; else expected "$2" "$3" "$4" gate-only; fi
       ;;
     sequence)
       if [ "$n" = 1 ]; then expected active counted ok "$1"; else expected active uncounted failing "$1"; fi
@@ -672,6 +828,138 @@ EOF
     return 1
   fi
   printf '  %-56s bootassess status JSON: ok\n' "$1"
+}
+
+# A verdict boot: `status --format json` and its exit status, the notice,
+# what bootassess-report.service left, the metrics file (promtool, and a
+# scrape through a real node_exporter), and for the good boot, status after
+# boot-complete.target was stopped and from an ExecStop= at shutdown.
+check_verdict() { # NAME VERDICT SETUP
+  local d=$results/$1/boot1 problem
+  if [ ! -f "$d/status.json" ]; then
+    printf '! %-56s bootassess status: no output (%s)\n' "$1" "$(head -c 200 "$d/status.err" 2>/dev/null | tr '\n' ' ')"
+    return 1
+  fi
+  if ! problem=$(python3 - "$d" "$2" "$3" <<'EOF'
+import json, os, sys
+d, verdict, setup = sys.argv[1:4]
+code = {"good": 0, "no-gate": 0, "failed": 1, "fallback": 1, "pending": 3, "unknown": 3}[verdict]
+problems = []
+def want(what, got, expected):
+    if got != expected:
+        problems.append(f"{what}={got!r}, want {expected!r}")
+def text(name):
+    p = os.path.join(d, name)
+    return open(p).read() if os.path.exists(p) else None
+def status(name):
+    try:
+        return json.loads(text(name) or "")
+    except ValueError as e:
+        problems.append(f"{name}: not JSON: {e}")
+        return {}
+s = status("status.json")
+want("verdict", s.get("verdict"), verdict)
+want("exit_status", s.get("exit_status"), code)
+want("exit status of status", int(text("status.rc") or -1), code)
+want("exit status of status --notice --format prometheus", int(text("prom.rc") or -1), code)
+prom = text("status.prom") or ""
+line = f'bootassess_verdict{{verdict="{verdict}"}} 1'
+want("status.prom has " + line, line in prom.splitlines(), True)
+notice = text("notice")
+want_notice = verdict in ("fallback", "failed", "pending") or setup == "inactive"
+want("notice written", notice is not None, want_notice)
+if notice is not None:
+    for part, when in (("This boot is a fallback", verdict == "fallback"),
+                       ("tries left", verdict in ("failed", "pending")),
+                       ("Warning: the booted entry active+3.conf", setup == "inactive")):
+        if when:
+            want(f"notice says {part!r}", part in notice, True)
+if setup == "fallback-uki":
+    f = (s.get("fallback") or {}).get("failed_entry") or {}
+    want("fallback.failed_entry", (f.get("file"), f.get("done")), ("active+0-3.conf", 3))
+if setup == "fallback-grub":
+    want("fallback.grub", (s.get("fallback") or {}).get("grub"), True)
+if setup == "inactive":
+    c = s.get("counting") or {}
+    want("counting.active/broken", (c.get("active"), c.get("broken")), (False, True))
+if setup == "unknown":
+    want("states unknown because", "systemctl failed" in (s.get("states_unknown_because") or ""), True)
+if verdict != "pending":
+    unit = text("report-unit.txt") or ""
+    want("bootassess-report.service", sorted(unit.split()), ["ActiveState=active", "Result=success"])
+    report = text("report.prom") or ""
+    if setup != "unknown":
+        want("report.prom has " + line, line in report.splitlines(), True)
+        want("notice left by bootassess-report.service", text("report-notice") is not None, want_notice)
+if setup == "good":
+    want("boot-complete.target once stopped", (text("stopped-bc.txt") or "").strip(), "inactive")
+    want("status once the target is stopped", status("stopped.json").get("verdict"), "good")
+    want("exit status once the target is stopped", int(text("stopped.rc") or -1), 0)
+    want("boot-complete.target at ExecStop=", (text("stop-bc.txt") or "").strip(), "inactive")
+    want("status from ExecStop=", status("stop-status.json").get("verdict"), "good")
+    want("exit status from ExecStop=", int(text("stop-status.rc") or -1), 0)
+print("; ".join(problems))
+sys.exit(1 if problems else 0)
+EOF
+  ); then
+    printf '! %-56s verdict %s: %s\n' "$1" "$2" "$problem"
+    return 1
+  fi
+  if ! problem=$(scrape_metrics "$d" "$2"); then
+    printf '! %-56s verdict %s: %s\n' "$1" "$2" "$problem"
+    return 1
+  fi
+  printf '  %-56s verdict %s: status, exit status, notice, report unit, metrics ok%s\n' "$1" "$2" "$problem"
+}
+
+# promtool check metrics on the .prom file, then a real node_exporter on a
+# free loopback port with only the textfile collector, reading a directory
+# that holds it; its scrape must carry the verdict. The exporter is stopped
+# before returning. Prints why on failure.
+scrape_metrics() { # BOOT_DIR VERDICT
+  local d=$1 out
+  if ! command -v promtool >/dev/null || ! command -v prometheus-node-exporter >/dev/null; then
+    echo " (not scraped: prometheus and prometheus-node-exporter are not installed)"
+    return 0
+  fi
+  if ! out=$(promtool check metrics <"$d/status.prom" 2>&1) || [ -n "$out" ]; then
+    echo "promtool check metrics: $out"
+    return 1
+  fi
+  mkdir -p "$d/textfile"
+  cp "$d/status.prom" "$d/textfile/bootassess.prom"
+  local port pid
+  port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  prometheus-node-exporter --web.listen-address="127.0.0.1:$port" \
+    --collector.disable-defaults --collector.textfile \
+    --collector.textfile.directory="$d/textfile" >"$d/exporter.log" 2>&1 &
+  pid=$!
+  python3 - "$port" "$d/scrape.txt" <<'EOF'
+import sys, time, urllib.request
+port, out = sys.argv[1], sys.argv[2]
+for _ in range(100):
+    try:
+        body = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=2).read()
+        open(out, "wb").write(body)
+        break
+    except OSError:
+        time.sleep(0.1)
+EOF
+  kill "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  if [ ! -s "$d/scrape.txt" ]; then
+    echo "node_exporter on 127.0.0.1:$port gave no metrics: $(tail -3 "$d/exporter.log" | tr '\n' ' ')"
+    return 1
+  fi
+  grep -qxF "bootassess_verdict{verdict=\"$2\"} 1" "$d/scrape.txt" ||
+    { echo "the scrape lacks bootassess_verdict{verdict=\"$2\"} 1"; return 1; }
+  grep -qx 'node_textfile_scrape_error 0' "$d/scrape.txt" ||
+    { echo "node_exporter could not read the file: $(grep node_textfile_scrape_error "$d/scrape.txt")"; return 1; }
+  # The exporter's own metrics aside: bootassess's, as node_exporter serves them.
+  if ! out=$(grep -E '^(# (HELP|TYPE) )?bootassess_' "$d/scrape.txt" | promtool check metrics 2>&1); then
+    echo "promtool check metrics on the scrape: $out"
+    return 1
+  fi
 }
 
 [ "${BASH_SOURCE[0]}" != "$0" ] || main "$@"
