@@ -82,14 +82,14 @@ _bootassess() {
   local options=""
   case $command in
     apply)
-      options="--stage -s --root --mode --counting --dry-run --runtime --quiet -q --verbose -v
-        --help -h"
+      options="--stage -s --root --mode --counting --dry-run --runtime --no-shell --quiet -q
+        --verbose -v --help -h"
       ;;
     plan)
-      options="--stage -s --root --mode --counting --all-modes --runtime --verbose -v --format
-        --help -h"
+      options="--stage -s --root --mode --counting --all-modes --runtime --no-shell --verbose -v
+        --format --help -h"
       ;;
-    validate) options="--strict --format --help -h" ;;
+    validate) options="--strict --no-shell --format --help -h" ;;
     status) options="--root --esp --format --output --notice --problem --help -h" ;;
     help)
       _bootassess_reply -W "apply plan validate status version" -- "$cur"

@@ -28,7 +28,8 @@ int run_apply(const ApplyOptions& options) {
   Diagnostics counting_diagnostics;
   PlanOptions plan =
       plan_options(*root, options.stages, simulated, parse_counting(options.counting),
-                   !options.dry_run, options.runtime, counting_diagnostics);
+                   !options.dry_run && !options.no_shell, options.runtime, counting_diagnostics);
+  plan.no_shell = options.no_shell;
   for (const Diagnostic& d : counting_diagnostics.items())
     log.diagnostic(d);
   if (!plan.mode_detected) {

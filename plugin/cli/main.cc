@@ -62,6 +62,9 @@ std::string version_text() {
                      BOOTASSESS_SOURCE_COMMIT);
 }
 
+constexpr const char* kNoShellHelp =
+    "Run no shell: a condition that needs one is an error at its position";
+
 constexpr const char* kMainFooter =
     "Exit status:\n"
     "  0  success (skipped steps are success); validate: no errors\n"
@@ -200,6 +203,7 @@ static int run(int argc, char** argv) {
     apply_cmd->add_flag("--dry-run", apply.dry_run, "Show what would change; touch nothing");
     apply_cmd->add_flag("--runtime", apply.runtime,
                         "Write systemd links and overrides under /run/systemd/system");
+    apply_cmd->add_flag("--no-shell", apply.no_shell, kNoShellHelp);
     CLI::Option* q = apply_cmd->add_flag("-q,--quiet", quiet, "Report errors only");
     apply_cmd->add_flag("-v,--verbose", verbose, "Report notes too")->excludes(q);
     apply_cmd->add_option("SOURCE", apply.sources, "File, directory or - for standard input")
@@ -232,6 +236,7 @@ static int run(int argc, char** argv) {
         ->excludes(plan_counting);
     plan_cmd->add_flag("--runtime", plan.runtime,
                        "Plan systemd links and overrides under /run/systemd/system");
+    plan_cmd->add_flag("--no-shell", plan.no_shell, kNoShellHelp);
     plan_cmd->add_flag("-v,--verbose", plan.verbose,
                        "Also show the parent directories made only for what is below them");
     plan_cmd->add_option("--format", plan.format, "Output format")
@@ -248,6 +253,7 @@ static int run(int argc, char** argv) {
         app.add_subcommand("validate", "Check configurations for errors and traps; touch nothing");
     validate_cmd->footer(kValidateFooter);
     validate_cmd->add_flag("--strict", validate.strict, "Count warnings as errors");
+    validate_cmd->add_flag("--no-shell", validate.no_shell, kNoShellHelp);
     validate_cmd->add_option("--format", validate.format, "Output format")
         ->check(one_of("format", {"text", "json"}))
         ->capture_default_str();

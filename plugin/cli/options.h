@@ -21,6 +21,7 @@ struct ApplyOptions {
   std::string counting = "auto";
   bool dry_run = false;
   bool runtime = false;
+  bool no_shell = false;
   Verbosity verbosity = Verbosity::normal;
   std::vector<std::string> sources;
 };
@@ -32,6 +33,7 @@ struct PlanCommandOptions {
   std::string counting = "auto";
   bool all_modes = false;
   bool runtime = false;
+  bool no_shell = false;
   bool verbose = false;
   std::string format = "text";
   std::vector<std::string> sources;
@@ -39,6 +41,7 @@ struct PlanCommandOptions {
 
 struct ValidateOptions {
   bool strict = false;
+  bool no_shell = false;
   std::string format = "text";
   std::vector<std::string> sources;
 };

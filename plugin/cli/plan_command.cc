@@ -46,6 +46,7 @@ int run_plan(const PlanCommandOptions& options) {
   PlanOptions plan =
       plan_options(*root, options.stages, std::nullopt, parse_counting(options.counting), false,
                    options.runtime, load_diagnostics);
+  plan.no_shell = options.no_shell;
   // Every mode is planned as a counted and as an uncounted boot, and shown
   // once where the two plan alike.
   std::vector<ModePlan> plans =
@@ -56,7 +57,7 @@ int run_plan(const PlanCommandOptions& options) {
   // What `validate` finds wrong with the same sources (a boot loop in some
   // mode, say) is shown here too, once.
   const std::vector<Diagnostic> planned_errors = diagnostics;
-  for (const Diagnostic& d : validate_sources(sources, load_diagnostics)) {
+  for (const Diagnostic& d : validate_sources(sources, load_diagnostics, options.no_shell)) {
     if (d.severity != Severity::error) continue;
     const std::string line = format_diagnostic(d);
     const bool shown =

@@ -14,13 +14,13 @@ constexpr int kValidateJsonFormatVersion = 1;
 int run_validate(const ValidateOptions& options) {
   Diagnostics loaded;
   std::vector<Source> sources = load_sources(options.sources, loaded);
-  std::vector<Diagnostic> diagnostics = validate_sources(sources, loaded);
+  std::vector<Diagnostic> diagnostics = validate_sources(sources, loaded, options.no_shell);
 
   std::size_t errors = 0, warnings = 0, notes = 0;
   for (const Diagnostic& d : diagnostics) {
-    if (d.severity == Severity::error) ++errors;
-    if (d.severity == Severity::warning) ++warnings;
-    if (d.severity == Severity::note) ++notes;
+    if (d.severity == Severity::error) errors += weight(d);
+    if (d.severity == Severity::warning) warnings += weight(d);
+    if (d.severity == Severity::note) notes += weight(d);
   }
   if (options.format == "json") {
     std::string out =

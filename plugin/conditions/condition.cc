@@ -84,6 +84,7 @@ ConditionResult evaluate_condition(std::string_view text, const ConditionContext
                            fmt::format("needs the shell ({}); refused: {}", why_not, run.problem)};
   }
   std::string detail = fmt::format("ran /bin/sh -c ({}): exit status {}", why_not, run.status);
+  if (!run.note.empty()) detail += "; " + run.note;
   std::string output = trimmed(std::move(run.output));
   if (!output.empty()) detail += "; output: " + output;
   return ConditionResult{outcome_of(run.status), run.status, false, std::move(detail)};

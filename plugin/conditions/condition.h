@@ -21,11 +21,16 @@
 // test_command.h for what declines).
 //
 // Shell fallback. `/bin/sh -c TEXT` with stdin from /dev/null, stdout and
-// stderr captured together into `detail`, the environment inherited, no
-// timeout (yip has none either). The shell's cwd is the context's cwd.
-//   - root_dir "/" and no simulated mode: a plain child process.
-//   - otherwise the shell must not see the host: the child unshares its mount
-//     namespace, makes every mount private, chroots into root_dir and, when a
+// stderr captured together into `detail`, no timeout (yip has none either).
+// The shell's cwd is the context's cwd.
+//   - root_dir "/" and no simulated mode: a plain child process with the
+//     caller's environment, as yip runs it.
+//   - otherwise the shell must not see the host: the child sets
+//     no_new_privs, unshares its mount namespace, makes every mount private,
+//     makes root_dir its root with pivot_root (the old root detached; where
+//     pivot_root is refused, a chroot, said in `detail`), gets a fixed
+//     environment (PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:
+//     /sbin:/bin and HOME=/ only) and, when a
 //     mode is simulated, mounts a tmpfs on /run/cos (resolved inside the
 //     root) holding exactly that mode's sentinel (content "1", mode 0755) plus
 //     copies of the regular files of the root's /run/cos that are not mode

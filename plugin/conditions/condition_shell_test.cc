@@ -128,6 +128,8 @@ class ChrootedRoot {
   const std::string& path() const { return dir_.path(); }
   std::string operator/(const std::string& rel) const { return dir_ / rel; }
   const std::string& problem() const { return problem_; }
+  // Adds a program and the libraries it loads.
+  void add_tool(const std::string& tool) { copy_with_libraries(tool); }
 
  private:
   void copy_file(const std::string& from) {
@@ -433,6 +435,63 @@ TEST_F(ConditionChroot, AForeignRootCannotSeeHostFiles) {
       evaluate_condition("[ -e '" + host_file + "' ] || [ -e /etc/escape ]", context(std::nullopt));
   EXPECT_TRUE(r.native);
   EXPECT_EQ(r.outcome, ConditionOutcome::fails);
+}
+
+// The classic chroot escape: chroot into a subdirectory, climb past the
+// (now outer) root with `..`, chroot there. A shell confined by chroot alone
+// leaves the root that way; after pivot_root there is nothing above "/".
+TEST_F(ConditionChroot, AShellCannotLeaveTheRootByChrootingAgain) {
+  if (!fs::exists("/usr/bin/perl")) GTEST_SKIP() << "needs /usr/bin/perl";
+  root_.add_tool("/usr/bin/perl");
+  ASSERT_TRUE(root_.problem().empty()) << root_.problem();
+  testing::TempDir outside;
+  const std::string canary = outside / "escaped";
+  // A script file: `perl -e` opens /dev/null, which the root does not have.
+  testing::write_text(root_ / "escape.pl",
+                      "mkdir '/x'; chroot '/x' or die \"chroot: $!\"; chdir '..' for 1..64;\n"
+                      "chroot '.' or die \"chroot: $!\";\n"
+                      "open(F, '>', '" +
+                          canary + "') or die \"open: $!\"; print F 'out'; close F;\n");
+  const std::string text = "perl /escape.pl";
+  const conditions::ShellRun run = shell(text, std::nullopt);
+  ASSERT_TRUE(run.started) << run.problem;
+  EXPECT_NE(run.status, 0) << run.output;
+  // It got as far as the open, which found nothing of the host.
+  EXPECT_NE(run.output.find("open: No such file or directory"), std::string::npos) << run.output;
+  EXPECT_FALSE(fs::exists(canary)) << "a shell in the root wrote " << canary;
+  EXPECT_TRUE(run.note.empty()) << run.note;  // pivot_root, not a fall-back
+  // The same with a simulated mode (a tmpfs on /run/cos).
+  fs::create_directories(root_ / "run/cos");
+  const conditions::ShellRun simulated = shell(text, BootMode::passive);
+  ASSERT_TRUE(simulated.started) << simulated.problem;
+  EXPECT_FALSE(fs::exists(canary));
+}
+
+// Confined, the root's shell gets a fixed environment, nothing of the
+// caller's, and cannot gain privileges through set-user-ID programs.
+TEST_F(ConditionChroot, TheShellGetsAFixedEnvironmentAndNoNewPrivileges) {
+  ::setenv("BOOTASSESS_CONDITION_SECRET", "leaked", 1);
+  const conditions::ShellRun run =
+      shell("echo \"[$BOOTASSESS_CONDITION_SECRET][$PATH][$HOME]\"", std::nullopt);
+  ::unsetenv("BOOTASSESS_CONDITION_SECRET");
+  ASSERT_TRUE(run.started) << run.problem;
+  EXPECT_EQ(run.output, "[][/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin][/]\n");
+#if defined(__x86_64__)
+  // prctl(PR_GET_NO_NEW_PRIVS) through perl's syscall (SYS_prctl is 157,
+  // PR_GET_NO_NEW_PRIVS 39 on x86-64).
+  if (fs::exists("/usr/bin/perl")) {
+    root_.add_tool("/usr/bin/perl");
+    testing::write_text(root_ / "nnp.pl", "print 'nnp=', syscall(157, 39, 0, 0, 0, 0), \"\\n\";\n");
+    const conditions::ShellRun nnp = shell("perl /nnp.pl", std::nullopt);
+    ASSERT_TRUE(nnp.started) << nnp.problem;
+    EXPECT_EQ(nnp.output, "nnp=1\n");
+  }
+#endif
+  // The host's own shell still gets the caller's environment, as under yip.
+  ::setenv("BOOTASSESS_CONDITION_SECRET", "passed", 1);
+  EXPECT_EQ(on_host("[ \"$BOOTASSESS_CONDITION_SECRET\" = passed ]").outcome,
+            ConditionOutcome::holds);
+  ::unsetenv("BOOTASSESS_CONDITION_SECRET");
 }
 
 TEST_F(ConditionChroot, RefusedWhenNotPrivileged) {

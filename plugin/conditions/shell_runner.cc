@@ -6,7 +6,9 @@
 #include <sched.h>
 #include <spawn.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -25,6 +27,16 @@ namespace {
 
 constexpr std::size_t kMaxOutput = 64 * 1024;
 constexpr const char* kShell = "/bin/sh";
+// The whole environment of a shell confined to a root: the caller's own is
+// not passed in (see condition.h).
+constexpr const char* kConfinedPath =
+    "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+constexpr const char* kConfinedHome = "HOME=/";
+
+// "/" itself, however written: the host, whose shell is trusted.
+bool is_host_root(const std::string& dir) {
+  return dir.starts_with('/') && path::clean(dir) == "/";
+}
 
 struct Pipe {
   Fd read_end;
@@ -122,8 +134,12 @@ ShellRun run_plain(const ShellRequest& request) {
 // errno, through a pipe that closes unread when /bin/sh starts.
 enum class ChildStep : int {
   redirect,
+  no_new_privs,
   unshare,
   private_mounts,
+  bind_root,
+  pivot_root,  // not a failure: the child goes on in a chroot
+  detach_old_root,
   chroot,
   mount_tmpfs,
   make_directory,
@@ -150,6 +166,18 @@ std::string describe(const ChildFailure& failure, const ShellRequest& request,
     case ChildStep::private_mounts:
       step = "making its mounts private (is / a mount point?)";
       break;
+    case ChildStep::no_new_privs:
+      step = "prctl(PR_SET_NO_NEW_PRIVS)";
+      break;
+    case ChildStep::bind_root:
+      step = "bind-mounting the root onto itself";
+      break;
+    case ChildStep::pivot_root:
+      step = "pivot_root";
+      break;
+    case ChildStep::detach_old_root:
+      step = "detaching the old root after pivot_root";
+      break;
     case ChildStep::chroot:
       step = "chroot";
       break;
@@ -172,11 +200,15 @@ std::string describe(const ChildFailure& failure, const ShellRequest& request,
                      std::strerror(failure.error));
 }
 
-[[noreturn]] void child_fail(int report_fd, ChildStep step) {
+void child_report(int report_fd, ChildStep step) {
   const ChildFailure failure{static_cast<int>(step), errno};
   if (::write(report_fd, &failure, sizeof failure) < 0) {
     // Nothing left to tell anyone; the exit status says it failed.
   }
+}
+
+[[noreturn]] void child_fail(int report_fd, ChildStep step) {
+  child_report(report_fd, step);
   ::_exit(127);
 }
 
@@ -207,13 +239,45 @@ bool write_tmpfs_file(const TmpfsFile& file) {
 
 struct ChildPlan {
   const char* root_dir;
+  bool pivot;  // false: the root is the host's own "/"
   const char* cwd;
   const RunCosTmpfs* tmpfs;
   const char* tmpfs_options;
   int output_fd;
   int report_fd;
   char** argv;
+  char** envp;
 };
+
+// Makes `plan.root_dir` the root of the child's mount namespace. pivot_root
+// rather than chroot: a chroot is left by any process inside that may call
+// chroot(2) again (chroot into a subdirectory, then `..` up past the old
+// root), while after pivot_root the old root is detached and there is
+// nothing above "/" to reach. pivot_root is refused where the current root
+// is the initramfs' rootfs (EINVAL): there the child reports that and falls
+// back to a chroot.
+void enter_root(const ChildPlan& plan) {
+  if (!plan.pivot) {
+    if (::chroot(plan.root_dir) != 0 || ::chdir("/") != 0) {
+      child_fail(plan.report_fd, ChildStep::chroot);
+    }
+    return;
+  }
+  // pivot_root needs the new root to be a mount point.
+  if (::mount(plan.root_dir, plan.root_dir, nullptr, MS_BIND | MS_REC, nullptr) != 0) {
+    child_fail(plan.report_fd, ChildStep::bind_root);
+  }
+  if (::chdir(plan.root_dir) != 0) child_fail(plan.report_fd, ChildStep::chroot);
+  // pivot_root(".", "."): the old root is stacked on the new one, and then
+  // detached from it.
+  if (::syscall(SYS_pivot_root, ".", ".") == 0) {
+    if (::umount2(".", MNT_DETACH) != 0) child_fail(plan.report_fd, ChildStep::detach_old_root);
+    if (::chdir("/") != 0) child_fail(plan.report_fd, ChildStep::chroot);
+    return;
+  }
+  child_report(plan.report_fd, ChildStep::pivot_root);
+  if (::chroot(".") != 0 || ::chdir("/") != 0) child_fail(plan.report_fd, ChildStep::chroot);
+}
 
 [[noreturn]] void confined_child(const ChildPlan& plan) {
   // /dev/null is opened before the chroot: the root may not have one.
@@ -222,14 +286,16 @@ struct ChildPlan {
       ::dup2(plan.output_fd, 2) < 0) {
     child_fail(plan.report_fd, ChildStep::redirect);
   }
+  // No set-user-ID or file-capability program of the root gains anything.
+  if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
+    child_fail(plan.report_fd, ChildStep::no_new_privs);
+  }
   if (::unshare(CLONE_NEWNS) != 0) child_fail(plan.report_fd, ChildStep::unshare);
   // Without this a mount below would propagate back to the host's namespace.
   if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) {
     child_fail(plan.report_fd, ChildStep::private_mounts);
   }
-  if (::chroot(plan.root_dir) != 0 || ::chdir("/") != 0) {
-    child_fail(plan.report_fd, ChildStep::chroot);
-  }
+  enter_root(plan);
   // After the chroot, so that the mount point is looked up inside the root.
   if (plan.tmpfs != nullptr) {
     const RunCosTmpfs& tmpfs = *plan.tmpfs;
@@ -246,7 +312,7 @@ struct ChildPlan {
     }
   }
   if (::chdir(plan.cwd) != 0) child_fail(plan.report_fd, ChildStep::chdir);
-  ::execve(kShell, plan.argv, environ);
+  ::execve(kShell, plan.argv, plan.envp);
   child_fail(plan.report_fd, ChildStep::exec);
 }
 
@@ -270,45 +336,59 @@ ShellRun run_confined(const ShellRequest& request) {
   const std::string cwd = request.cwd.empty() ? std::string("/") : request.cwd;
   std::string text(request.text);
   char* argv[] = {const_cast<char*>("sh"), const_cast<char*>("-c"), text.data(), nullptr};
+  char* envp[] = {const_cast<char*>(kConfinedPath), const_cast<char*>(kConfinedHome), nullptr};
+  const bool pivot = !is_host_root(request.root_dir);
   std::optional<Pipe> output = make_pipe();
   std::optional<Pipe> report = make_pipe();
   if (!output || !report) {
     return refused(fmt::format("cannot create a pipe: {}", std::strerror(errno)));
   }
   const ChildPlan plan{request.root_dir.c_str(),
+                       pivot,
                        cwd.c_str(),
                        tmpfs ? &*tmpfs : nullptr,
                        tmpfs_options.c_str(),
                        output->write_end.get(),
                        report->write_end.get(),
-                       argv};
+                       argv,
+                       envp};
   const pid_t pid = ::fork();
   if (pid < 0) return refused(fmt::format("cannot fork: {}", std::strerror(errno)));
   if (pid == 0) confined_child(plan);
 
   output->write_end.reset();
   report->write_end.reset();
-  ChildFailure failure;
-  std::size_t got = 0;
-  while (got < sizeof failure) {
-    const ssize_t n = ::read(report->read_end.get(), reinterpret_cast<char*>(&failure) + got,
-                             sizeof failure - got);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    got += static_cast<std::size_t>(n);
-  }
-  if (got == sizeof failure) {
+  // The child's reports, until /bin/sh starts (the pipe then closes): a
+  // fall-back to chroot, then possibly a failure.
+  std::string note;
+  for (;;) {
+    ChildFailure failure;
+    std::size_t got = 0;
+    while (got < sizeof failure) {
+      const ssize_t n = ::read(report->read_end.get(), reinterpret_cast<char*>(&failure) + got,
+                               sizeof failure - got);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;
+      got += static_cast<std::size_t>(n);
+    }
+    if (got != sizeof failure) break;
+    if (failure.step == static_cast<int>(ChildStep::pivot_root)) {
+      note = fmt::format("pivot_root into {} failed ({}): the shell ran in a plain chroot",
+                         request.root_dir, std::strerror(failure.error));
+      continue;
+    }
     wait_for(pid);
     return refused(describe(failure, request, tmpfs, cwd));
   }
-  return collect(output->read_end.get(), pid);
+  ShellRun run = collect(output->read_end.get(), pid);
+  run.note = std::move(note);
+  return run;
 }
 
 }  // namespace
 
 bool needs_confinement(const ShellRequest& request) {
-  return request.simulated_mode.has_value() ||
-         !(request.root_dir.starts_with('/') && path::clean(request.root_dir) == "/");
+  return request.simulated_mode.has_value() || !is_host_root(request.root_dir);
 }
 
 ShellRun run_shell(const ShellRequest& request) {

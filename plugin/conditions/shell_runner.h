@@ -1,7 +1,8 @@
 // Runs a condition with `/bin/sh -c TEXT` the way yip does (stdin from
-// /dev/null, stdout and stderr captured together, environment inherited),
-// either as a plain child process or confined to a root directory with a
-// simulated boot mode (see condition.h for the exact rules).
+// /dev/null, stdout and stderr captured together), either as a plain child
+// process with the caller's environment, or confined to a root directory
+// with a simulated boot mode and a fixed environment (see condition.h for
+// the exact rules).
 #pragma once
 
 #include <optional>
@@ -24,6 +25,7 @@ struct ShellRun {
   int status = 0;        // exit status, or 128+N when killed by signal N
   std::string output;    // stdout and stderr, interleaved as written (capped)
   std::string problem;   // why the shell was not started
+  std::string note;      // how the confinement fell short of the plan (a chroot), if it did
 };
 
 // Whether `request` needs a private mount namespace and a chroot.

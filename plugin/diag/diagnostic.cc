@@ -47,6 +47,15 @@ std::string printable(std::string_view text) {
   return out;
 }
 
+std::string abbreviated(std::string_view text, std::size_t limit) {
+  if (text.size() <= limit) return std::string(text);
+  std::size_t cut = limit;
+  // Not inside a UTF-8 sequence: back off its continuation bytes.
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80)
+    --cut;
+  return fmt::format("{}... ({} bytes)", text.substr(0, cut), text.size());
+}
+
 std::string format_diagnostic(const Diagnostic& d) {
   std::string where = d.where.str();
   std::string text = where.empty() ? std::string("bootassess") : where;
@@ -56,28 +65,55 @@ std::string format_diagnostic(const Diagnostic& d) {
   return printable(text);
 }
 
+void Diagnostics::add(Diagnostic diagnostic) {
+  if (unique_ && !seen_.insert(std::hash<std::string>{}(format_diagnostic(diagnostic))).second) {
+    return;
+  }
+  RuleTally& tally = tallies_[{diagnostic.rule, diagnostic.severity}];
+  if (diagnostic.collapsed == 0 && tally.shown < kShownPerRule) {
+    ++tally.shown;
+    items_.push_back(std::move(diagnostic));
+    return;
+  }
+  const std::size_t more = weight(diagnostic);
+  if (tally.collapsed_at == 0) {
+    diagnostic.collapsed = 0;
+    diagnostic.fix.clear();
+    items_.push_back(std::move(diagnostic));
+    tally.collapsed_at = items_.size();
+  }
+  Diagnostic& line = items_[tally.collapsed_at - 1];
+  line.collapsed += more;
+  line.message = fmt::format("{} more {}{} like this, from here on, not shown", line.collapsed,
+                             severity_name(line.severity), line.collapsed == 1 ? "" : "s");
+}
+
 void Diagnostics::error(const Position& where, std::string rule, std::string message,
                         std::string fix) {
-  items_.push_back({where, Severity::error, std::move(rule), std::move(message), std::move(fix)});
+  add({where, Severity::error, std::move(rule), std::move(message), std::move(fix)});
 }
 
 void Diagnostics::warning(const Position& where, std::string rule, std::string message,
                           std::string fix) {
-  items_.push_back({where, Severity::warning, std::move(rule), std::move(message), std::move(fix)});
+  add({where, Severity::warning, std::move(rule), std::move(message), std::move(fix)});
 }
 
 void Diagnostics::note(const Position& where, std::string rule, std::string message,
                        std::string fix) {
-  items_.push_back({where, Severity::note, std::move(rule), std::move(message), std::move(fix)});
+  add({where, Severity::note, std::move(rule), std::move(message), std::move(fix)});
 }
 
 void Diagnostics::append(const Diagnostics& other) {
-  items_.insert(items_.end(), other.items_.begin(), other.items_.end());
+  for (const Diagnostic& d : other.items_)
+    add(d);
 }
 
 std::size_t Diagnostics::count(Severity severity) const {
-  return static_cast<std::size_t>(std::count_if(
-      items_.begin(), items_.end(), [&](const Diagnostic& d) { return d.severity == severity; }));
+  std::size_t n = 0;
+  for (const Diagnostic& d : items_) {
+    if (d.severity == severity) n += weight(d);
+  }
+  return n;
 }
 
 }  // namespace bootassess

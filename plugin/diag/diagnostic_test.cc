@@ -37,5 +37,39 @@ TEST(DiagnosticTest, OneLineWhateverTheInput) {
   EXPECT_EQ(line, "a.yaml:1:1: error: cannot write /etc/x\\nforged: line\\t\\x01 [item-failed]");
 }
 
+TEST(DiagnosticTest, RepeatsOfOneRuleCollapseIntoACountedLine) {
+  constexpr std::size_t kMany = 10 * Diagnostics::kShownPerRule;
+  Diagnostics d;
+  for (std::size_t i = 0; i < kMany; ++i) {
+    d.warning({"a.yaml", static_cast<int>(i + 1), 1}, "unknown-key", "unknown key");
+    d.error({"a.yaml", static_cast<int>(i + 1), 1}, "type-error", "bad");
+  }
+  d.note({"a.yaml", 1, 1}, "runner-key", "left alone");
+  // Each rule's first lines, one "more like this" line each, the note.
+  EXPECT_EQ(d.items().size(), 2 * Diagnostics::kShownPerRule + 2 + 1);
+  EXPECT_EQ(d.count(Severity::warning), kMany);
+  EXPECT_EQ(d.count(Severity::error), kMany);
+  EXPECT_EQ(d.count(Severity::note), 1u);
+  const Diagnostic& more = d.items()[2 * Diagnostics::kShownPerRule];
+  EXPECT_EQ(weight(more), kMany - Diagnostics::kShownPerRule);
+  EXPECT_EQ(format_diagnostic(more),
+            "a.yaml:101:1: warning: 900 more warnings like this, from here on, not shown "
+            "[unknown-key]");
+
+  // Appending carries the counts over.
+  Diagnostics all(true);
+  all.append(d);
+  all.append(d);  // the same lines again: held once
+  EXPECT_EQ(all.count(Severity::warning), kMany);
+  EXPECT_EQ(all.count(Severity::error), kMany);
+}
+
+TEST(DiagnosticTest, AbbreviatedKeepsShortTextAndCutsLongText) {
+  EXPECT_EQ(abbreviated("short"), "short");
+  EXPECT_EQ(abbreviated(std::string(100, 'k'), 4), "kkkk... (100 bytes)");
+  // Never inside a UTF-8 character: "é" is two bytes.
+  EXPECT_EQ(abbreviated("ab\u00e9cd", 3), "ab... (6 bytes)");
+}
+
 }  // namespace
 }  // namespace bootassess

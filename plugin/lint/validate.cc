@@ -28,7 +28,8 @@ constexpr std::array kRootIndependent{"content-decode"sv,       "condition-templ
                                       "boot-assessment"sv,      "after-unknown"sv,
                                       "after-self"sv,           "after-cycle"sv,
                                       "step-name-clash"sv,      "systemctl-shell"sv,
-                                      "systemctl-word-split"sv, "after-concurrent"sv};
+                                      "systemctl-word-split"sv, "after-concurrent"sv,
+                                      "condition-needs-shell"sv};
 
 // The stage runs to plan: Kairos runs X.before, X and X.after one after the
 // other, so they are planned together; any other stage on its own.
@@ -67,8 +68,10 @@ std::vector<std::vector<std::string>> stage_runs(const std::vector<Source>& sour
 }  // namespace
 
 std::vector<Diagnostic> validate_sources(const std::vector<Source>& sources,
-                                         const Diagnostics& loaded) {
-  Diagnostics all;
+                                         const Diagnostics& loaded, bool no_shell) {
+  // Each plan of a mode finds the same things again: held once, so that
+  // only distinct findings count towards a rule's lines shown.
+  Diagnostics all(true);
   all.append(loaded);
   EmptyRoot empty;
   const lint::ContentLocator locator(sources);
@@ -76,6 +79,7 @@ std::vector<Diagnostic> validate_sources(const std::vector<Source>& sources,
     PlanOptions options;
     options.stages = stages;
     options.hypothetical_root = true;
+    options.no_shell = no_shell;
     options.umask = 022;  // the usual one: findings must not depend on who validates
     // Each mode as a counted and as an uncounted boot: whether systemd-boot
     // counts a boot changes what a reboot does, and what starts.
@@ -100,11 +104,7 @@ std::vector<Diagnostic> validate_sources(const std::vector<Source>& sources,
     lint::check_node_breaking(sources, plans, all);
   }
 
-  std::vector<Diagnostic> out;
-  std::set<std::string> seen;
-  for (const Diagnostic& d : all.items()) {
-    if (seen.insert(format_diagnostic(d)).second) out.push_back(d);
-  }
+  std::vector<Diagnostic> out = all.items();
   std::stable_sort(out.begin(), out.end(), [](const Diagnostic& a, const Diagnostic& b) {
     if (a.where.file != b.where.file) return a.where.file < b.where.file;
     // A finding about a whole file (line 0) follows the ones that explain it.

@@ -11,8 +11,9 @@
 namespace bootassess {
 
 // The diagnostics of `sources` (whose loader diagnostics are `loaded`), each
-// once, sorted by position.
+// once, sorted by position. `no_shell`: a condition that needs a shell is an
+// error (--no-shell).
 std::vector<Diagnostic> validate_sources(const std::vector<Source>& sources,
-                                         const Diagnostics& loaded);
+                                         const Diagnostics& loaded, bool no_shell = false);
 
 }  // namespace bootassess

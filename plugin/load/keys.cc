@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <array>
-#include <cctype>
 #include <vector>
 
 namespace bootassess::keys {
@@ -73,32 +72,55 @@ constexpr std::array kKairos{"install"sv,
                              "k0s-worker"sv,
                              "kairos"sv};
 
-// Optimal string alignment distance: edits, with a swap of neighbours as one.
-std::size_t distance(std::string_view a, std::string_view b) {
+// Optimal string alignment distance (edits, with a swap of neighbours as
+// one) when it is at most `limit`; more than `limit` otherwise. Both words
+// are short (see kMaxSuggestedLength), and only cells within `limit` of the
+// diagonal are worked out: the cost is linear in the length.
+std::size_t bounded_distance(std::string_view a, std::string_view b, std::size_t limit) {
   const std::size_t n = a.size();
   const std::size_t m = b.size();
-  std::vector<std::vector<std::size_t>> d(n + 1, std::vector<std::size_t>(m + 1));
-  for (std::size_t i = 0; i <= n; ++i)
-    d[i][0] = i;
-  for (std::size_t j = 0; j <= m; ++j)
-    d[0][j] = j;
+  const std::size_t far = limit + 1;
+  if ((n > m ? n - m : m - n) > limit || m > kMaxSuggestedLength) return far;
+  // Three rows (OSA looks back two), on the stack: this runs for every
+  // candidate of every unknown key.
+  using Row = std::array<std::size_t, kMaxSuggestedLength + 1>;
+  std::array<Row, 3> rows;
+  Row* before = &rows[0];
+  Row* previous = &rows[1];
+  Row* row = &rows[2];
+  std::fill_n(before->begin(), m + 1, far);
+  std::fill_n(previous->begin(), m + 1, far);
+  for (std::size_t j = 0; j <= std::min(m, limit); ++j)
+    (*previous)[j] = j;
   for (std::size_t i = 1; i <= n; ++i) {
-    for (std::size_t j = 1; j <= m; ++j) {
+    Row& r = *row;
+    const Row& p = *previous;
+    std::fill_n(r.begin(), m + 1, far);
+    if (i <= limit) r[0] = i;
+    const std::size_t first = i > limit ? i - limit : 1;
+    const std::size_t last = std::min(m, i + limit);
+    std::size_t best = r[0];
+    for (std::size_t j = first; j <= last; ++j) {
       const std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
-      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
-      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
-        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
-      }
+      std::size_t d = std::min({p[j] + 1, r[j - 1] + 1, p[j - 1] + cost});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+        d = std::min(d, (*before)[j - 2] + 1);
+      r[j] = std::min(d, far);
+      best = std::min(best, r[j]);
     }
+    if (best > limit) return far;  // every path already costs too much
+    std::swap(before, previous);   // the pointers: the rows stay where they are
+    std::swap(previous, row);
   }
-  return d[n][m];
+  return (*previous)[m];
 }
 
 std::string normalized(std::string_view key) {
   std::string out;
+  out.reserve(key.size());
   for (char c : key) {
     if (c == '-' || c == '_' || c == ' ') continue;
-    out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    out += c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;  // ASCII only, no locale
   }
   return out;
 }
@@ -157,19 +179,22 @@ std::string suggest(std::string_view key, std::span<const std::string_view> cand
   for (const auto& [wrong, right] : kKnown) {
     if (key == wrong && contains(candidates, right)) return std::string(right);
   }
+  // Every candidate is far shorter: a longer key is no misspelling of one,
+  // and is not worked on (its cost would grow with its length).
+  if (key.size() > kMaxSuggestedLength) return {};
   const std::string k = normalized(key);
+  // Close enough: at most 2 edits, and fewer than a third of the word.
+  const std::size_t limit = std::min<std::size_t>(2, std::max<std::size_t>(1, k.size() / 3));
   std::string_view best;
-  std::size_t best_distance = 0;
+  std::size_t best_distance = limit + 1;
   for (std::string_view c : candidates) {
-    const std::size_t dist = distance(k, normalized(c));
-    if (best.empty() || dist < best_distance) {
+    const std::size_t dist = bounded_distance(k, normalized(c), limit);
+    if (dist < best_distance) {
       best = c;
       best_distance = dist;
     }
   }
-  // Close enough: at most 2 edits, and fewer than a third of the word.
-  const std::size_t limit = std::min<std::size_t>(2, std::max<std::size_t>(1, k.size() / 3));
-  if (best.empty() || best_distance > limit) return {};
+  if (best.empty()) return {};
   return std::string(best);
 }
 

@@ -30,8 +30,12 @@ std::span<const std::string_view> kairos_keys();
 
 bool contains(std::span<const std::string_view> set, std::string_view key);
 
+// Keys longer than this get no suggestion: no candidate is nearly as long.
+inline constexpr std::size_t kMaxSuggestedLength = 64;
+
 // The closest key of `candidates` to `key` when it is close enough to be a
-// likely misspelling; empty otherwise.
+// likely misspelling; empty otherwise. The cost is bounded whatever the
+// length of `key`.
 std::string suggest(std::string_view key, std::span<const std::string_view> candidates);
 
 }  // namespace bootassess::keys

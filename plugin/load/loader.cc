@@ -16,6 +16,10 @@ namespace bootassess {
 namespace {
 
 constexpr std::uint32_t kDefaultFileMode = 0644;
+// Linux's limits on names (limits.h): a component, and a whole path with its
+// terminating NUL.
+constexpr std::size_t kNameMax = 255;
+constexpr std::size_t kPathMax = 4096;
 constexpr std::uint32_t kDefaultDirectoryMode = 0755;
 
 using namespace std::string_view_literals;
@@ -71,6 +75,12 @@ class DocumentReader {
   // it is left out. True when `value` is refused.
   bool refuse_cut_name(const Located<std::string>& value, const std::string& what,
                        std::string_view consequence);
+  // Reports a path or name the kernel refuses for its length (ENAMETOOLONG):
+  // a component longer than NAME_MAX, or the whole longer than PATH_MAX.
+  // `suffix` is what the last component gets before it becomes a file name
+  // (".d" for a unit's drop-in directory). True when `value` is refused.
+  bool refuse_long_name(const Located<std::string>& value, const std::string& what,
+                        std::string_view consequence, std::string_view suffix = {});
   Located<std::string> located_string(const yaml::Node& node, const std::string& what);
 
   void check_encoding(const FileEntry& f);
@@ -102,7 +112,7 @@ std::optional<Document> DocumentReader::read(const yaml::Node& root) {
         unknown_stage(stage);
         std::vector<Step>& steps = doc.stages[stage.key];
         const std::vector<yaml::Node> items =
-            sequence_items(ctx_, stage.value, fmt::format("stage '{}'", stage.key));
+            sequence_items(ctx_, stage.value, fmt::format("stage '{}'", abbreviated(stage.key)));
         // Exactly once: a vector of large steps that doubles holds up to
         // twice the model while it grows.
         steps.reserve(steps.size() + items.size());
@@ -220,7 +230,10 @@ std::optional<FileEntry> DocumentReader::read_file(const yaml::Node& node) {
                     kDefaultFileMode),
         fmt::format("add `permissions: {:04o}`", kDefaultFileMode));
   }
-  if (refuse_cut_name(f.path, "`path`", "nothing is written for this entry")) return std::nullopt;
+  if (refuse_cut_name(f.path, "`path`", "nothing is written for this entry") ||
+      refuse_long_name(f.path, "`path`", "nothing is written for this entry")) {
+    return std::nullopt;
+  }
   return f;
 }
 
@@ -249,7 +262,10 @@ std::optional<DirectoryEntry> DocumentReader::read_directory(const yaml::Node& n
                     kDefaultDirectoryMode),
         fmt::format("add `permissions: {:04o}`", kDefaultDirectoryMode));
   }
-  if (refuse_cut_name(d.path, "`path`", "nothing is done for this entry")) return std::nullopt;
+  if (refuse_cut_name(d.path, "`path`", "nothing is done for this entry") ||
+      refuse_long_name(d.path, "`path`", "nothing is done for this entry")) {
+    return std::nullopt;
+  }
   return d;
 }
 
@@ -317,10 +333,15 @@ std::optional<SystemctlOverride> DocumentReader::read_override(const yaml::Node&
                   keys::override_entry());
     }
   }
-  const bool refused = refuse_cut_name(o.service, "`service`", "the override is not written");
-  if (refuse_cut_name(o.name, "`name`", "the override is not written") || refused) {
-    return std::nullopt;
-  }
+  constexpr std::string_view kNotWritten = "the override is not written";
+  bool refused = refuse_cut_name(o.service, "`service`", kNotWritten);
+  refused = refuse_cut_name(o.name, "`name`", kNotWritten) || refused;
+  // The drop-in is <unit>.d/<name>, and yip adds ".conf" to a name that
+  // does not end in it.
+  refused = refuse_long_name(o.service, "`service`", kNotWritten, ".d") || refused;
+  const bool conf = o.name.value.ends_with(".conf");
+  refused = refuse_long_name(o.name, "`name`", kNotWritten, conf ? "" : ".conf") || refused;
+  if (refused) return std::nullopt;
   return o;
 }
 
@@ -418,7 +439,10 @@ std::vector<Located<std::string>> DocumentReader::read_names(const yaml::Node& n
   std::vector<Located<std::string>> names;
   for (const yaml::Node& item : sequence_items(ctx_, node, what)) {
     Located<std::string> name = located_string(item, fmt::format("an item of {}", what));
-    if (!keep_refused && refuse_cut_name(name, "an item of " + what, "it is left out")) continue;
+    if (!keep_refused && (refuse_cut_name(name, "an item of " + what, "it is left out") ||
+                          refuse_long_name(name, "an item of " + what, "it is left out"))) {
+      continue;
+    }
     names.push_back(std::move(name));
   }
   return names;
@@ -433,6 +457,40 @@ bool DocumentReader::refuse_cut_name(const Located<std::string>& value, const st
       fmt::format("{} holds a NUL byte (byte {} of the value): the kernel "
                   "would stop reading the name there, at '{}'; {}",
                   what, at + 1, printable(value.value.substr(0, at)), consequence));
+  return true;
+}
+
+bool DocumentReader::refuse_long_name(const Located<std::string>& value, const std::string& what,
+                                      std::string_view consequence, std::string_view suffix) {
+  const std::string_view name = value.value;
+  std::string problem;
+  if (name.size() + suffix.size() >= kPathMax) {
+    problem = fmt::format(
+        "is {} bytes long{}: the kernel takes a path of at most {} bytes "
+        "(PATH_MAX, with its NUL)",
+        name.size() + suffix.size(), suffix.empty() ? "" : fmt::format(" with '{}'", suffix),
+        kPathMax);
+  } else {
+    std::size_t start = 0;
+    while (start <= name.size() && problem.empty()) {
+      std::size_t end = name.find('/', start);
+      if (end == std::string_view::npos) end = name.size();
+      const std::size_t length = end - start + (end == name.size() ? suffix.size() : 0);
+      if (length > kNameMax) {
+        problem = fmt::format(
+            "has a component of {} bytes{} ('{}'): the kernel takes a name of "
+            "at most {} bytes (NAME_MAX)",
+            length,
+            end == name.size() && !suffix.empty() ? fmt::format(" with '{}'", suffix)
+                                                  : std::string(),
+            abbreviated(name.substr(start, end - start), 40), kNameMax);
+      }
+      start = end + 1;
+    }
+  }
+  if (problem.empty()) return false;
+  ctx_.diagnostics.error(value.pos, "name-too-long",
+                         fmt::format("{} {}; {}", what, problem, consequence));
   return true;
 }
 
@@ -494,14 +552,14 @@ void DocumentReader::unknown_key(const MapEntry& entry, std::span<const std::str
     ctx_.diagnostics.error(ctx_.at(entry.key_node), "unknown-key",
                            fmt::format("unknown key '{}' in {}: yip ignores it, and so does "
                                        "bootassess: {} goes without its `{}`",
-                                       entry.key, where, where, suggestion),
+                                       abbreviated(entry.key), where, where, suggestion),
                            std::move(fix));
     return;
   }
   ctx_.diagnostics.warning(
       ctx_.at(entry.key_node), "unknown-key",
-      fmt::format("unknown key '{}' in {}: yip ignores it, and so does bootassess", entry.key,
-                  where),
+      fmt::format("unknown key '{}' in {}: yip ignores it, and so does bootassess",
+                  abbreviated(entry.key), where),
       std::move(fix));
 }
 
@@ -512,7 +570,7 @@ void DocumentReader::unknown_stage(const MapEntry& stage) {
       ctx_.at(stage.key_node), "unknown-stage",
       fmt::format("stage '{}' is not one Kairos runs: its steps run only when a stage runner is "
                   "told to run it by that name",
-                  stage.key),
+                  abbreviated(stage.key)),
       suggestion.empty() ? std::string() : fmt::format("did you mean `{}`?", suggestion));
 }
 
@@ -535,6 +593,9 @@ std::optional<Document> load_document(const std::string& file, std::string text,
   // The tree holds all that is read from here on: a large configuration's
   // source need not stay in memory beside the tree and the model.
   std::string().swap(text);
+  // Reported by load_source, as any allocation that fails while a source is
+  // read: it names the source and is not a syntax error.
+  if (!tree && error.out_of_memory) throw std::bad_alloc();
   if (!tree) {
     const Position where{file, error.mark.is_null() ? 0 : error.mark.line + 1,
                          error.mark.is_null() ? 0 : error.mark.column + 1};
@@ -545,6 +606,8 @@ std::optional<Document> load_document(const std::string& file, std::string text,
   try {
     DocumentReader reader(file, cloud_config, diagnostics);
     return reader.read(root);
+  } catch (const std::bad_alloc&) {
+    throw;  // the source's own failure, reported by load_source
   } catch (const std::exception& e) {
     diagnostics.error({file, 0, 0}, "yaml-syntax",
                       fmt::format("cannot read document: {}", e.what()));
@@ -561,20 +624,23 @@ Source load_source(const std::string& argument, Diagnostics& diagnostics, InputB
   Source source;
   source.argument = argument;
   const std::size_t first_diagnostic = diagnostics.items().size();
-  std::vector<std::string> errors;
+  // What could not be read, each with its rule.
+  std::vector<std::pair<std::string, std::string>> errors;
   std::string text;
   std::string error;
+  bool too_large = false;
   auto load = [&](const std::string& name, bool read) {
     if (!read) {
-      errors.push_back(error);
+      errors.emplace_back(too_large ? "source-too-large" : "source-unreadable", error);
+      too_large = false;
       return;
     }
     if (text.size() > budget.left) {
       budget.left = 0;
-      errors.push_back(
-          fmt::format("{}: the sources of this run hold more than {} MiB together; "
-                      "bootassess reads no more",
-                      name, kMaxTotalInputBytes >> 20));
+      errors.emplace_back("source-too-large",
+                          fmt::format("{}: the sources of this run hold more than {} MiB "
+                                      "together; bootassess reads no more",
+                                      name, kMaxTotalInputBytes >> 20));
       return;
     }
     budget.left -= text.size();
@@ -593,16 +659,30 @@ Source load_source(const std::string& argument, Diagnostics& diagnostics, InputB
       source.failed = true;
     }
   };
+  // Out of memory while one file is read or decoded: what it had taken is
+  // given back as the exception unwinds, that file fails with an error
+  // naming it, and the next one is read.
+  auto load_guarded = [&](const std::string& name, auto&& read) {
+    try {
+      load(name, read());
+    } catch (const std::bad_alloc&) {
+      std::string().swap(text);
+      source.failed = true;
+      diagnostics.error({name, 0, 0}, "source-out-of-memory",
+                        fmt::format("out of memory while reading {}", name));
+    }
+  };
   if (argument == "-") {
-    load("<stdin>", read_standard_input(text, error));
+    load_guarded("<stdin>", [&] { return read_standard_input(text, error, &too_large); });
   } else {
     SourceFiles listed = list_source_files(argument);
-    errors = std::move(listed.errors);
+    for (std::string& e : listed.errors)
+      errors.emplace_back("source-unreadable", std::move(e));
     for (const std::string& file : listed.files)
-      load(file, read_source_file(file, text, error));
+      load_guarded(file, [&] { return read_source_file(file, text, error, &too_large); });
   }
-  for (const std::string& e : errors)
-    diagnostics.error({argument, 0, 0}, "source-unreadable", e);
+  for (const auto& [rule, message] : errors)
+    diagnostics.error({argument, 0, 0}, rule, message);
   if (!errors.empty()) source.failed = true;
   if (source.failed) {
     // One failure, one diagnostic: the source's first error says what it

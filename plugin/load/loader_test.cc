@@ -1,5 +1,6 @@
 #include "load/loader.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -426,13 +427,16 @@ TEST(LoaderTest, ValuesBudgetIsExactAtItsBoundary) {
       EXPECT_EQ(step.files.at(0).content.value, "keep");
     } else {
       EXPECT_FALSE(l.doc);
-      EXPECT_TRUE(l.has("yaml-syntax"));
+      // Skipped for its size, not for its syntax.
+      EXPECT_TRUE(l.has("source-too-large"));
+      EXPECT_FALSE(l.has("yaml-syntax"));
     }
   }
   // Past the budget by more: the document fails, never reads as empty.
   Loaded over = load(budget_document(kBudget));
   EXPECT_FALSE(over.doc);
-  EXPECT_TRUE(over.has("yaml-syntax"));
+  EXPECT_TRUE(over.has("source-too-large"));
+  EXPECT_FALSE(over.has("yaml-syntax"));
 }
 
 // The kernel stops at a NUL byte: "/a\0/..\0" would be opened as "/a/..".
@@ -472,6 +476,88 @@ TEST(LoaderTest, NulBytesInNamesAreRefusedWithTheirPosition) {
   ASSERT_NE(d, nullptr);
   EXPECT_EQ(d->where.str(), "t.yaml:4:18");
   EXPECT_EQ(d->severity, Severity::error);
+}
+
+// The kernel refuses a name longer than NAME_MAX (255 bytes) or a path
+// longer than PATH_MAX (4096 with its NUL): ENAMETOOLONG. Such an item is an
+// error at its position and is left out, before anything is written.
+TEST(LoaderTest, NamesTooLongForTheKernelAreRefusedWithTheirPosition) {
+  const std::string c255(255, 'c');
+  const std::string c256(256, 'c');
+  std::string ok_deep;  // 4020 bytes
+  while (ok_deep.size() + 201 < 4096)
+    ok_deep += fmt::format("/{}", std::string(200, 'o'));
+  // 4096 bytes: no room for the NUL.
+  const std::string deep =
+      fmt::format("{}/{}", ok_deep, std::string(4096 - ok_deep.size() - 1, 'd'));
+  const std::string text = fmt::format(
+      R"(stages:
+  s:
+    - files:
+        - {{path: /etc/{0}/x, permissions: 0644}}
+        - {{path: /etc/{1}, permissions: 0644}}
+        - {{path: {2}, permissions: 0644}}
+        - {{path: {3}, permissions: 0644}}
+      directories:
+        - {{path: /{0}, permissions: 0700}}
+      systemctl:
+        enable: [{0}.service, b.service]
+        overrides:
+          - {{service: a.service, name: {4}}}
+          - {{service: a.service, name: {5}.conf}}
+          - {{service: {5}.service}}
+          - {{service: a.service, name: {6}}}
+)",
+      c256, c255, deep, ok_deep, std::string(251, 'n'), std::string(246, 'n'),
+      std::string(250, 'n'));
+  Loaded l = load(text);
+  ASSERT_TRUE(l.doc);
+  const Step& step = l.doc->stages.at("s").at(0);
+  ASSERT_EQ(step.files.size(), 2u);
+  EXPECT_EQ(step.files[0].path.value, fmt::format("/etc/{}", c255));
+  EXPECT_EQ(step.files[1].path.value, ok_deep);
+  EXPECT_TRUE(step.directories.empty());
+  ASSERT_EQ(step.systemctl->enable.size(), 1u);
+  EXPECT_EQ(step.systemctl->enable[0].value, "b.service");
+  ASSERT_EQ(step.systemctl->overrides.size(), 2u);
+  EXPECT_EQ(step.systemctl->overrides[0].name.value, std::string(246, 'n') + ".conf");
+  EXPECT_EQ(step.systemctl->overrides[1].name.value, std::string(250, 'n'));
+  for (int line : {4, 6, 9, 11, 13, 15}) {
+    EXPECT_TRUE(l.has("name-too-long", line)) << line;
+  }
+  EXPECT_FALSE(l.has("name-too-long", 5));
+  EXPECT_FALSE(l.has("name-too-long", 7));
+  EXPECT_FALSE(l.has("name-too-long", 14));
+  EXPECT_FALSE(l.has("name-too-long", 16));
+  const Diagnostic* d = l.find("name-too-long");
+  ASSERT_NE(d, nullptr);
+  EXPECT_EQ(d->where.str(), "t.yaml:4:18");
+  EXPECT_EQ(d->severity, Severity::error);
+  EXPECT_NE(d->message.find("256 bytes"), std::string::npos) << d->message;
+}
+
+// Many unknown keys cost memory for a bounded number of lines; the count
+// stays exact. A key of any length costs time linear in its length.
+TEST(LoaderTest, RepeatedUnknownKeysCollapseAndLongKeysStayCheap) {
+  // Explicit keys (`? KEY`): YAML takes an implicit one of 1024 characters at most.
+  std::string text =
+      fmt::format("stages:\n  ? {}\n  :\n    - name: x\n      ? {}\n      : 0\n    - {{",
+                  std::string(1 << 20, 's'), std::string(1 << 20, 'k'));
+  constexpr std::size_t kKeys = 5000;
+  for (std::size_t i = 0; i < kKeys; ++i)
+    text += fmt::format("k{}: 0, ", i);
+  text += "fiels: []}\n";
+  Loaded l = load(text);
+  ASSERT_TRUE(l.doc);
+  EXPECT_LE(l.diagnostics.items().size(), 2 * Diagnostics::kShownPerRule + 2);
+  EXPECT_EQ(l.diagnostics.count(Severity::warning), kKeys + 2);  // and the stage
+  EXPECT_EQ(l.diagnostics.count(Severity::error), 1u);           // `fiels`: did you mean `files`?
+  const Diagnostic* typo = l.find("unknown-key");
+  ASSERT_NE(typo, nullptr);
+  std::size_t longest = 0;
+  for (const Diagnostic& d : l.diagnostics.items())
+    longest = std::max(longest, d.message.size());
+  EXPECT_LT(longest, 1000u);  // the 1 MiB key is quoted abbreviated
 }
 
 }  // namespace

@@ -49,13 +49,15 @@ void walk(const std::string& dir, SourceFiles& out) {
 }
 
 // Reads what `fd` holds, up to the limit.
-bool read_limited(int fd, const std::string& what, std::string& text, std::string& error) {
+bool read_limited(int fd, const std::string& what, std::string& text, std::string& error,
+                  bool* too_large) {
   text.clear();
   switch (read_to_end(fd, text, kMaxSourceBytes)) {
     case ReadResult::ok:
       return true;
     case ReadResult::too_large:
       error = fmt::format("{} is larger than {} MiB", what, kMaxSourceBytes >> 20);
+      if (too_large != nullptr) *too_large = true;
       return false;
     case ReadResult::error:
       break;
@@ -79,7 +81,8 @@ SourceFiles list_source_files(const std::string& argument) {
   return out;
 }
 
-bool read_source_file(const std::string& file, std::string& text, std::string& error) {
+bool read_source_file(const std::string& file, std::string& text, std::string& error,
+                      bool* too_large) {
   // O_NONBLOCK: opening a FIFO must not wait for a writer.
   const int fd = ::open(file.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0) {
@@ -98,14 +101,14 @@ bool read_source_file(const std::string& file, std::string& text, std::string& e
     // the text while it is the largest thing in memory.
     text.clear();
     text.reserve(static_cast<std::size_t>(std::min<off_t>(st.st_size, kMaxSourceBytes)));
-    ok = read_limited(fd, file, text, error);
+    ok = read_limited(fd, file, text, error, too_large);
   }
   ::close(fd);
   return ok;
 }
 
-bool read_standard_input(std::string& text, std::string& error) {
-  return read_limited(STDIN_FILENO, "standard input", text, error);
+bool read_standard_input(std::string& text, std::string& error, bool* too_large) {
+  return read_limited(STDIN_FILENO, "standard input", text, error, too_large);
 }
 
 }  // namespace bootassess

@@ -26,10 +26,12 @@ struct SourceFiles {
 SourceFiles list_source_files(const std::string& argument);
 
 // The content of a regular file (a symlink is followed). false with `error`
-// set for anything else, or when it is larger than kMaxSourceBytes.
-bool read_source_file(const std::string& file, std::string& text, std::string& error);
+// set for anything else, or when it is larger than kMaxSourceBytes (then
+// `*too_large` is set too, when given).
+bool read_source_file(const std::string& file, std::string& text, std::string& error,
+                      bool* too_large = nullptr);
 
 // All of standard input, at most kMaxSourceBytes.
-bool read_standard_input(std::string& text, std::string& error);
+bool read_standard_input(std::string& text, std::string& error, bool* too_large = nullptr);
 
 }  // namespace bootassess

@@ -42,6 +42,11 @@ TEST(SourceFilesTest, OnlyRegularFilesAreRead) {
   write_text(tmp / "big.yaml", std::string(kMaxSourceBytes + 1, '#'));
   EXPECT_FALSE(read_source_file(tmp / "big.yaml", text, error));
   EXPECT_NE(error.find("larger than"), std::string::npos) << error;
+  // A source skipped for its size says so by its rule.
+  Diagnostics big;
+  EXPECT_TRUE(load_source(tmp / "big.yaml", big).failed);
+  ASSERT_EQ(big.items().size(), 1u);
+  EXPECT_EQ(big.items()[0].rule, "source-too-large");
 
   Diagnostics diagnostics;
   Source source = load_source(tmp / "d", diagnostics);
@@ -68,7 +73,7 @@ TEST(SourceFilesTest, SourcesShareOneInputBudget) {
   EXPECT_TRUE(two.documents.empty());  // a.yaml fitted, but the source is skipped whole
   bool reported = false;
   for (const Diagnostic& d : diagnostics.items()) {
-    reported = reported || (d.rule == "source-unreadable" &&
+    reported = reported || (d.rule == "source-too-large" &&
                             d.message.find("b.yaml: the sources of this run hold more than 32 "
                                            "MiB") != std::string::npos);
   }

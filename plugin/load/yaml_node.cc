@@ -2,8 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
+#include <cstdint>
 #include <map>
+#include <utility>
 
 #include "load/codec.h"
 
@@ -39,7 +42,7 @@ bool ReadContext::spend(const yaml::Node& node, std::size_t nodes, std::size_t b
   if (exhausted) return false;  // already reported
   if (nodes > nodes_left || bytes > bytes_left) {
     exhausted = true;
-    diagnostics.error(at(node), "yaml-syntax",
+    diagnostics.error(at(node), "source-too-large",
                       fmt::format("the document holds more than {} values or {} MiB of text, "
                                   "counting what aliases and merge keys repeat (yip refuses "
                                   "excessive aliasing); bootassess reads none of it",
@@ -121,6 +124,37 @@ void merge_entries(ReadContext& ctx, const yaml::Node& source, std::vector<MapEn
     merge_key_value(ctx, value, out, seen, depth + 1);
 }
 
+// Reports each key written again after its first entry, in document order,
+// and leaves only the first. By sorting positions rather than with a map of
+// names: a mapping of many keys costs four bytes more per key, not a node.
+void drop_duplicate_keys(ReadContext& ctx, std::vector<MapEntry>& entries) {
+  std::vector<std::uint32_t> order(entries.size());
+  for (std::uint32_t i = 0; i < order.size(); ++i)
+    order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+    return entries[a].key < entries[b].key;
+  });
+  // (a later entry, the first one of its key)
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> again;
+  for (std::size_t i = 1; i < order.size(); ++i) {
+    std::size_t first = i - 1;
+    while (i < order.size() && entries[order[i]].key == entries[order[first]].key) {
+      again.emplace_back(order[i], order[first]);
+      ++i;
+    }
+  }
+  if (again.empty()) return;
+  std::sort(again.begin(), again.end());
+  for (const auto& [later, first] : again) {
+    ctx.diagnostics.error(ctx.at(entries[later].key_node), "duplicate-key",
+                          fmt::format("key '{}' is already defined at line {}", entries[later].key,
+                                      entries[first].key_node.Mark().line + 1));
+    entries[later].key_node = yaml::Node();  // marked: dropped below
+  }
+  ctx.failed = true;
+  std::erase_if(entries, [](const MapEntry& e) { return !e.key_node.IsDefined(); });
+}
+
 }  // namespace
 
 std::vector<MapEntry> map_entries(ReadContext& ctx, const yaml::Node& node,
@@ -131,26 +165,28 @@ std::vector<MapEntry> map_entries(ReadContext& ctx, const yaml::Node& node,
     ctx.type_error(node, fmt::format("{} must be a mapping, not {}", what, node_kind(node)));
     return out;
   }
-  std::map<std::string_view, yaml::Mark> seen;
+  // Exactly once: a vector that doubles holds up to twice the entries while
+  // it grows, and a mapping may hold hundreds of thousands.
+  out.reserve(node.size());
+  bool merges = false;
   for (auto it = node.begin(); it != node.end(); ++it) {
     const yaml::Node key = it->first;  // the iterator hands out a temporary
-    if (is_merge_key(key)) continue;
+    if (is_merge_key(key)) {
+      merges = true;
+      continue;
+    }
     if (!key.IsScalar()) {
       ctx.type_error(key,
                      fmt::format("a key in {} must be a plain name, not {}", what, node_kind(key)));
       continue;
     }
-    const std::string_view name = key.Scalar();
-    if (auto found = seen.find(name); found != seen.end()) {
-      ctx.diagnostics.error(
-          ctx.at(key), "duplicate-key",
-          fmt::format("key '{}' is already defined at line {}", name, found->second.line + 1));
-      ctx.failed = true;
-      continue;
-    }
-    seen.emplace(name, key.Mark());
-    out.push_back({std::string(name), key, it->second});
+    out.push_back({std::string(key.Scalar()), key, it->second});
   }
+  drop_duplicate_keys(ctx, out);
+  if (!merges) return out;
+  std::map<std::string_view, yaml::Mark> seen;
+  for (const MapEntry& e : out)
+    seen.emplace(e.key_node.Scalar(), e.key_node.Mark());
   for (auto it = node.begin(); it != node.end(); ++it) {
     // Copies: `it->second` lives in a temporary the iterator hands out, and a
     // reference to it (as a range-for would take) dangles.

@@ -373,7 +373,7 @@ ParseError syntax_error(const yaml_parser_t& parser, std::string_view text) {
   std::string problem = parser.problem != nullptr ? parser.problem : "unknown problem";
   switch (parser.error) {
     case YAML_MEMORY_ERROR:
-      return {{}, "out of memory"};
+      return {{}, "out of memory", true};
     case YAML_READER_ERROR: {
       // The reader reports a byte offset into the input.
       Mark mark{static_cast<int>(parser.problem_offset), 0, 0};
@@ -414,7 +414,7 @@ ParseError syntax_error(const yaml_parser_t& parser, std::string_view text) {
 std::optional<Tree> Tree::parse(std::string_view text, ParseError& error) {
   yaml_parser_t parser;
   if (yaml_parser_initialize(&parser) == 0) {
-    error = {{}, "out of memory"};
+    error = {{}, "out of memory", true};
     return std::nullopt;
   }
   yaml_parser_set_input_string(&parser, reinterpret_cast<const unsigned char*>(text.data()),

@@ -32,6 +32,7 @@ struct Mark {
 struct ParseError {
   Mark mark;
   std::string message;
+  bool out_of_memory = false;  // libyaml could not allocate: not the text's fault
 };
 
 class Tree;

@@ -45,6 +45,9 @@ std::vector<std::string> find_entry(const RootView& view, const char* file, std:
   return {};
 }
 
+// (uid_t)-1 and (gid_t)-1 are no ids: chown reads them as "leave as it is".
+constexpr std::uint32_t kNoId = 4294967295u;
+
 }  // namespace
 
 bool resolve_ownerstring(const RootView& view, std::string_view ownerstring, Ownership& out,
@@ -61,11 +64,25 @@ bool resolve_ownerstring(const RootView& view, std::string_view ownerstring, Own
     error = fmt::format("no user named '{}' in the root's /etc/passwd", parts[0]);
     return false;
   }
+  if (*uid == kNoId || *gid == kNoId) {
+    error = fmt::format(
+        "user '{}' has {} {} in the root's /etc/passwd, which chown takes for "
+        "\"leave the owner as it is\": it is no valid id",
+        parts[0], *uid == kNoId ? "uid" : "gid", kNoId);
+    return false;
+  }
   if (parts.size() == 2) {
     std::vector<std::string> group = find_entry(view, "/etc/group", parts[1]);
     gid = group.empty() ? std::nullopt : to_id(group[2]);
     if (!gid) {
       error = fmt::format("no group named '{}' in the root's /etc/group", parts[1]);
+      return false;
+    }
+    if (*gid == kNoId) {
+      error = fmt::format(
+          "group '{}' has gid {} in the root's /etc/group, which chown takes "
+          "for \"leave the group as it is\": it is no valid id",
+          parts[1], kNoId);
       return false;
     }
   }

@@ -138,17 +138,25 @@ void Planner::run_step(const Document& doc, const Step& step, std::size_t index)
     return false;
   };
   if (!decided(evaluate_node(conditionals, facts_))) return;
+  // A condition that cannot be decided here: an error at its position, and
+  // the step is skipped.
+  auto skip_for_condition = [&](std::string rule, std::string message, std::string fix,
+                                std::string reason) {
+    report(Severity::error, step.condition->pos, std::move(rule), std::move(message),
+           std::move(fix));
+    skipped.reason = std::move(reason);
+    sink_(skipped);
+  };
 
   if (step.condition && has_template(step.condition->value)) {
     // yip renders the template before running the condition; evaluating the
     // raw text would decide differently, silently.
-    report(Severity::error, step.condition->pos, "condition-template",
-           fmt::format("condition `{}` holds a Go template, which yip renders and bootassess "
-                       "cannot; the step is skipped",
-                       trim(step.condition->value)),
-           "test the value directly, e.g. with `[ -e ... ]` or `uname -m`");
-    skipped.reason = "its condition holds a template";
-    sink_(skipped);
+    skip_for_condition("condition-template",
+                       fmt::format("condition `{}` holds a Go template, which yip renders and "
+                                   "bootassess cannot; the step is skipped",
+                                   trim(step.condition->value)),
+                       "test the value directly, e.g. with `[ -e ... ]` or `uname -m`",
+                       "its condition holds a template");
     return;
   }
   if (step.condition && !trim(step.condition->value).empty()) {
@@ -188,6 +196,16 @@ void Planner::run_step(const Document& doc, const Step& step, std::size_t index)
         sink_(skipped);
         return;
       case ConditionOutcome::undecided:
+        if (options_.no_shell) {
+          skip_for_condition(
+              "condition-needs-shell",
+              fmt::format("condition `{}` needs a shell, and --no-shell allows none; the step "
+                          "is skipped",
+                          trim(step.condition->value)),
+              "write it with `[ ... ]`, `test`, `!`, `&&` and `||` only (see Conditions)",
+              "its condition needs a shell (--no-shell)");
+          return;
+        }
         undecided_ = step.condition->pos;
         report(Severity::note, step.condition->pos, "condition-undecided",
                fmt::format("condition `{}` needs a shell and is not run here; the step's "
@@ -195,11 +213,10 @@ void Planner::run_step(const Document& doc, const Step& step, std::size_t index)
                            trim(step.condition->value)));
         break;
       case ConditionOutcome::refused:
-        report(Severity::error, step.condition->pos, "condition-refused",
-               fmt::format("condition `{}` cannot be evaluated: {}", trim(step.condition->value),
-                           result.detail));
-        skipped.reason = "its condition could not be evaluated";
-        sink_(skipped);
+        skip_for_condition("condition-refused",
+                           fmt::format("condition `{}` cannot be evaluated: {}",
+                                       trim(step.condition->value), result.detail),
+                           {}, "its condition could not be evaluated");
         return;
     }
   }

@@ -46,7 +46,10 @@ struct PlanOptions {
   // root's EFI variable); conditions see a simulated one too.
   Counting counting;
   bool allow_shell = true;  // false: non-native conditions are undecided
-  bool runtime = false;     // systemd changes under /run/systemd/system
+  // --no-shell: a condition that needs a shell is an error at its position,
+  // and its step is skipped (allow_shell is then false too).
+  bool no_shell = false;
+  bool runtime = false;  // systemd changes under /run/systemd/system
   // The umask yip's mkdir calls would be subject to: directories created for
   // `directories`, for a file's parents and for overrides get mode & ~umask.
   std::uint32_t umask = 022;

@@ -221,6 +221,77 @@ TEST(PlannerTest, UnknownOwnerstringStillWritesAndLeavesTheOwner) {
   EXPECT_TRUE(run.failed);
 }
 
+TEST(PlannerTest, OwnerstringMappingToIdMinusOneIsInvalid) {
+  // chown(2) takes uid or gid 4294967295 ((uid_t)-1) for "no change": a
+  // passwd entry with it must not read as an owner that chown then ignores.
+  MemoryRoot root;
+  root.add_dir("/etc").add_dir("/run");
+  root.add_file("/etc/passwd",
+                "root:x:0:0::/root:/bin/sh\nevil:x:4294967295:4294967295::/:/bin/sh\n"
+                "half:x:4294967295:50::/:/bin/sh\nok:x:7:7::/:/bin/sh\n");
+  root.add_file("/etc/group", "root:x:0:\nevil:x:4294967295:\n");
+  PlanRun run = plan(root, R"(stages:
+  initramfs:
+    - files:
+        - {path: /etc/a, permissions: 0600, ownerstring: "evil:evil", content: a}
+        - {path: /etc/b, permissions: 0600, ownerstring: half, content: b}
+        - {path: /etc/c, permissions: 0600, ownerstring: "ok:evil", content: c}
+)");
+  std::vector<Action> a = run.actions();
+  ASSERT_EQ(a.size(), 3u);
+  std::size_t invalid = 0;
+  for (const PlanEvent& e : run.events) {
+    if (e.kind == PlanEvent::Kind::diagnostic && e.diagnostic.rule == "ownerstring-unknown") {
+      EXPECT_NE(e.diagnostic.message.find("4294967295"), std::string::npos) << e.diagnostic.message;
+      EXPECT_EQ(e.diagnostic.where.line, 4 + static_cast<int>(invalid));
+      ++invalid;
+    }
+  }
+  EXPECT_EQ(invalid, 3u);
+  for (const Action& action : a) {
+    EXPECT_NE(action.uid, 4294967295u) << action.path;
+    EXPECT_NE(action.gid, 4294967295u) << action.path;
+  }
+  EXPECT_TRUE(run.failed);
+}
+
+TEST(PlannerTest, NoShellMakesAShellConditionAnErrorAtItsPosition) {
+  MemoryRoot root = base_root();
+  root.add_file("/etc/flag", "1");
+  const std::string config = R"(stages:
+  initramfs:
+    - if: 'grep -q 1 /etc/flag'
+      files: [{path: /etc/shell, permissions: 0644, content: x}]
+    - if: '[ -f /etc/flag ]'
+      files: [{path: /etc/native, permissions: 0644, content: x}]
+)";
+  PlanOptions options;
+  options.allow_shell = false;
+  options.no_shell = true;
+  PlanRun run = plan(root, config, options);
+  std::vector<Action> a = run.actions();
+  ASSERT_EQ(a.size(), 1u);
+  EXPECT_EQ(a[0].path, "/etc/native");
+  bool found = false;
+  for (const PlanEvent& e : run.events) {
+    if (e.kind != PlanEvent::Kind::diagnostic || e.diagnostic.rule != "condition-needs-shell")
+      continue;
+    found = true;
+    EXPECT_EQ(e.diagnostic.severity, Severity::error);
+    EXPECT_EQ(e.diagnostic.where.str(), "t.yaml:3:11");
+  }
+  EXPECT_TRUE(found);
+  EXPECT_TRUE(run.failed);
+  EXPECT_EQ(run.skipped().size(), 1u);
+
+  // Without it, the same condition is only undecided where no shell runs.
+  options.no_shell = false;
+  PlanRun undecided = plan(root, config, options);
+  EXPECT_FALSE(undecided.has_rule("condition-needs-shell"));
+  EXPECT_FALSE(undecided.failed);
+  EXPECT_EQ(undecided.actions().size(), 2u);
+}
+
 TEST(PlannerTest, UndecodableContentWritesNothing) {
   MemoryRoot root = base_root();
   PlanRun run = plan(root, R"(stages:

@@ -93,7 +93,7 @@ void ApplyLog::action(const PlanEvent& e) {
 }
 
 void ApplyLog::diagnostic(const Diagnostic& d) {
-  if (d.severity == Severity::error) ++failed_;
+  if (d.severity == Severity::error) failed_ += static_cast<int>(weight(d));
   if (verbosity_ == Verbosity::quiet && d.severity != Severity::error) return;
   if (verbosity_ != Verbosity::verbose && d.severity == Severity::note) return;
   fmt::print(out_, "{}\n", format_diagnostic(d));

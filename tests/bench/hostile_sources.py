@@ -7,6 +7,13 @@
         entry also draws a permissions-omitted warning
     hostile_sources.py start-list VALUES > list.yaml
         one `systemctl.start` list of VALUES names, then a recovery-only step
+    hostile_sources.py unknown-keys COUNT > keys.yaml
+        one step holding COUNT short unknown keys (k0, k1, ...), each drawing
+        an unknown-key warning, then a recovery-only step
+    hostile_sources.py long-key BYTES > key.yaml
+        one step whose one unknown key is BYTES long (10485760: 10 MiB)
+    hostile_sources.py long-stage BYTES > stage.yaml
+        one stage whose name is BYTES long
 
 Measure peak RSS with, for example:
     /usr/bin/time -f %M bootassess apply --dry-run --mode active --root "$(mktemp -d)" big.yaml
@@ -44,11 +51,43 @@ def start_list(values):
     )
 
 
+RECOVERY_STEP = (
+    "    - if: '[ -f /run/cos/recovery_mode ]'\n"
+    "      files: [{path: /etc/x, permissions: 0644, content: keep}]\n"
+)
+
+
+def unknown_keys(count):
+    out = sys.stdout
+    out.write("stages:\n  initramfs:\n    - {")
+    out.write(", ".join(f"k{i}: 0" for i in range(count)))
+    out.write("}\n" + RECOVERY_STEP)
+
+
+# An explicit key (`? KEY`): YAML allows an implicit one 1024 characters
+# at most.
+def long_key(size):
+    sys.stdout.write("stages:\n  initramfs:\n    - name: x\n      ? ")
+    sys.stdout.write("k" * size)
+    sys.stdout.write("\n      : 0\n" + RECOVERY_STEP)
+
+
+def long_stage(size):
+    sys.stdout.write("stages:\n  ? ")
+    sys.stdout.write("s" * size)
+    sys.stdout.write("\n  :\n    - name: x\n")
+
+
+GENERATORS = {
+    "false-steps": lambda n: false_steps(n, "--permissions" in sys.argv),
+    "start-list": start_list,
+    "unknown-keys": unknown_keys,
+    "long-key": long_key,
+    "long-stage": long_stage,
+}
+
 if __name__ == "__main__":
     args = [a for a in sys.argv[1:] if a != "--permissions"]
-    if len(args) != 2 or args[0] not in ("false-steps", "start-list"):
+    if len(args) != 2 or args[0] not in GENERATORS:
         sys.exit(__doc__)
-    if args[0] == "false-steps":
-        false_steps(int(args[1]), "--permissions" in sys.argv)
-    else:
-        start_list(int(args[1]))
+    GENERATORS[args[0]](int(args[1]))
