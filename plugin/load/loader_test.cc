@@ -560,5 +560,18 @@ TEST(LoaderTest, RepeatedUnknownKeysCollapseAndLongKeysStayCheap) {
   EXPECT_LT(longest, 1000u);  // the 1 MiB key is quoted abbreviated
 }
 
+// A step's label goes into every event about it: a name of megabytes is
+// shown by its start and its length.
+TEST(LoaderTest, AStepLabelStaysShort) {
+  Step step;
+  EXPECT_EQ(step.label(3), "#3");
+  step.name = "write the overrides";
+  EXPECT_EQ(step.label(3), "write the overrides");
+  step.name = std::string(std::size_t{1} << 20, 'n');
+  const std::string label = step.label(3);
+  EXPECT_LT(label.size(), 1100u);
+  EXPECT_NE(label.find("(1048576 bytes)"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace bootassess

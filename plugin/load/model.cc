@@ -5,7 +5,9 @@
 namespace bootassess {
 
 std::string Step::label(std::size_t index) const {
-  if (!name.empty()) return name;
+  // For logs and reports, where each event carries it: a name of megabytes
+  // is shown by its start and its length.
+  if (!name.empty()) return abbreviated(name, 1024);
   return fmt::format("#{}", index);
 }
 

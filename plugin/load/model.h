@@ -134,7 +134,7 @@ struct Step {
   // its entry's position ("" for an entry without `name`).
   std::vector<Located<std::string>> after;
 
-  // "name" or "#N" (N 0-based) for steps without a name.
+  // "name" (abbreviated past 1 KiB) or "#N" (N 0-based) for steps without a name.
   std::string label(std::size_t index) const;
 };
 
