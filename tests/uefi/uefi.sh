@@ -37,9 +37,8 @@ readonly SUITE=bookworm
 readonly BASE_PACKAGES="systemd,systemd-sysv,systemd-boot,udev,kmod,linux-image-amd64,initramfs-tools,busybox,zstd"
 # Modules in the initrd (MODULES=list; their dependencies come along), and in
 # the root besides them (the ESP's vfat, and autofs4 that systemd asks for):
-# all others are removed from the root,
-# the watchdog iTCO_wdt among them (armed by systemd, it can reset a guest that
-# firmware keeps busy).
+# all others are removed from the root, the watchdog iTCO_wdt among them (each
+# boot is a cold start of qemu: no watchdog is wanted across a reset).
 readonly INITRD_MODULES="virtio_pci virtio_blk ext4 efivarfs"
 readonly ROOT_MODULES="vfat nls_cp437 nls_ascii nls_utf8 autofs4"
 # Units that only cost time in a guest that boots once and reports.
@@ -321,6 +320,12 @@ run_scenario() { # NAME FAIL POWER_CYCLES ENTRY...
   [ -n "${UEFI_KEEP:-}" ] || rm -f "$disk"
 }
 
+# One line per boot: scenario, entry (LoaderEntrySelected), counter, the
+# LoaderBootCountPath variable, the gated unit's FailureAction and result,
+# boot-complete.target, systemd-bless-boot, how the boot ended, its seconds
+# from power-on to qemu's exit and the guest's uptime at its report (the rest
+# is firmware, loader and kernel load), and the ESP's entries after it.
+readonly ROW='%-2s %-17s %-7s %-34s %-13s %-20s %-8s %-17s %-8s %6s %7s  %s'
 summary_row() { # NAME DIR
   local d=$2 path counter
   path=$(fact "$d" boot_count_path)
@@ -329,9 +334,11 @@ summary_row() { # NAME DIR
     counter=+${path##*+}
     counter=${counter%.conf}
   fi
-  printf '%-2s %-17s %-6s %-33s %-8s %-20s %-11s %-17s %-9s %6s  %s' "$1" \
+  # shellcheck disable=SC2059 # the format is the table's
+  printf "$ROW" "$1" \
     "$(fact "$d" entry_selected)" "$counter" "$path" "$(fact "$d" failure_action)" "$(fact "$d" unit)" \
-    "$(fact "$d" target)" "$(fact "$d" bless)" "$(fact "$d" end)" "$(fact "$d" seconds)" "$(fact "$d" esp_after)"
+    "$(fact "$d" target)" "$(fact "$d" bless)" "$(fact "$d" end)" "$(fact "$d" seconds)" \
+    "$(fact "$d" uptime | cut -d. -f1)" "$(fact "$d" esp_after)"
 }
 
 # -------------------------------------------------------------- expected --
@@ -543,8 +550,9 @@ main() {
 
   local failures=0 table=$results/results.txt
   {
-    printf '%-2s %-17s %-6s %-33s %-8s %-20s %-11s %-17s %-9s %6s  %s\n' sc entry counter LoaderBootCountPath \
-      FailAct unit target bless end secs "ESP after the boot"
+    # shellcheck disable=SC2059 # the format is the table's
+    printf "$ROW\n" sc entry counter LoaderBootCountPath FailureAction unit target bless end wall-s \
+      guest-s "ESP after the boot"
     for name in $scenarios; do
       local n
       for ((n = 1; n <= $(cat "$results/$name/boots"); n++)); do
