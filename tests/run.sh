@@ -4,8 +4,10 @@
 # test (unit, differential against /bin/sh and systemctl, fixtures, examples
 # in every boot mode, crash consistency, packaging: the static binary in an
 # empty root, its size, the .deb, the completions), then the real-boot tier
-# (tests/realboot: systemd as PID 1 under systemd-nspawn), then the sanitizer
-# build of all of it and the fuzz targets.
+# (tests/realboot: systemd as PID 1 under systemd-nspawn), then the UEFI tier
+# (tests/uefi: OVMF, systemd-boot's own boot counting and real reboots under
+# qemu; FULL=1 adds its fourth scenario), then the sanitizer build of all of it
+# and the fuzz targets.
 set -eu
 cd "$(dirname "$0")/.."
 ./tests/setup-debian.sh
@@ -19,6 +21,7 @@ if [ "$unformatted" != "0" ]; then
 fi
 ctest --test-dir build --output-on-failure -j2
 ./tests/realboot/realboot.sh build/bootassess build
+./tests/uefi/uefi.sh build/bootassess
 # The same suite built with ASan+UBSan, then every fuzz target: its corpus
 # replayed and 30 s of fuzzing (tests/sanitize.sh).
 ./tests/sanitize.sh

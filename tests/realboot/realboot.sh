@@ -36,8 +36,10 @@ readonly PACKAGES="systemd,systemd-sysv,systemd-boot,dbus"
 readonly BOOT_TIMEOUT=${REALBOOT_BOOT_TIMEOUT:-90}
 readonly MODES="active passive recovery autoreset live"
 
-here=$(cd "$(dirname "$0")" && pwd)
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 src=$(cd "$here/../.." && pwd)
+# shellcheck source=tests/lib/apt-sources.sh
+. "$src/tests/lib/apt-sources.sh"
 
 die() {
   echo "realboot: $*" >&2
@@ -45,44 +47,6 @@ die() {
 }
 
 # ---------------------------------------------------------------- rootfs --
-
-# The host's apt sources for $SUITE and its -updates/-security suites, as
-# one-line entries, from /etc/apt/sources.list and sources.list.d (both
-# formats). The mirror is never hard-coded: CI and developers use their own.
-host_sources() {
-  {
-    cat /etc/apt/sources.list 2>/dev/null || true
-    for f in /etc/apt/sources.list.d/*.list; do [ -f "$f" ] && cat "$f"; done
-  } | awk -v suite="$SUITE" '
-      /^[[:space:]]*deb[[:space:]]/ {
-        sub(/\[[^]]*\][[:space:]]*/, "")
-        s = $3; sub(/-(updates|security)$/, "", s)
-        if (s == suite) print "deb " $2 " " $3 " main"
-      }'
-  for f in /etc/apt/sources.list.d/*.sources; do
-    [ -f "$f" ] || continue
-    awk -v suite="$SUITE" '
-      function flush() {
-        if (types ~ /(^| )deb( |$)/ && enabled != "no")
-          for (u = 1; u <= nu; u++)
-            for (s = 1; s <= ns; s++) {
-              b = suites[s]; sub(/-(updates|security)$/, "", b)
-              if (b == suite) print "deb " uris[u] " " suites[s] " main"
-            }
-        types = ""; enabled = ""; nu = 0; ns = 0
-      }
-      /^[[:space:]]*#/ { next }
-      /^[[:space:]]*$/ { flush(); next }
-      {
-        key = tolower($1); sub(/:$/, "", key); $1 = ""; sub(/^ /, "")
-        if (key == "types") types = $0
-        else if (key == "enabled") enabled = tolower($0)
-        else if (key == "uris") nu = split($0, uris, " ")
-        else if (key == "suites") ns = split($0, suites, " ")
-      }
-      END { flush() }' "$f"
-  done
-}
 
 # Builds the cached rootfs once. The cache key covers what goes into it (suite,
 # package list, this function), not the mirror: every mirror serves the same.
@@ -94,7 +58,7 @@ ensure_rootfs() {
   [ -f "$rootfs/.complete" ] && return 0
   command -v mmdebstrap >/dev/null || die "mmdebstrap is missing (tests/setup-debian.sh installs it)"
   local sources
-  sources=$(host_sources)
+  sources=$(host_sources "$SUITE")
   [ -n "$sources" ] || die "no apt source for $SUITE in /etc/apt/sources.list{,.d}"
   rm -rf "$rootfs" "$rootfs.tmp"
   local mirrors=()
