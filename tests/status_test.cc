@@ -285,13 +285,18 @@ TEST(StatusCommand, TheNodeProblemDetectorRulesMapVerdictsToConditions) {
   TempDir unknown;
   write_text(unknown / "run/cos/active_mode", "1");
   add_gate(unknown.path());
+  // A fallback boot whose gate cannot be judged here: its gate is unknown,
+  // not passed.
+  TempDir fallback_gated;
+  fallback_root(fallback_gated.path());
+  add_gate(fallback_gated.path());
   struct Case {
     std::string root;
     int failed;
     int fell_back;
   };
-  for (const Case& c :
-       {Case{fallback.path(), 0, 1}, Case{recovery.path(), 0, 0}, Case{unknown.path(), 3, 3}}) {
+  for (const Case& c : {Case{fallback.path(), 0, 1}, Case{recovery.path(), 0, 0},
+                        Case{unknown.path(), 3, 3}, Case{fallback_gated.path(), 3, 1}}) {
     for (const auto& [condition, want] : std::map<std::string, int>{
              {"BootAssessmentFailed", c.failed}, {"BootFellBack", c.fell_back}}) {
       std::string out;
