@@ -97,6 +97,31 @@ TEST(StatusMetrics, LabelValuesAreEscaped) {
   EXPECT_EQ(prometheus_label_value("caf\xc3\xa9.service"), "caf\\\\xc3\\\\xa9.service");
 }
 
+// A unit name with a control byte and one that spells the same byte as an
+// escape get the same label: one sample (node_exporter refuses a second one),
+// ok only when both units are.
+TEST(StatusMetrics, UnitsWhoseLabelsCollideGiveOneSample) {
+  BootStatus s;
+  s.verdict = Verdict::failed;
+  const auto unit = [](std::string name, Outcome outcome) {
+    GatedUnit u;
+    u.name = std::move(name);
+    u.outcome = outcome;
+    return u;
+  };
+  const GatedUnit raw = unit("ctl\x01x.service", Outcome::ok);
+  const GatedUnit spelled = unit("ctl\\x01x.service", Outcome::failed);
+  s.units = {raw, spelled};
+  const std::string text = status_prometheus(s, 1);
+  const auto m = samples(text);
+  EXPECT_EQ(m.at("bootassess_gated_unit_ok{unit=\"ctl\\\\x01x.service\"}"), "0") << text;
+  // The failed one first: still 0.
+  s.units = {spelled, raw};
+  EXPECT_EQ(
+      samples(status_prometheus(s, 1)).at("bootassess_gated_unit_ok{unit=\"ctl\\\\x01x.service\"}"),
+      "0");
+}
+
 TEST(StatusNotice, NothingWhenTheBootIsGoodOrUngated) {
   BootStatus s;
   s.verdict = Verdict::good;
