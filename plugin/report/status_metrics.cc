@@ -95,7 +95,9 @@ std::string status_notice(const BootStatus& s) {
   auto add = [&](const std::string& line) { lines += printable(line) + "\n"; };
   if (s.fallback.fell_back) add(fmt::format("This boot is a fallback: {}.", s.fallback.reason));
   if (s.counting.counted && !s.tries_note.empty()) {
-    add(fmt::format("The gate of this counted boot did not pass: {}.", s.tries_note));
+    add(fmt::format("The gate of this counted boot {}: {}.",
+                    s.gate_verdict == Verdict::pending ? "has not passed yet" : "did not pass",
+                    s.tries_note));
     add(fmt::format("The gate says: {}", s.summary));
   }
   if (s.counting_health.broken) add(fmt::format("Warning: {}.", s.counting_health.reason));

@@ -152,6 +152,17 @@ TEST(StatusNotice, AFallbackACountedFailureAndBrokenCountingAreTold) {
             std::string::npos)
       << notice;
 
+  // A gate still running has not failed: the notice does not say it did.
+  BootStatus pending = failed;
+  pending.verdict = Verdict::pending;
+  pending.gate_verdict = Verdict::pending;
+  pending.summary = "pending: waiting for myapp.service";
+  notice = status_notice(pending);
+  EXPECT_NE(notice.find("The gate of this counted boot has not passed yet: this entry used a try"),
+            std::string::npos)
+      << notice;
+  EXPECT_EQ(notice.find("did not pass"), std::string::npos) << notice;
+
   BootStatus broken;
   broken.verdict = Verdict::good;
   broken.counting_health.broken = true;
