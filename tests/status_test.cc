@@ -223,6 +223,17 @@ TEST(StatusCommand, PrometheusOutputIsWrittenAtomicallyAndPassesPromtool) {
   EXPECT_EQ(check, "") << prom;
 }
 
+// An empty --output (a script's unset variable) names no file: a usage
+// error, not the report on standard output and the verdict's exit status.
+TEST(StatusCommand, AnEmptyOutputIsAUsageError) {
+  TempDir tmp;
+  write_text(tmp / "run/cos/recovery_mode", "1");
+  const Result r = run("status --format prometheus --root " + tmp.path() + " --output ''");
+  EXPECT_EQ(r.status, 2) << r.out;
+  EXPECT_EQ(r.out.find("bootassess_verdict"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("--output"), std::string::npos) << r.out;
+}
+
 TEST(StatusCommand, TheNoticeIsWrittenWhenSomethingIsWrongAndRemovedWhenNot) {
   TempDir tmp;
   fallback_root(tmp.path());

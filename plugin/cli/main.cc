@@ -272,8 +272,14 @@ static int run(int argc, char** argv) {
         ->capture_default_str();
     status_cmd->add_option("--esp", status.esp,
                            "ESP mount point inside the root (default: /efi, /boot, /boot/efi)");
-    status_cmd->add_option("--output", status.output,
-                           "Write the report to FILE atomically instead of standard output");
+    status_cmd
+        ->add_option("--output", status.output,
+                     "Write the report to FILE atomically instead of standard output")
+        ->check(CLI::Validator(
+            [](std::string& value) -> std::string {
+              return value.empty() ? "an empty name is no file" : std::string();
+            },
+            ""));
     status_cmd->add_flag(
         "--notice", status.notice,
         "Write ROOT/run/motd.d/bootassess when something is wrong, else remove it");
