@@ -223,6 +223,17 @@ TEST(StatusCommand, PrometheusOutputIsWrittenAtomicallyAndPassesPromtool) {
   EXPECT_EQ(check, "") << prom;
 }
 
+// An empty --output (a script's unset variable) names no file: a usage
+// error, not the report on standard output and the verdict's exit status.
+TEST(StatusCommand, AnEmptyOutputIsAUsageError) {
+  TempDir tmp;
+  write_text(tmp / "run/cos/recovery_mode", "1");
+  const Result r = run("status --format prometheus --root " + tmp.path() + " --output ''");
+  EXPECT_EQ(r.status, 2) << r.out;
+  EXPECT_EQ(r.out.find("bootassess_verdict"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("--output"), std::string::npos) << r.out;
+}
+
 TEST(StatusCommand, TheNoticeIsWrittenWhenSomethingIsWrongAndRemovedWhenNot) {
   TempDir tmp;
   fallback_root(tmp.path());
@@ -285,13 +296,18 @@ TEST(StatusCommand, TheNodeProblemDetectorRulesMapVerdictsToConditions) {
   TempDir unknown;
   write_text(unknown / "run/cos/active_mode", "1");
   add_gate(unknown.path());
+  // A fallback boot whose gate cannot be judged here: its gate is unknown,
+  // not passed.
+  TempDir fallback_gated;
+  fallback_root(fallback_gated.path());
+  add_gate(fallback_gated.path());
   struct Case {
     std::string root;
     int failed;
     int fell_back;
   };
-  for (const Case& c :
-       {Case{fallback.path(), 0, 1}, Case{recovery.path(), 0, 0}, Case{unknown.path(), 3, 3}}) {
+  for (const Case& c : {Case{fallback.path(), 0, 1}, Case{recovery.path(), 0, 0},
+                        Case{unknown.path(), 3, 3}, Case{fallback_gated.path(), 3, 1}}) {
     for (const auto& [condition, want] : std::map<std::string, int>{
              {"BootAssessmentFailed", c.failed}, {"BootFellBack", c.fell_back}}) {
       std::string out;

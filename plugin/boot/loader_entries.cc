@@ -80,6 +80,10 @@ void read_string(const RootView& view, std::string_view variable, std::optional<
                  std::vector<LoaderProblem>& problems) {
   std::string error;
   out = read_efi_string_variable(view, variable, error);
+  if (out && out->empty()) {
+    out.reset();
+    error = "the value is empty, not an entry id";
+  }
   if (!error.empty()) problems.push_back({std::string(variable), error});
 }
 

@@ -166,5 +166,27 @@ TEST(LoaderEntries, HostileVariablesAndEntriesAreBoundedProblems) {
   EXPECT_EQ(all.find("LoaderEntrySelected"), std::string::npos) << all;
 }
 
+// systemd-boot never writes an empty entry id: an empty string variable is
+// a problem, not an entry named "".
+TEST(LoaderEntries, AnEmptyEntryIdIsAProblem) {
+  MemoryRoot root = with_efivars();
+  root.add_file(std::string(kLoaderEntrySelectedVariable), encode_efi_string_variable(""));
+  root.add_file(std::string(kLoaderEntryDefaultVariable), encode_efi_string_variable(""));
+  const LoaderFacts facts = read_loader_facts(root);
+  EXPECT_FALSE(facts.selected);
+  EXPECT_FALSE(facts.default_entry);
+  std::string all;
+  for (const LoaderProblem& p : facts.problems)
+    all += p.file + ": " + p.why + "\n";
+  EXPECT_NE(all.find("LoaderEntrySelected-4a67b082-0a4c-41cf-b6c7-440b29bb8c4f: the value is "
+                     "empty, not an entry id"),
+            std::string::npos)
+      << all;
+  EXPECT_NE(all.find("LoaderEntryDefault-4a67b082-0a4c-41cf-b6c7-440b29bb8c4f: the value is "
+                     "empty, not an entry id"),
+            std::string::npos)
+      << all;
+}
+
 }  // namespace
 }  // namespace bootassess

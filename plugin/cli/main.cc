@@ -126,7 +126,8 @@ constexpr const char* kStatusFooter =
     "     not running); also when --output or --notice could not be written\n"
     "  The JSON field \"verdict\" is the word before the colon. node-problem-detector\n"
     "  reads 0 as ok, 1 as a problem, others as unknown; with --problem VERDICT, 1 is\n"
-    "  given for those verdicts only, 3 for unknown, 0 for any other.\n"
+    "  given for those verdicts only, 3 for unknown, 0 for any other (on a fallback\n"
+    "  boot, also for the verdict of its own gate).\n"
     "\n"
     "Examples:\n"
     "  bootassess status\n"
@@ -277,8 +278,14 @@ static int run(int argc, char** argv) {
         ->capture_default_str();
     status_cmd->add_option("--esp", status.esp,
                            "ESP mount point inside the root (default: /efi, /boot, /boot/efi)");
-    status_cmd->add_option("--output", status.output,
-                           "Write the report to FILE atomically instead of standard output");
+    status_cmd
+        ->add_option("--output", status.output,
+                     "Write the report to FILE atomically instead of standard output")
+        ->check(CLI::Validator(
+            [](std::string& value) -> std::string {
+              return value.empty() ? "an empty name is no file" : std::string();
+            },
+            ""));
     status_cmd->add_flag(
         "--notice", status.notice,
         "Write ROOT/run/motd.d/bootassess when something is wrong, else remove it");

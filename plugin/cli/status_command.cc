@@ -93,7 +93,7 @@ int run_status(const StatusOptions& options) {
   // node-problem-detector as for a script.
   if (!written) return 3;
   return options.problems.empty() ? status::exit_status(s.verdict)
-                                  : status::problem_exit_status(s.verdict, problems);
+                                  : status::problem_exit_status(s, problems);
 }
 
 }  // namespace bootassess

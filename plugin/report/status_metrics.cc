@@ -2,6 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <map>
+#include <utility>
+#include <vector>
+
 #include "boot/boot_mode.h"
 #include "diag/diagnostic.h"
 
@@ -57,10 +61,22 @@ std::string status_prometheus(const BootStatus& s, double now) {
   if (!s.units.empty()) {
     header(out, "bootassess_gated_unit_ok",
            "1 when the unit gated on this boot succeeded, 0 otherwise.");
+    // Names that escape to the same label give one sample (a collector
+    // refuses a second), ok only when all of those units are.
+    std::vector<std::pair<std::string, bool>> labels;
+    std::map<std::string, std::size_t> index;
     for (const GatedUnit& u : s.units) {
       const bool ok = u.outcome == Outcome::ok || u.outcome == Outcome::skipped;
-      out += fmt::format("bootassess_gated_unit_ok{{unit=\"{}\"}} {}\n",
-                         prometheus_label_value(printable(u.name)), ok ? 1 : 0);
+      std::string label = prometheus_label_value(printable(u.name));
+      const auto [it, added] = index.try_emplace(label, labels.size());
+      if (added) {
+        labels.emplace_back(std::move(label), ok);
+      } else {
+        labels[it->second].second = labels[it->second].second && ok;
+      }
+    }
+    for (const auto& [label, ok] : labels) {
+      out += fmt::format("bootassess_gated_unit_ok{{unit=\"{}\"}} {}\n", label, ok ? 1 : 0);
     }
   }
   header(out, "bootassess_boot_mode", "The Kairos boot mode of this boot: 1 for the current one.");
@@ -79,7 +95,9 @@ std::string status_notice(const BootStatus& s) {
   auto add = [&](const std::string& line) { lines += printable(line) + "\n"; };
   if (s.fallback.fell_back) add(fmt::format("This boot is a fallback: {}.", s.fallback.reason));
   if (s.counting.counted && !s.tries_note.empty()) {
-    add(fmt::format("The gate of this counted boot did not pass: {}.", s.tries_note));
+    add(fmt::format("The gate of this counted boot {}: {}.",
+                    s.gate_verdict == Verdict::pending ? "has not passed yet" : "did not pass",
+                    s.tries_note));
     add(fmt::format("The gate says: {}", s.summary));
   }
   if (s.counting_health.broken) add(fmt::format("Warning: {}.", s.counting_health.reason));

@@ -97,6 +97,31 @@ TEST(StatusMetrics, LabelValuesAreEscaped) {
   EXPECT_EQ(prometheus_label_value("caf\xc3\xa9.service"), "caf\\\\xc3\\\\xa9.service");
 }
 
+// A unit name with a control byte and one that spells the same byte as an
+// escape get the same label: one sample (node_exporter refuses a second one),
+// ok only when both units are.
+TEST(StatusMetrics, UnitsWhoseLabelsCollideGiveOneSample) {
+  BootStatus s;
+  s.verdict = Verdict::failed;
+  const auto unit = [](std::string name, Outcome outcome) {
+    GatedUnit u;
+    u.name = std::move(name);
+    u.outcome = outcome;
+    return u;
+  };
+  const GatedUnit raw = unit("ctl\x01x.service", Outcome::ok);
+  const GatedUnit spelled = unit("ctl\\x01x.service", Outcome::failed);
+  s.units = {raw, spelled};
+  const std::string text = status_prometheus(s, 1);
+  const auto m = samples(text);
+  EXPECT_EQ(m.at("bootassess_gated_unit_ok{unit=\"ctl\\\\x01x.service\"}"), "0") << text;
+  // The failed one first: still 0.
+  s.units = {spelled, raw};
+  EXPECT_EQ(
+      samples(status_prometheus(s, 1)).at("bootassess_gated_unit_ok{unit=\"ctl\\\\x01x.service\"}"),
+      "0");
+}
+
 TEST(StatusNotice, NothingWhenTheBootIsGoodOrUngated) {
   BootStatus s;
   s.verdict = Verdict::good;
@@ -126,6 +151,17 @@ TEST(StatusNotice, AFallbackACountedFailureAndBrokenCountingAreTold) {
   EXPECT_NE(notice.find("The gate says: failed: myapp.service failed (exit status 1)\n"),
             std::string::npos)
       << notice;
+
+  // A gate still running has not failed: the notice does not say it did.
+  BootStatus pending = failed;
+  pending.verdict = Verdict::pending;
+  pending.gate_verdict = Verdict::pending;
+  pending.summary = "pending: waiting for myapp.service";
+  notice = status_notice(pending);
+  EXPECT_NE(notice.find("The gate of this counted boot has not passed yet: this entry used a try"),
+            std::string::npos)
+      << notice;
+  EXPECT_EQ(notice.find("did not pass"), std::string::npos) << notice;
 
   BootStatus broken;
   broken.verdict = Verdict::good;

@@ -318,6 +318,7 @@ void decide_gate(BootStatus& s);
 
 void decide(BootStatus& s) {
   decide_gate(s);
+  s.gate_verdict = s.verdict;
   if (s.counting.counted && s.counting.count &&
       (s.verdict == Verdict::failed || s.verdict == Verdict::pending)) {
     s.tries_note = fmt::format("this entry used a try and is not marked good; {} left",
@@ -584,6 +585,14 @@ int exit_status(Verdict verdict) {
 int problem_exit_status(Verdict verdict, const std::vector<Verdict>& problems) {
   if (std::find(problems.begin(), problems.end(), verdict) != problems.end()) return 1;
   return verdict == Verdict::unknown ? 3 : 0;
+}
+
+int problem_exit_status(const BootStatus& s, const std::vector<Verdict>& problems) {
+  const int status = problem_exit_status(s.verdict, problems);
+  if (s.verdict != Verdict::fallback || status == 1) return status;
+  // A fallback boot has a gate of its own: not asked about the fallback,
+  // answer for that gate.
+  return problem_exit_status(s.gate_verdict, problems);
 }
 
 std::optional<Verdict> verdict_from_name(std::string_view name) {

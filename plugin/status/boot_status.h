@@ -123,7 +123,8 @@ struct BootStatus {
   std::string tries_note;        // on a counted boot not (yet) marked good
   bool upgrade_failure = false;  // /run/cos/upgrade_failure exists
   Verdict verdict = Verdict::unknown;
-  std::string summary;  // the one-line verdict
+  Verdict gate_verdict = Verdict::unknown;  // the gate's own, which a fallback overrides
+  std::string summary;                      // the one-line verdict
 };
 
 inline constexpr std::string_view kBlessService = "systemd-bless-boot.service";
@@ -145,6 +146,11 @@ int exit_status(Verdict verdict);
 // The exit status of `status --problem VERDICT...`: 1 when the verdict is one
 // of `problems`, 3 when it is unknown (and not one of them), 0 otherwise.
 int problem_exit_status(Verdict verdict, const std::vector<Verdict>& problems);
+
+// The same for a boot: a fallback boot is also asked about its own gate's
+// verdict, so that `--problem failed` answers 1 for a fallback boot whose
+// gate failed (3 when that gate is unknown).
+int problem_exit_status(const BootStatus& s, const std::vector<Verdict>& problems);
 
 // The verdict named `name`; nullopt for none.
 std::optional<Verdict> verdict_from_name(std::string_view name);

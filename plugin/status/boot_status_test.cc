@@ -608,6 +608,35 @@ TEST(BootStatus, CountersWithoutLoaderBootCountPathMeanCountingIsInactive) {
   EXPECT_EQ(b.counting_health.reason, "the booted entry active.conf carries no boot counter");
 }
 
+// node-problem-detector asks about the gate (--problem failed) and about the
+// fallback (--problem fallback) separately: a fallback boot's own gate is
+// still answered for.
+TEST(BootStatus, AFallbackBootStillAnswersForItsOwnGate) {
+  MemoryRoot root = loader_root("passive", {"active+0-3.conf", "passive+2-1.conf"},
+                                "passive+3.conf", "\\loader\\entries\\passive+2-1.conf");
+  root.add_dir("/run/systemd").add_dir("/run/systemd/system").add_dir(kDropinDir);
+  root.add_file(kDropin, "[Unit]\nBefore=boot-complete.target\n");
+  const std::vector<Verdict> failed{Verdict::failed};
+  const std::vector<Verdict> fallback{Verdict::fallback};
+  BootStatus s = gather_status(root, boot(service("failed", "failed", "exit-code", 1),
+                                          target("inactive"), target("inactive"))
+                                         .query());
+  EXPECT_EQ(s.verdict, Verdict::fallback) << s.summary;
+  EXPECT_EQ(problem_exit_status(s, fallback), 1);
+  EXPECT_EQ(problem_exit_status(s, failed), 1) << s.summary;
+  FakeQuery unreachable;
+  unreachable.unknown_because = "systemd is not running";
+  s = gather_status(root, unreachable.query());
+  EXPECT_EQ(s.verdict, Verdict::fallback) << s.summary;
+  EXPECT_EQ(problem_exit_status(s, fallback), 1);
+  EXPECT_EQ(problem_exit_status(s, failed), 3) << s.summary;
+  s = gather_status(root, boot(service("active", "running", "success", 0), target("active"),
+                               service("active", "exited", "success", 0))
+                              .query());
+  EXPECT_EQ(s.verdict, Verdict::fallback) << s.summary;
+  EXPECT_EQ(problem_exit_status(s, failed), 0) << s.summary;
+}
+
 TEST(BootStatus, VerdictsHaveTheirNamesAndExitStatuses) {
   std::vector<std::string> names;
   for (Verdict v : kAllVerdicts) {
