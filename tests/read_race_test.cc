@@ -191,6 +191,50 @@ TEST(ReadRaceTest, ApplyNeverReadsOutsideTheRootWhileEtcIsSwapped) {
   std::fprintf(stderr, "%d runs of %d steps, %ld swaps of ROOT/etc\n", runs, steps, total_swaps);
 }
 
+// ROOT/etc/hl is a hard link to a private file outside the root (as after
+// `cp -al`). A step writes the same content at another mode and owner: the
+// file of the root is replaced, with a note, and the one outside keeps its
+// mode and owner.
+TEST(ReadRaceTest, AHardLinkOutsideTheRootKeepsItsModeAndOwner) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root to set owners";
+  TempDir tmp;
+  const std::string root = tmp / "root";
+  const std::string secret = tmp / "outside/private";
+  make_dirs(root + "/etc");
+  write_text(secret, "secret\n", 0600);
+  ASSERT_EQ(::chown(secret.c_str(), 4242, 4242), 0);
+  ASSERT_EQ(::link(secret.c_str(), (root + "/etc/hl").c_str()), 0);
+  write_text(tmp / "config.yaml", R"(stages:
+  initramfs:
+    - files:
+        - {path: /etc/hl, permissions: 0644, content: "secret\n"}
+)");
+  std::string output;
+  int status = run_command(
+      kBinary + " apply -v --mode active --root " + shell_quote(root) + " " + (tmp / "config.yaml"),
+      &output);
+  EXPECT_EQ(status, 0) << output;
+  struct stat outside {};
+  ASSERT_EQ(::lstat(secret.c_str(), &outside), 0);
+  EXPECT_EQ(outside.st_mode & 07777, 0600u) << output;
+  EXPECT_EQ(outside.st_uid, 4242u) << output;
+  EXPECT_EQ(outside.st_gid, 4242u) << output;
+  EXPECT_EQ(outside.st_nlink, 1u) << output;
+  struct stat inside {};
+  ASSERT_EQ(::lstat((root + "/etc/hl").c_str(), &inside), 0);
+  EXPECT_EQ(inside.st_mode & 07777, 0644u);
+  EXPECT_EQ(inside.st_uid, 0u);
+  EXPECT_EQ(testing::read_text(root + "/etc/hl"), "secret\n");
+  EXPECT_NE(output.find("config.yaml:4:11: note: /etc/hl had 2 hard links"), std::string::npos)
+      << output;
+  // Once replaced, it is as asked: the next run changes nothing.
+  status = run_command(
+      kBinary + " apply --mode active --root " + shell_quote(root) + " " + (tmp / "config.yaml"),
+      &output);
+  EXPECT_EQ(status, 0) << output;
+  EXPECT_NE(output.find("0 changed, 1 unchanged"), std::string::npos) << output;
+}
+
 // The same race against the root view alone, with the kernel's resolution
 // and with the walk that stands in for it on older kernels.
 class ViewRaceTest : public ::testing::TestWithParam<bool> {};

@@ -26,10 +26,11 @@ std::string development_host_note(const DiskRoot& root, const std::string& root_
 
 int run_plan(const PlanCommandOptions& options) {
   std::string error;
-  std::unique_ptr<DiskRoot> root = DiskRoot::open(options.root, error);
+  int err = 0;
+  std::unique_ptr<DiskRoot> root = DiskRoot::open(options.root, error, &err);
   if (!root) {
     fmt::print(stderr, "bootassess: error: {}\n", error);
-    return kExitUsage;
+    return root_error_status(err);
   }
   std::vector<BootMode> modes;
   if (options.all_modes) {

@@ -3,6 +3,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
+
+#include "cli/options.h"
 #include "load/loader.h"
 
 namespace bootassess {
@@ -23,6 +26,18 @@ bool any_failed(const std::vector<Source>& sources) {
     if (s.failed) return true;
   }
   return false;
+}
+
+int root_error_status(int err) {
+  switch (err) {
+    case EMFILE:
+    case ENFILE:
+    case ENOMEM:
+    case EIO:
+      return kExitFailed;
+    default:
+      return kExitUsage;
+  }
 }
 
 std::uint32_t process_umask() {

@@ -25,6 +25,11 @@ std::string relative_to_root(const std::string& path) {
   return path.substr(i);
 }
 
+int unread_errno() {
+  const int err = errno;
+  return err == EMFILE || err == ENFILE || err == ENOMEM ? err : EIO;
+}
+
 bool access_by_mode(const FileInfo& info, int mode) {
   const uid_t euid = geteuid();
   if (euid == 0) {
