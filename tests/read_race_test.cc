@@ -179,6 +179,9 @@ TEST(ReadRaceTest, ApplyNeverReadsOutsideTheRootWhileEtcIsSwapped) {
       total_swaps += racer.stop();
     }
     const std::vector<std::string> events = watch.events();
+    std::fprintf(
+        stderr, "run %d: exit %d, %zu of %d steps skipped, %zu linked, %zu canary events\n", run,
+        status, count(output, "skipped step"), steps, count(output, "linked "), events.size());
     EXPECT_EQ(events, std::vector<std::string>{});
     EXPECT_EQ(status, 0) << output.substr(0, 4000);
     EXPECT_EQ(count(output, "skipped step"), static_cast<std::size_t>(steps))

@@ -2,7 +2,9 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -180,10 +182,13 @@ bool DiskRoot::forget(const std::string& path) const {
     stats_.clear();
     listings_.clear();
     misses_.clear();
+    dirs_.clear();
     return false;
   }
   erase_below(stats_, path);
   erase_below(listings_, path);
+  erase_below(dirs_, path);
+  if (auto d = dirs_.find(path); d != dirs_.end()) dirs_.erase(d);
   // Ancestors that were missing (or not directories) may exist now; so may
   // their names in their parents.
   for (std::string_view dir = parent_of(path); dir != "/"; dir = parent_of(dir)) {
@@ -208,13 +213,24 @@ DiskRoot::Listing* DiskRoot::parent_listing(const std::string& path) const {
   return &parent->second;
 }
 
-Fd DiskRoot::parent_dir(const std::string& path, std::string& name) const {
+DiskRoot::DirRef DiskRoot::parent_dir(const std::string& path, std::string& name) const {
   const std::string_view dir = parent_of(path);
   name.assign(name_of(path));
-  Fd fd = dir == "/" ? Fd(::openat(fd_, ".", O_PATH | O_DIRECTORY | O_CLOEXEC))
-                     : open_dir_beneath(fd_, dir, resolution_);
-  if (!fd.ok()) note_failure(path, errno);
-  return fd;
+  if (dir == "/") return DirRef{fd_, {}};
+  if (auto it = dirs_.find(dir); it != dirs_.end()) return DirRef{it->second.get(), {}};
+  Fd fd = open_dir_beneath(fd_, dir, resolution_);
+  if (!fd.ok()) {
+    note_failure(path, errno);
+    return {};
+  }
+  if (!remember_) {
+    const int raw = fd.get();
+    return DirRef{raw, std::move(fd)};
+  }
+  if (dirs_.size() >= kMaxDirs) dirs_.clear();
+  const int raw = fd.get();
+  dirs_.emplace(std::string(dir), std::move(fd));
+  return DirRef{raw, {}};
 }
 
 void DiskRoot::note_failure(const std::string& path, int err) const {
@@ -241,7 +257,7 @@ std::optional<FileInfo> DiskRoot::stat_uncached(const std::string& path) const {
     if (::fstat(fd_, &st) != 0) return std::nullopt;
   } else {
     std::string name;
-    const Fd dir = parent_dir(path, name);
+    const DirRef dir = parent_dir(path, name);
     if (!dir.ok()) return std::nullopt;
     if (::fstatat(dir.get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
       const int err = errno;
@@ -268,7 +284,7 @@ std::optional<FileInfo> DiskRoot::stat_uncached(const std::string& path) const {
 std::optional<std::string> DiskRoot::read_link(const std::string& path) const {
   if (path == "/") return std::nullopt;
   std::string name;
-  const Fd dir = parent_dir(path, name);
+  const DirRef dir = parent_dir(path, name);
   if (!dir.ok()) return std::nullopt;
   std::string buf(256, '\0');
   for (;;) {
@@ -290,13 +306,21 @@ namespace {
 // `file` (O_PATH, a regular file) opened for reading: through /proc, which
 // opens that very inode, so that nothing put in its place meanwhile (a
 // device node, whose open may act: a watchdog's arms it) is opened; without
-// /proc, by its name again, checked to be the same file afterwards.
+// /proc, by its name again, checked to be the same file afterwards (a
+// narrow window in which a swapped-in node would be opened).
 Fd reopen_for_reading(int file, int dir, const std::string& name, const struct stat& seen) {
-  const std::string proc = fmt::format("/proc/self/fd/{}", file);
-  Fd fd(::open(proc.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY));
-  if (!fd.ok() && errno == ENOENT) {
-    fd = Fd(::openat(dir, name.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY));
+  // /proc/self/fd/N is the very file only on a real procfs (checked once).
+  static const bool proc = [] {
+    struct statfs fs {};
+    return ::statfs("/proc/self/fd", &fs) == 0 && fs.f_type == PROC_SUPER_MAGIC;
+  }();
+  if (proc) {
+    Fd fd(::open(fmt::format("/proc/self/fd/{}", file).c_str(),
+                 O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY));
+    // Out of descriptors or memory, the name would fail too.
+    if (fd.ok() || errno == EMFILE || errno == ENFILE || errno == ENOMEM) return fd;
   }
+  Fd fd(::openat(dir, name.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY));
   if (!fd.ok()) return fd;
   struct stat st {};
   if (::fstat(fd.get(), &st) != 0 || st.st_dev != seen.st_dev || st.st_ino != seen.st_ino ||
@@ -312,7 +336,7 @@ Fd reopen_for_reading(int file, int dir, const std::string& name, const struct s
 std::optional<std::string> DiskRoot::read_file(const std::string& path) const {
   if (path == "/") return std::nullopt;
   std::string name;
-  const Fd dir = parent_dir(path, name);
+  const DirRef dir = parent_dir(path, name);
   if (!dir.ok()) return std::nullopt;
   // Its type is looked at before it is opened for reading: a device node or
   // a FIFO is never opened.
@@ -361,7 +385,7 @@ std::optional<std::vector<std::string>> DiskRoot::list_uncached(const std::strin
     dir = Fd(::openat(fd_, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   } else {
     std::string name;
-    const Fd parent = parent_dir(path, name);
+    const DirRef parent = parent_dir(path, name);
     if (!parent.ok()) return std::nullopt;
     dir = Fd(::openat(parent.get(), name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
   }
@@ -382,7 +406,7 @@ std::optional<std::vector<std::string>> DiskRoot::list_uncached(const std::strin
 bool DiskRoot::access(const std::string& path, int mode) const {
   if (path == "/") return ::faccessat(fd_, ".", mode, AT_EACCESS) == 0;
   std::string name;
-  const Fd dir = parent_dir(path, name);
+  const DirRef dir = parent_dir(path, name);
   // The last name is not followed either: the caller resolved it.
   return dir.ok() &&
          ::faccessat(dir.get(), name.c_str(), mode, AT_EACCESS | AT_SYMLINK_NOFOLLOW) == 0;

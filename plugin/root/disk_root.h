@@ -66,9 +66,21 @@ class DiskRoot final : public RootView {
  private:
   DiskRoot(std::string root_dir, int fd) : root_dir_(std::move(root_dir)), fd_(fd) {}
   std::optional<FileInfo> stat_uncached(const std::string& path) const;
+  // A directory opened beneath the root: owned by the caller, or by the
+  // view's cache of them.
+  struct DirRef {
+    int fd = -1;
+    Fd owned;
+    int get() const { return fd; }
+    bool ok() const { return fd >= 0; }
+  };
   // The directory holding `path` (not "/"), opened beneath the root, and the
-  // last name of `path`; invalid with errno set on failure.
-  Fd parent_dir(const std::string& path, std::string& name) const;
+  // last name of `path`; invalid with errno set on failure. While lookups are
+  // remembered, the directories opened are kept (as many as kMaxDirs) until
+  // they are reported changed: a descriptor stays with the directory it
+  // opened, whatever is renamed or swapped on the way to it later, so it
+  // never leads outside the root either.
+  DirRef parent_dir(const std::string& path, std::string& name) const;
   // Keeps the first failure that is not an answer about the root.
   void note_failure(const std::string& path, int err) const;
   // Forgets what was known at and below `path` and about its ancestors that
@@ -95,6 +107,8 @@ class DiskRoot final : public RootView {
   mutable std::map<std::string, std::optional<FileInfo>, std::less<>> stats_;
   mutable std::map<std::string, Listing, std::less<>> listings_;
   mutable std::map<std::string, int, std::less<>> misses_;  // vain lookups by directory
+  static constexpr std::size_t kMaxDirs = 16;
+  mutable std::map<std::string, Fd, std::less<>> dirs_;  // directories opened, by path
   bool remember_ = false;
   Resolution resolution_ = Resolution::automatic;
   mutable std::string failure_;

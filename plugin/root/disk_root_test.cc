@@ -96,6 +96,19 @@ TEST_F(DiskRootTest, AChangeIsLookedAtWhenAskedAbout) {
   EXPECT_EQ(root_->list_dir("/lib"), std::vector<std::string>{"b.service"});
 }
 
+// A directory replaced by another of the same name, and reported changed,
+// is looked at anew: the view keeps no descriptor of the old one.
+TEST_F(DiskRootTest, AReplacedDirectoryIsOpenedAgain) {
+  testing::write_text(dir_ / "x/y/old.conf", "old");
+  ASSERT_TRUE(root_->lstat("/x/y/old.conf"));
+  ASSERT_EQ(::rename((dir_ / "x/y").c_str(), (dir_ / "x/gone").c_str()), 0);
+  testing::write_text(dir_ / "x/y/new.conf", "new");
+  root_->changed("/x/y");
+  EXPECT_TRUE(root_->lstat("/x/y/new.conf"));
+  EXPECT_EQ(root_->read_file("/x/y/new.conf"), "new");
+  EXPECT_FALSE(root_->lstat("/x/y/old.conf"));
+}
+
 // A device node where a file is expected (os-release, passwd) is never
 // opened: opening one may act (a watchdog's open arms it). inotify sees
 // every open of it.
