@@ -100,24 +100,14 @@ int run_apply(const ApplyOptions& options) {
     log.event(e);
   });
   planner.run(sources);
-  bool read_failed = false;
-  if (!root->read_failure().empty()) {
-    // A lookup's answer ("not there") came from a missing resource, not the
-    // root: what depended on it may be wrong.
-    Diagnostic unread;
-    unread.severity = Severity::error;
-    unread.rule = "root-unreadable";
-    unread.message =
-        fmt::format("{} (and what was decided on it may be wrong)", root->read_failure());
-    log.diagnostic(unread);
-    read_failed = true;
-  }
+  const std::optional<Diagnostic> unread = root_read_failure(*root);
+  if (unread) log.diagnostic(*unread);
 
   log.summary(fmt::format("bootassess: mode {}{}, {}{}", mode_name(plan.mode),
                           simulated ? " (simulated)" : "", describe_counting(plan.counting),
                           plan.counting.simulated ? " (simulated)" : ""));
   if (planner.failed() || any_failed(sources) || load_diagnostics.has_errors() ||
-      counting_diagnostics.has_errors() || read_failed) {
+      counting_diagnostics.has_errors() || unread) {
     return kExitFailed;
   }
   return kExitOk;

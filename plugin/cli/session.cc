@@ -40,6 +40,15 @@ int root_error_status(int err) {
   }
 }
 
+std::optional<Diagnostic> root_read_failure(const DiskRoot& root) {
+  if (root.read_failure().empty()) return std::nullopt;
+  Diagnostic d;
+  d.severity = Severity::error;
+  d.rule = "root-unreadable";
+  d.message = root.read_failure() + " (what depended on it may be wrong)";
+  return d;
+}
+
 std::uint32_t process_umask() {
   const mode_t mask = ::umask(0);  // reading it means setting it: put it back
   ::umask(mask);

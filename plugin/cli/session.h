@@ -27,6 +27,11 @@ bool any_failed(const std::vector<Source>& sources);
 // mistake; a failure (1) for a want of descriptors or memory, which is not.
 int root_error_status(int err);
 
+// An error when a read of `root` failed for want of descriptors or memory
+// (its answer, "not there", was not the root's: what was decided or planned
+// on it may be wrong).
+std::optional<Diagnostic> root_read_failure(const DiskRoot& root);
+
 // The umask of this process, which yip's mkdir calls would be subject to.
 std::uint32_t process_umask();
 
