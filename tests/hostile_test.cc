@@ -1,9 +1,13 @@
 // `bootassess apply` against hostile or careless input, end to end: names the
 // kernel would cut short, runs killed half-way, unit files too large to read.
+#include <fcntl.h>
+#include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <filesystem>
 
 #include "support/temp_dir.h"
@@ -24,6 +28,12 @@ const std::string kBinary = BOOTASSESS_BINARY;
 std::string run(const std::string& args, int* status) {
   std::string output;
   *status = run_command(kBinary + " " + args, &output);
+  return output;
+}
+
+std::string run_env(const std::string& env, const std::string& args, int* status) {
+  std::string output;
+  *status = run_command(env + " " + kBinary + " " + args, &output);
   return output;
 }
 
@@ -167,6 +177,205 @@ TEST(HostileInputTest, OversizedUnitFilesFailOnlyTheirUnit) {
         << unit << "\n"
         << output;
   }
+}
+
+// A config of `files` files and `units` enabled units, and a root holding
+// the units.
+void many_items(const TempDir& tmp, const std::string& root, int files, int units) {
+  testing::make_dirs((fs::path(root) / "etc").string());
+  std::string config = "stages:\n  initramfs:\n    - files:\n";
+  for (int i = 0; i < files; ++i)
+    config +=
+        fmt::format("        - {{path: /etc/many/f{0}, permissions: 0640, content: \"{0}\"}}\n", i);
+  config += "      systemctl:\n        enable:\n";
+  for (int i = 0; i < units; ++i) {
+    write_text(fmt::format("{}/usr/lib/systemd/system/u{}.service", root, i),
+               "[Service]\nExecStart=/bin/true\n[Install]\nWantedBy=multi-user.target\n");
+    config += fmt::format("          - u{}.service\n", i);
+  }
+  write_text(tmp / "config.yaml", config);
+}
+
+// `apply --mode active` of `config` on `root` under strace with `options`
+// (LeakSanitizer cannot run under ptrace, in sanitizer builds).
+int apply_under_strace(const std::string& options, const std::string& root,
+                       const std::string& config, std::string* output) {
+  return run_command(
+      "ASAN_OPTIONS=\"${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0\" strace -f -qq -o /dev/null " +
+          options + " " + kBinary + " apply --mode active --root " + shell_quote(root) + " " +
+          config,
+      output);
+}
+
+// Runs at once on one root take turns: every one succeeds, and the tree is
+// what one run makes.
+TEST(HostileInputTest, ConcurrentRunsOnOneRootTakeTurns) {
+  TempDir tmp;
+  const std::string reference = tmp / "reference";
+  const std::string root = tmp / "root";
+  many_items(tmp, reference, 200, 50);
+  many_items(tmp, root, 200, 50);
+  const std::string args = " apply --mode active --root ";
+  int status = 0;
+  std::string output = run(args + shell_quote(reference) + " " + (tmp / "config.yaml"), &status);
+  ASSERT_EQ(status, 0) << output;
+  const std::string expected = testing::snapshot(reference);
+  constexpr int kRuns = 24;
+  std::string script = "pids=''; failed=0\n";
+  for (int i = 0; i < kRuns; ++i) {
+    script += kBinary + args + shell_quote(root) + " " + (tmp / "config.yaml") + " > " +
+              (tmp / ("out" + std::to_string(i))) + " 2>&1 & pids=\"$pids $!\"\n";
+  }
+  script += "for p in $pids; do wait $p || failed=$((failed+1)); done; echo failed=$failed\n";
+  write_text(tmp / "race.sh", script);
+  output = run_command("sh " + (tmp / "race.sh"), &output) == 0 ? output : "sh failed";
+  EXPECT_NE(output.find("failed=0"), std::string::npos) << output;
+  for (int i = 0; i < kRuns; ++i) {
+    const std::string log = read_text(tmp / ("out" + std::to_string(i)));
+    EXPECT_EQ(log.find(": error: "), std::string::npos) << log;
+  }
+  EXPECT_EQ(testing::snapshot(root), expected);
+  EXPECT_EQ(temporaries(root), std::vector<std::string>{});
+}
+
+// A run that cannot get the lock in time says why and changes nothing.
+TEST(HostileInputTest, ARunThatCannotGetTheLockSaysSoAndChangesNothing) {
+  TempDir tmp;
+  const std::string root = tmp / "root";
+  many_items(tmp, root, 3, 1);
+  const std::string before = testing::snapshot(root);
+  const int held = ::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  ASSERT_GE(held, 0);
+  ASSERT_EQ(::flock(held, LOCK_EX), 0);
+  int status = 0;
+  const std::string output = run_env(
+      "BOOTASSESS_LOCK_WAIT=0.3",
+      "apply --mode active --root " + shell_quote(root) + " " + (tmp / "config.yaml"), &status);
+  ::close(held);
+  EXPECT_EQ(status, 1) << output;
+  EXPECT_NE(output.find("another bootassess apply is working on " + root), std::string::npos)
+      << output;
+  EXPECT_EQ(testing::snapshot(root), before);
+  // Released, the root is the next run's.
+  const std::string again =
+      run("apply --mode active --root " + shell_quote(root) + " " + (tmp / "config.yaml"), &status);
+  EXPECT_EQ(status, 0) << again;
+}
+
+// A file that cannot be put in place is never reported as written: its
+// error names it and the errno, at its position.
+TEST(HostileInputTest, AFileNotPutInPlaceIsNeverLoggedAsWritten) {
+  if (run_command("command -v strace") != 0) GTEST_SKIP() << "strace is not installed";
+  TempDir tmp;
+  const std::string root = tmp / "root";
+  testing::make_dirs(root + "/etc");
+  write_text(tmp / "config.yaml", R"(stages:
+  initramfs:
+    - files:
+        - {path: /etc/a.conf, permissions: 0644, content: "a"}
+)");
+  std::string log;
+  const int status = apply_under_strace(
+      "-e trace=renameat,renameat2 -e inject=renameat,renameat2:error=EIO:when=1", root,
+      tmp / "config.yaml", &log);
+  EXPECT_EQ(status, 1) << log;
+  EXPECT_FALSE(fs::exists(root + "/etc/a.conf")) << log;
+  EXPECT_EQ(log.find("written /etc/a.conf"), std::string::npos) << log;
+  EXPECT_NE(log.find("config.yaml:4:11: error: cannot put /etc/a.conf in place (renaming its "
+                     "temporary): Input/output error"),
+            std::string::npos)
+      << log;
+}
+
+// A name longer than a file system allows, in a directory the run makes:
+// that item fails alone, saying so, and is not logged as written.
+TEST(HostileInputTest, ATooLongNameFailsItsItemAlone) {
+  TempDir tmp;
+  const std::string root = tmp / "root";
+  testing::make_dirs(root + "/etc");
+  const std::string name(300, 'n');
+  write_text(tmp / "config.yaml",
+             "stages:\n  initramfs:\n    - files:\n"
+             "        - {path: /etc/new/" +
+                 name +
+                 ", permissions: 0644, content: x}\n"
+                 "        - {path: /etc/new/ok, permissions: 0644, "
+                 "content: x}\n");
+  int status = 0;
+  const std::string output =
+      run("apply --mode active --root " + shell_quote(root) + " " + (tmp / "config.yaml"), &status);
+  EXPECT_EQ(status, 1) << output;
+  EXPECT_NE(output.find("config.yaml:4:11: error: cannot create /etc/new/nnn"), std::string::npos)
+      << output;
+  EXPECT_NE(output.find("is 300 bytes long"), std::string::npos) << output;
+  EXPECT_EQ(output.find("written /etc/new/nnn"), std::string::npos) << output;
+  EXPECT_NE(output.find("written /etc/new/ok"), std::string::npos) << output;
+  EXPECT_EQ(read_text(root + "/etc/new/ok"), "x");
+  EXPECT_EQ(temporaries(root), std::vector<std::string>{});
+}
+
+// Over the file-size limit (ulimit -f), a write fails alone with EFBIG at
+// its position rather than SIGXFSZ ending the run without a word.
+TEST(HostileInputTest, TheFileSizeLimitFailsTheItemNotTheRun) {
+  TempDir tmp;
+  const std::string root = tmp / "root";
+  testing::make_dirs(root + "/etc");
+  write_text(tmp / "config.yaml", R"(stages:
+  initramfs:
+    - files:
+        - {path: /etc/big, permissions: 0644, content: "more than nothing"}
+      directories:
+        - {path: /etc/d, permissions: 0755}
+)");
+  std::string output;
+  const int status = run_command("ulimit -f 0; " + kBinary + " apply --mode active --root " +
+                                     shell_quote(root) + " " + (tmp / "config.yaml"),
+                                 &output);
+  EXPECT_EQ(status, 1) << output;
+  EXPECT_NE(output.find("config.yaml:4:11: error: cannot write /etc/big: File too large"),
+            std::string::npos)
+      << output;
+  EXPECT_TRUE(fs::is_directory(root + "/etc/d")) << output;
+  EXPECT_EQ(temporaries(root), std::vector<std::string>{});
+}
+
+// SIGTERM in the middle of a run: it stops between two actions, removes the
+// temporaries of the files it has not put in place, and dies of the signal.
+TEST(HostileInputTest, SigtermLeavesNoTemporaries) {
+  if (run_command("command -v strace") != 0) GTEST_SKIP() << "strace is not installed";
+  TempDir tmp;
+  const std::string root = tmp / "root";
+  many_items(tmp, root, 300, 0);
+  std::string output;
+  const int status = apply_under_strace("-e trace=openat -e inject=openat:signal=TERM:when=150",
+                                        root, tmp / "config.yaml", &output);
+  EXPECT_EQ(status, 128 + SIGTERM) << output;
+  EXPECT_EQ(temporaries(root), std::vector<std::string>{}) << output;
+}
+
+// Out of descriptors: a failure (1) whose message says so, never a usage
+// error (2) nor an "Input/output error".
+TEST(HostileInputTest, RunningOutOfDescriptorsIsAFailureThatSaysSo) {
+  TempDir tmp;
+  const std::string root = tmp / "root";
+  many_items(tmp, root, 1, 1);
+  if (run_command("command -v prlimit") != 0) GTEST_SKIP() << "prlimit is not installed";
+  int failures = 0;
+  for (int limit = 3; limit <= 7; ++limit) {
+    SCOPED_TRACE("RLIMIT_NOFILE " + std::to_string(limit));
+    std::string output;
+    // (A shell's own redirections need descriptors above the limit.)
+    const int status =
+        run_command(fmt::format("prlimit --nofile={} {} apply --mode active --root {} {}", limit,
+                                kBinary, shell_quote(root), tmp / "config.yaml"),
+                    &output);
+    if (status == 0) continue;  // enough for this run
+    ++failures;
+    EXPECT_EQ(status, 1) << output;
+    EXPECT_NE(output.find("Too many open files"), std::string::npos) << output;
+    EXPECT_EQ(output.find("Input/output error"), std::string::npos) << output;
+  }
+  EXPECT_GE(failures, 3);
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <limits.h>
 #include <stdio.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -87,6 +88,7 @@ bool set_metadata(int fd, const Action& a) {
 ApplyResult write_file(int dir, const std::string& name, const Action& a, std::string* deferred,
                        bool fresh, bool exact) {
   struct stat st {};
+  std::uint64_t linked = 0;  // the old file's hard links, when it has others
   if (fresh) {
     // Nothing to compare with.
   } else if (::fstatat(dir, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) {
@@ -97,9 +99,16 @@ ApplyResult write_file(int dir, const std::string& name, const Action& a, std::s
       if (old.ok() && read_to_end(old.get(), content, a.content.size()) == ReadResult::ok &&
           content == a.content) {
         if (same_metadata(st, a)) return {true, false, {}, {}};
-        if (!set_metadata(old.get(), a))
+        // A file with other hard links is never changed in place: a link
+        // outside the root (after `cp -al`, or in an OSTree checkout) would
+        // change too. It is replaced, as a file whose content differs is.
+        if (st.st_nlink > 1) {
+          linked = static_cast<std::uint64_t>(st.st_nlink);
+        } else if (!set_metadata(old.get(), a)) {
           return failure("cannot set mode and owner of", a.path, errno);
-        return {true, true, {}, {}};
+        } else {
+          return {true, true, {}, {}};
+        }
       }
     }
   } else if (errno != ENOENT) {
@@ -116,11 +125,19 @@ ApplyResult write_file(int dir, const std::string& name, const Action& a, std::s
     err = errno;
   }
   out = Fd();
+  std::string note;
+  if (linked != 0) {
+    note = fmt::format(
+        "{} had {} hard links: it was replaced by a new file, not changed in "
+        "place, so that its other links keep their content, mode and owner",
+        a.path, linked);
+  }
   if (err == 0 && deferred != nullptr) {
     *deferred = tmp;
     ApplyResult r{true, true, {}, {}};
     // Until it is published, what was there stays.
     if (fresh) r.known = KnownEntry{};
+    r.note = std::move(note);
     return r;
   }
   if (err == 0 && ::renameat(dir, tmp.c_str(), dir, name.c_str()) != 0) err = errno;
@@ -128,7 +145,9 @@ ApplyResult write_file(int dir, const std::string& name, const Action& a, std::s
     ::unlinkat(dir, tmp.c_str(), 0);
     return failure("cannot write", a.path, err);
   }
-  return {true, true, {}, {}};
+  ApplyResult r{true, true, {}, {}};
+  r.note = std::move(note);
+  return r;
 }
 
 // Creates the directory under a temporary name, gives it its mode and owner,
@@ -256,6 +275,25 @@ ApplyResult Applier::apply(const Action& action) {
   if (path::clean(action.path) != action.path) {
     return failure(
         fmt::format("refusing a path that is not canonical: '{}'", printable(action.path)));
+  }
+  // The kernel would refuse these at the rename that puts a file in place,
+  // after its temporary (with a name cut short) was written: refused here,
+  // the item fails alone and says why.
+  for (const std::string& c : path::components(action.path)) {
+    if (c.size() > NAME_MAX) {
+      return failure(
+          fmt::format("cannot create {}: its name '{}...' is {} bytes long, over the "
+                      "{} bytes a file name may have: {}",
+                      printable(action.path), printable(c.substr(0, 32)), c.size(), NAME_MAX,
+                      std::strerror(ENAMETOOLONG)));
+    }
+  }
+  if (action.path.size() >= PATH_MAX) {
+    return failure(
+        fmt::format("cannot create {}...: the path is {} bytes long, over the {} a "
+                    "path may have: {}",
+                    printable(action.path.substr(0, 64)), action.path.size(), PATH_MAX - 1,
+                    std::strerror(ENAMETOOLONG)));
   }
   int err = 0;
   // A deferred file is in the way of what comes next for its path (or of
@@ -515,16 +553,22 @@ bool Applier::publish() {
   for (const auto& [dev, dir] : filesystems_) {
     int err = 0;
     const Dir* d = directory(dir, err);
-    if (d == nullptr || ::syncfs(d->fd) != 0) synced = false;
+    if (d == nullptr || ::syncfs(d->fd) != 0) synced = false;  // each file is synced below
   }
   filesystems_.clear();
   sync_failed_ = false;
   bool ok = true;
   for (const Pending& p : pending_) {
+    const std::string target = path::join(p.dir, p.name);
+    auto fail = [&](std::string_view what, int err) {
+      failures_.push_back({target, fmt::format("cannot put {} in place ({}): {}", target, what,
+                                               std::strerror(err))});
+      ok = false;
+    };
     int err = 0;
     const Dir* d = directory(p.dir, err);
     if (d == nullptr) {
-      ok = false;
+      fail(fmt::format("opening {}", p.dir), err);
       continue;
     }
     const int fd = d->fd;
@@ -532,20 +576,32 @@ bool Applier::publish() {
       // The file system could not be synced as a whole: this file alone.
       Fd tmp(::openat(fd, p.tmp.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
       if (!tmp.ok() || ::fsync(tmp.get()) != 0) {
+        err = errno;
         ::unlinkat(fd, p.tmp.c_str(), 0);
-        ok = false;
+        fail("syncing its content", err);
         continue;
       }
     }
     if (::renameat(fd, p.tmp.c_str(), fd, p.name.c_str()) != 0) {
+      err = errno;
       ::unlinkat(fd, p.tmp.c_str(), 0);
-      ok = false;
+      fail("renaming its temporary", err);
     }
   }
   pending_.clear();
   pending_paths_.clear();
   publishing_ = false;
   return !std::exchange(publish_failed_, false) && ok;
+}
+
+void Applier::abandon() {
+  for (const Pending& p : pending_) {
+    int err = 0;
+    if (const Dir* d = directory(p.dir, err)) ::unlinkat(d->fd, p.tmp.c_str(), 0);
+  }
+  pending_.clear();
+  pending_paths_.clear();
+  filesystems_.clear();
 }
 
 void Applier::mark_dirty(const std::string& path, Dir& dir) {
@@ -577,11 +633,13 @@ bool Applier::flush() {
   for (const std::string& dir : dirty_) {
     int err = 0;
     const Dir* d = directory(dir, err);
-    if (d == nullptr) {
-      if (err != ENOENT) ok = false;  // a directory removed later in the run needs no sync
-      continue;
+    // A directory removed later in the run needs no sync.
+    if ((d == nullptr && err != ENOENT) || (d != nullptr && ::fsync(d->fd) != 0)) {
+      if (d != nullptr) err = errno;
+      failures_.push_back(
+          {dir, fmt::format("cannot sync directory {} to disk: {}", dir, std::strerror(err))});
+      ok = false;
     }
-    if (::fsync(d->fd) != 0) ok = false;
   }
   dirty_.clear();
   return ok;

@@ -51,6 +51,14 @@ struct ApplyResult {
   bool changed = false;  // false: the root already held exactly this
   std::string error;     // why it failed, when !ok
   std::optional<KnownEntry> known;
+  std::string note;  // how it was done, when that is worth saying (a hard link was split)
+};
+
+// A written file that could not be put in place, or a directory that could
+// not be synced: the path, and a message naming it and the errno.
+struct PutFailure {
+  std::string path;
+  std::string message;
 };
 
 // The names of the temporary files and directories the applier makes next to
@@ -84,6 +92,14 @@ class Applier {
   // false when a file could not be put in place, or a directory that still
   // exists could not be synced.
   bool flush();
+  // Whether the file written to `path` waits for publish().
+  bool waiting(const std::string& path) const { return pending_paths_.count(path) != 0; }
+  // The files that could not be put in place and the directories that could
+  // not be synced since the last call, in order.
+  std::vector<PutFailure> take_failures() { return std::exchange(failures_, {}); }
+  // Removes the temporaries of the files still waiting, which are then never
+  // put in place (the run is being stopped).
+  void abandon();
   // Something besides the applier (a shell condition) may have changed the
   // root since publish(): the directories this run made may hold entries it
   // did not make, their owner or mode may have changed, and any directory
@@ -156,6 +172,7 @@ class Applier {
   bool sync_failed_ = false;                  // a file system could not be told apart
   std::map<dev_t, std::string> dirty_filesystems_;  // one changed directory per file system
   bool dirty_unknown_ = false;  // a changed directory's file system is not known
+  std::vector<PutFailure> failures_;
 };
 
 }  // namespace bootassess

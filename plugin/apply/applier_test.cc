@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <limits.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -403,6 +404,64 @@ TEST_F(ApplierTest, KnownEntriesAreWhatIsOnDisk) {
   ::umask(old);
   // The plain directory's entries and the removal are known.
   EXPECT_GE(known, 3);
+}
+
+// A file with another hard link, whose mode must change, is replaced rather
+// than changed in place: the other link keeps its mode, and the result says
+// so.
+TEST_F(ApplierTest, AHardLinkedFileIsReplacedNotChangedInPlace) {
+  write_text(root_ / "outside", "same", 0600);
+  testing::make_dirs(in_root("/etc"));
+  ASSERT_EQ(::link((root_ / "outside").c_str(), in_root("/etc/hl").c_str()), 0);
+  const ApplyResult r = apply(ActionKind::write, "/etc/hl", 0644, "same");
+  ASSERT_TRUE(r.ok) << r.error;
+  EXPECT_TRUE(r.changed);
+  EXPECT_NE(r.note.find("/etc/hl had 2 hard links"), std::string::npos) << r.note;
+  struct stat outside {};
+  ASSERT_EQ(::stat((root_ / "outside").c_str(), &outside), 0);
+  EXPECT_EQ(outside.st_mode & 07777, 0600u);
+  EXPECT_EQ(outside.st_nlink, 1u);
+  struct stat inside {};
+  ASSERT_EQ(::stat(in_root("/etc/hl").c_str(), &inside), 0);
+  EXPECT_EQ(inside.st_mode & 07777, 0644u);
+  EXPECT_EQ(read_text(in_root("/etc/hl")), "same");
+  // A file with one link is still fixed in place, without a note.
+  ASSERT_EQ(::chmod(in_root("/etc/hl").c_str(), 0600), 0);
+  const ApplyResult again = apply(ActionKind::write, "/etc/hl", 0644, "same");
+  EXPECT_TRUE(again.ok && again.changed) << again.error;
+  EXPECT_EQ(again.note, "");
+  struct stat fixed {};
+  ASSERT_EQ(::stat(in_root("/etc/hl").c_str(), &fixed), 0);
+  EXPECT_EQ(fixed.st_ino, inside.st_ino);
+}
+
+// A name longer than NAME_MAX fails its own action, saying why, before
+// anything is written.
+TEST_F(ApplierTest, ANameOverNameMaxFailsItsAction) {
+  const std::string name(NAME_MAX + 1, 'n');
+  const ApplyResult r = apply(ActionKind::write, "/etc/" + name, 0644, "x");
+  EXPECT_FALSE(r.ok);
+  EXPECT_NE(r.error.find("is 256 bytes long"), std::string::npos) << r.error;
+  EXPECT_FALSE(std::filesystem::exists(in_root("/etc")));
+}
+
+// A deferred file that cannot be put in place is named, with the errno, in
+// the failures publish() leaves.
+TEST_F(ApplierTest, AFileThatCannotBePutInPlaceIsNamedWithItsErrno) {
+  applier_->defer_renames();
+  testing::make_dirs(in_root("/etc"));
+  ASSERT_TRUE(apply(ActionKind::write, "/etc/a.conf", 0644, "a").ok);
+  EXPECT_TRUE(applier_->waiting("/etc/a.conf"));
+  // A directory in its place: the rename of a file over it fails.
+  testing::make_dirs(in_root("/etc/a.conf/x"));
+  EXPECT_FALSE(applier_->publish());
+  const std::vector<PutFailure> failures = applier_->take_failures();
+  ASSERT_EQ(failures.size(), 1u);
+  EXPECT_EQ(failures[0].path, "/etc/a.conf");
+  EXPECT_NE(failures[0].message.find("cannot put /etc/a.conf in place"), std::string::npos)
+      << failures[0].message;
+  EXPECT_NE(failures[0].message.find("Is a directory"), std::string::npos) << failures[0].message;
+  EXPECT_FALSE(applier_->waiting("/etc/a.conf"));
 }
 
 }  // namespace

@@ -26,10 +26,11 @@ std::string development_host_note(const DiskRoot& root, const std::string& root_
 
 int run_plan(const PlanCommandOptions& options) {
   std::string error;
-  std::unique_ptr<DiskRoot> root = DiskRoot::open(options.root, error);
+  int err = 0;
+  std::unique_ptr<DiskRoot> root = DiskRoot::open(options.root, error, &err);
   if (!root) {
     fmt::print(stderr, "bootassess: error: {}\n", error);
-    return kExitUsage;
+    return root_error_status(err);
   }
   std::vector<BootMode> modes;
   if (options.all_modes) {
@@ -54,6 +55,7 @@ int run_plan(const PlanCommandOptions& options) {
           ? merge_alike_countings(plan_modes_and_countings(*root, sources, modes, plan))
           : plan_modes(*root, sources, modes, plan);
   std::vector<Diagnostic> diagnostics = merged_diagnostics(load_diagnostics.items(), plans);
+  if (std::optional<Diagnostic> unread = root_read_failure(*root)) diagnostics.push_back(*unread);
   // What `validate` finds wrong with the same sources (a boot loop in some
   // mode, say) is shown here too, once.
   const std::vector<Diagnostic> planned_errors = diagnostics;
@@ -73,7 +75,8 @@ int run_plan(const PlanCommandOptions& options) {
                                                       : plan_text(plans, diagnostics, text);
   std::fwrite(report.data(), 1, report.size(), stdout);
 
-  bool failed = any_failed(sources) || load_diagnostics.has_errors();
+  bool failed =
+      any_failed(sources) || load_diagnostics.has_errors() || !root->read_failure().empty();
   for (const ModePlan& p : plans)
     failed = failed || p.failed;
   return failed ? kExitFailed : kExitOk;

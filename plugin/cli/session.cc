@@ -3,6 +3,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
+
+#include "cli/options.h"
 #include "load/loader.h"
 
 namespace bootassess {
@@ -23,6 +26,27 @@ bool any_failed(const std::vector<Source>& sources) {
     if (s.failed) return true;
   }
   return false;
+}
+
+int root_error_status(int err) {
+  switch (err) {
+    case EMFILE:
+    case ENFILE:
+    case ENOMEM:
+    case EIO:
+      return kExitFailed;
+    default:
+      return kExitUsage;
+  }
+}
+
+std::optional<Diagnostic> root_read_failure(const DiskRoot& root) {
+  if (root.read_failure().empty()) return std::nullopt;
+  Diagnostic d;
+  d.severity = Severity::error;
+  d.rule = "root-unreadable";
+  d.message = root.read_failure() + " (what depended on it may be wrong)";
+  return d;
 }
 
 std::uint32_t process_umask() {

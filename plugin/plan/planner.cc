@@ -412,6 +412,9 @@ void Planner::commit(const ItemPlan& plan, const Position& origin) {
       report(Severity::error, action.origin, "apply-failed", event.result.error);
       return;
     }
+    if (!event.result.note.empty()) {
+      report(Severity::note, action.origin, "hard-link-replaced", event.result.note);
+    }
     view_.record(action);
     if (installer_) installer_->changed(action.path);
   }

@@ -2,7 +2,9 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -10,6 +12,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "root/beneath.h"
 #include "root/dir_reader.h"
 #include "root/fd.h"
 #include "root/path.h"
@@ -22,6 +25,11 @@ std::string relative_to_root(const std::string& path) {
     ++i;
   if (i == path.size()) return ".";
   return path.substr(i);
+}
+
+int unread_errno() {
+  const int err = errno;
+  return err == EMFILE || err == ENFILE || err == ENOMEM ? err : EIO;
 }
 
 bool access_by_mode(const FileInfo& info, int mode) {
@@ -43,9 +51,11 @@ bool access_by_mode(const FileInfo& info, int mode) {
   return ((info.mode >> shift) & bits) == bits;
 }
 
-std::unique_ptr<DiskRoot> DiskRoot::open(const std::string& root_dir, std::string& error) {
+std::unique_ptr<DiskRoot> DiskRoot::open(const std::string& root_dir, std::string& error,
+                                         int* err) {
   int fd = ::open(root_dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) {
+    if (err != nullptr) *err = errno;
     error = fmt::format("cannot open root directory {}: {}", root_dir, std::strerror(errno));
     return nullptr;
   }
@@ -172,10 +182,13 @@ bool DiskRoot::forget(const std::string& path) const {
     stats_.clear();
     listings_.clear();
     misses_.clear();
+    dirs_.clear();
     return false;
   }
   erase_below(stats_, path);
   erase_below(listings_, path);
+  erase_below(dirs_, path);
+  if (auto d = dirs_.find(path); d != dirs_.end()) dirs_.erase(d);
   // Ancestors that were missing (or not directories) may exist now; so may
   // their names in their parents.
   for (std::string_view dir = parent_of(path); dir != "/"; dir = parent_of(dir)) {
@@ -200,11 +213,58 @@ DiskRoot::Listing* DiskRoot::parent_listing(const std::string& path) const {
   return &parent->second;
 }
 
+DiskRoot::DirRef DiskRoot::parent_dir(const std::string& path, std::string& name) const {
+  const std::string_view dir = parent_of(path);
+  name.assign(name_of(path));
+  if (dir == "/") return DirRef{fd_, {}};
+  if (auto it = dirs_.find(dir); it != dirs_.end()) return DirRef{it->second.get(), {}};
+  Fd fd = open_dir_beneath(fd_, dir, resolution_);
+  if (!fd.ok()) {
+    note_failure(path, errno);
+    return {};
+  }
+  if (!remember_) {
+    const int raw = fd.get();
+    return DirRef{raw, std::move(fd)};
+  }
+  if (dirs_.size() >= kMaxDirs) dirs_.clear();
+  const int raw = fd.get();
+  dirs_.emplace(std::string(dir), std::move(fd));
+  return DirRef{raw, {}};
+}
+
+void DiskRoot::note_failure(const std::string& path, int err) const {
+  // What a lookup answers (the file is not there, not a directory, a loop,
+  // not permitted) is not a failure; running out of something is.
+  switch (err) {
+    case EMFILE:
+    case ENFILE:
+    case ENOMEM:
+    case ENOBUFS:
+    case EIO:
+      break;
+    default:
+      return;
+  }
+  if (!failure_.empty()) return;
+  failure_ = fmt::format("cannot read {}: {}", path, std::strerror(err));
+  errno = err;
+}
+
 std::optional<FileInfo> DiskRoot::stat_uncached(const std::string& path) const {
   struct stat st {};
-  std::string rel = relative_to_root(path);
-  if (::fstatat(fd_, rel.c_str(), &st, AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH) != 0) {
-    return std::nullopt;
+  if (path == "/") {
+    if (::fstat(fd_, &st) != 0) return std::nullopt;
+  } else {
+    std::string name;
+    const DirRef dir = parent_dir(path, name);
+    if (!dir.ok()) return std::nullopt;
+    if (::fstatat(dir.get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
+      const int err = errno;
+      note_failure(path, err);
+      errno = err;
+      return std::nullopt;
+    }
   }
   FileInfo info;
   if (S_ISREG(st.st_mode)) {
@@ -222,11 +282,17 @@ std::optional<FileInfo> DiskRoot::stat_uncached(const std::string& path) const {
 }
 
 std::optional<std::string> DiskRoot::read_link(const std::string& path) const {
-  std::string rel = relative_to_root(path);
+  if (path == "/") return std::nullopt;
+  std::string name;
+  const DirRef dir = parent_dir(path, name);
+  if (!dir.ok()) return std::nullopt;
   std::string buf(256, '\0');
   for (;;) {
-    ssize_t n = ::readlinkat(fd_, rel.c_str(), buf.data(), buf.size());
-    if (n < 0) return std::nullopt;
+    ssize_t n = ::readlinkat(dir.get(), name.c_str(), buf.data(), buf.size());
+    if (n < 0) {
+      note_failure(path, errno);
+      return std::nullopt;
+    }
     if (static_cast<std::size_t>(n) < buf.size()) {
       buf.resize(static_cast<std::size_t>(n));
       return buf;
@@ -235,27 +301,66 @@ std::optional<std::string> DiskRoot::read_link(const std::string& path) const {
   }
 }
 
-std::optional<std::string> DiskRoot::read_file(const std::string& path) const {
-  std::string rel = relative_to_root(path);
-  int fd = ::openat(fd_, rel.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
-  if (fd < 0) return std::nullopt;
+namespace {
+
+// `file` (O_PATH, a regular file) opened for reading: through /proc, which
+// opens that very inode, so that nothing put in its place meanwhile (a
+// device node, whose open may act: a watchdog's arms it) is opened; without
+// /proc, by its name again, checked to be the same file afterwards (a
+// narrow window in which a swapped-in node would be opened).
+Fd reopen_for_reading(int file, int dir, const std::string& name, const struct stat& seen) {
+  // /proc/self/fd/N is the very file only on a real procfs (checked once).
+  static const bool proc = [] {
+    struct statfs fs {};
+    return ::statfs("/proc/self/fd", &fs) == 0 && fs.f_type == PROC_SUPER_MAGIC;
+  }();
+  if (proc) {
+    Fd fd(::open(fmt::format("/proc/self/fd/{}", file).c_str(),
+                 O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY));
+    // Out of descriptors or memory, the name would fail too.
+    if (fd.ok() || errno == EMFILE || errno == ENFILE || errno == ENOMEM) return fd;
+  }
+  Fd fd(::openat(dir, name.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY));
+  if (!fd.ok()) return fd;
   struct stat st {};
-  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    ::close(fd);
+  if (::fstat(fd.get(), &st) != 0 || st.st_dev != seen.st_dev || st.st_ino != seen.st_ino ||
+      !S_ISREG(st.st_mode)) {
+    errno = ENOENT;
+    return Fd();
+  }
+  return fd;
+}
+
+}  // namespace
+
+std::optional<std::string> DiskRoot::read_file(const std::string& path) const {
+  if (path == "/") return std::nullopt;
+  std::string name;
+  const DirRef dir = parent_dir(path, name);
+  if (!dir.ok()) return std::nullopt;
+  // Its type is looked at before it is opened for reading: a device node or
+  // a FIFO is never opened.
+  const Fd file(::openat(dir.get(), name.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC));
+  struct stat st {};
+  if (!file.ok() || ::fstat(file.get(), &st) != 0) {
+    note_failure(path, errno);
     return std::nullopt;
   }
+  if (!S_ISREG(st.st_mode)) return std::nullopt;
   // Whatever sits in the root, a read is bounded (as systemd's
   // READ_FULL_BYTES_MAX bounds read_full_file()): callers that need less
   // check the size first.
   constexpr std::size_t kMaxRead = (std::size_t{64} << 20) - 1;
-  if (static_cast<std::uint64_t>(st.st_size) > kMaxRead) {
-    ::close(fd);
+  if (static_cast<std::uint64_t>(st.st_size) > kMaxRead) return std::nullopt;
+  const Fd fd = reopen_for_reading(file.get(), dir.get(), name, st);
+  if (!fd.ok()) {
+    note_failure(path, errno);
     return std::nullopt;
   }
   std::string content;
   content.reserve(static_cast<std::size_t>(st.st_size));
-  const ReadResult read = read_to_end(fd, content, kMaxRead);
-  ::close(fd);
+  const ReadResult read = read_to_end(fd.get(), content, kMaxRead);
+  if (read == ReadResult::error) note_failure(path, errno);
   if (read != ReadResult::ok) return std::nullopt;
   return content;
 }
@@ -275,21 +380,36 @@ std::optional<std::vector<std::string>> DiskRoot::list_dir(const std::string& pa
 }
 
 std::optional<std::vector<std::string>> DiskRoot::list_uncached(const std::string& path) const {
-  std::string rel = relative_to_root(path);
-  const Fd dir(::openat(fd_, rel.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
-  if (!dir.ok()) return std::nullopt;
+  Fd dir;
+  if (path == "/") {
+    dir = Fd(::openat(fd_, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  } else {
+    std::string name;
+    const DirRef parent = parent_dir(path, name);
+    if (!parent.ok()) return std::nullopt;
+    dir = Fd(::openat(parent.get(), name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+  }
+  if (!dir.ok()) {
+    note_failure(path, errno);
+    return std::nullopt;
+  }
   std::vector<std::string> names;
   // A read that fails ends the listing with the names read so far.
   DirReader reader(dir.get());
   while (std::optional<std::string_view> name = reader.next())
     names.emplace_back(*name);
+  if (reader.error() != 0) note_failure(path, reader.error());
   std::sort(names.begin(), names.end());
   return names;
 }
 
 bool DiskRoot::access(const std::string& path, int mode) const {
-  std::string rel = relative_to_root(path);
-  return ::faccessat(fd_, rel.c_str(), mode, AT_EACCESS) == 0;
+  if (path == "/") return ::faccessat(fd_, ".", mode, AT_EACCESS) == 0;
+  std::string name;
+  const DirRef dir = parent_dir(path, name);
+  // The last name is not followed either: the caller resolved it.
+  return dir.ok() &&
+         ::faccessat(dir.get(), name.c_str(), mode, AT_EACCESS | AT_SYMLINK_NOFOLLOW) == 0;
 }
 
 }  // namespace bootassess

@@ -1,6 +1,10 @@
 #include "root/disk_root.h"
 
 #include <gtest/gtest.h>
+#include <sys/inotify.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <memory>
@@ -90,6 +94,38 @@ TEST_F(DiskRootTest, AChangeIsLookedAtWhenAskedAbout) {
   root_->changed("/lib/a.service");
   EXPECT_FALSE(root_->lstat("/lib/a.service"));
   EXPECT_EQ(root_->list_dir("/lib"), std::vector<std::string>{"b.service"});
+}
+
+// A directory replaced by another of the same name, and reported changed,
+// is looked at anew: the view keeps no descriptor of the old one.
+TEST_F(DiskRootTest, AReplacedDirectoryIsOpenedAgain) {
+  testing::write_text(dir_ / "x/y/old.conf", "old");
+  ASSERT_TRUE(root_->lstat("/x/y/old.conf"));
+  ASSERT_EQ(::rename((dir_ / "x/y").c_str(), (dir_ / "x/gone").c_str()), 0);
+  testing::write_text(dir_ / "x/y/new.conf", "new");
+  root_->changed("/x/y");
+  EXPECT_TRUE(root_->lstat("/x/y/new.conf"));
+  EXPECT_EQ(root_->read_file("/x/y/new.conf"), "new");
+  EXPECT_FALSE(root_->lstat("/x/y/old.conf"));
+}
+
+// A device node where a file is expected (os-release, passwd) is never
+// opened: opening one may act (a watchdog's open arms it). inotify sees
+// every open of it.
+TEST_F(DiskRootTest, NeverOpensADeviceNode) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root to make a device node";
+  testing::make_dirs(dir_ / "etc");
+  const std::string node = dir_ / "etc/os-release";
+  ASSERT_EQ(::mknod(node.c_str(), S_IFCHR | 0644, ::makedev(1, 3)), 0);  // like /dev/null
+  const int watch = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+  ASSERT_GE(watch, 0);
+  ASSERT_GE(::inotify_add_watch(watch, node.c_str(), IN_ALL_EVENTS), 0);
+  EXPECT_FALSE(root_->read_file("/etc/os-release"));
+  ASSERT_TRUE(root_->lstat("/etc/os-release"));
+  EXPECT_EQ(root_->lstat("/etc/os-release")->type, FileType::other);
+  alignas(struct inotify_event) char buf[4096];
+  EXPECT_EQ(::read(watch, buf, sizeof buf), -1) << "the device node was opened";
+  ::close(watch);
 }
 
 }  // namespace

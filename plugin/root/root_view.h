@@ -48,6 +48,11 @@ class RootView {
   virtual void changed(const std::string& path) const { (void)path; }
 };
 
+// Why a read of a view that had cleared errno gave nothing: a want of
+// descriptors or memory when errno says so, which a message must not call
+// anything else; otherwise EIO (the file changed or could not be read).
+int unread_errno();
+
 // The answer `test -r/-w/-x` gives for a file that is not on disk yet.
 bool access_by_mode(const FileInfo& info, int mode);
 

@@ -249,8 +249,9 @@ int InstallContext::load(UnitInfo& unit, const std::string& path, const std::str
       return 0;
     }
     if (int r = check_size(path, info->size); r < 0) return r;
+    errno = 0;
     std::optional<std::string> data = view_.read_file(real_path);
-    if (!data) return -EIO;
+    if (!data) return -unread_errno();
     content = std::move(*data);
   } else {
     if (!flags.load) return 0;
@@ -264,8 +265,9 @@ int InstallContext::load(UnitInfo& unit, const std::string& path, const std::str
     if (r.info->type != FileType::regular) return -EINVAL;
     if (r.info->size == 0) return 0;
     if (int e = check_size(path, r.info->size); e < 0) return e;
+    errno = 0;
     std::optional<std::string> data = view_.read_file(r.path);
-    if (!data) return -EIO;
+    if (!data) return -unread_errno();
     content = std::move(*data);
   }
   if (int r = parse_install(unit, path, content); r < 0) return r;
