@@ -243,6 +243,8 @@ TEST(EndToEndTest, ExitStatuses) {
   EXPECT_EQ(status, 2) << output;
   output = apply(root, "", &status);
   EXPECT_EQ(status, 2) << output;
+  output = apply(root, "--condition-timeout 0 " + (tmp / "ok.yaml"), &status);
+  EXPECT_EQ(status, 2) << output;
   output = apply(tmp / "missing-root", (tmp / "ok.yaml"), &status);
   EXPECT_EQ(status, 2) << output;
 }

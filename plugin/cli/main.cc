@@ -209,7 +209,8 @@ static int run(int argc, char** argv) {
         ->add_option("--condition-timeout", apply.condition_timeout,
                      "Seconds a shell condition may run before it is killed with its process "
                      "group (an error at its position)")
-        ->check(CLI::Range(0.001, 86400.0))
+        ->type_name("SECONDS")
+        ->check(CLI::Range(0.001, 86400.0).description(""))
         ->capture_default_str();
     CLI::Option* q = apply_cmd->add_flag("-q,--quiet", quiet, "Report errors only");
     apply_cmd->add_flag("-v,--verbose", verbose, "Report notes too")->excludes(q);
