@@ -62,6 +62,10 @@ _bootassess() {
       _bootassess_reply -W "good failed pending fallback no-gate unknown" -- "$cur"
       return 0
       ;;
+    --condition-timeout)
+      # A number of seconds: nothing to offer.
+      return 0
+      ;;
     --output)
       compopt -o filenames 2>/dev/null
       _bootassess_reply -f -- "$cur"
@@ -82,8 +86,8 @@ _bootassess() {
   local options=""
   case $command in
     apply)
-      options="--stage -s --root --mode --counting --dry-run --runtime --no-shell --quiet -q
-        --verbose -v --help -h"
+      options="--stage -s --root --mode --counting --dry-run --runtime --no-shell
+        --condition-timeout --quiet -q --verbose -v --help -h"
       ;;
     plan)
       options="--stage -s --root --mode --counting --all-modes --runtime --no-shell --verbose -v

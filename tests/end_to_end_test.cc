@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "boot/efi_variable.h"
+#include "support/shell_root.h"
 #include "support/temp_dir.h"
 #include "support/tree.h"
 
@@ -242,6 +243,8 @@ TEST(EndToEndTest, ExitStatuses) {
   EXPECT_EQ(status, 2) << output;
   output = apply(root, "", &status);
   EXPECT_EQ(status, 2) << output;
+  output = apply(root, "--condition-timeout 0 " + (tmp / "ok.yaml"), &status);
+  EXPECT_EQ(status, 2) << output;
   output = apply(tmp / "missing-root", (tmp / "ok.yaml"), &status);
   EXPECT_EQ(status, 2) << output;
 }
@@ -361,6 +364,44 @@ TEST(EndToEndTest, StatusUsageErrors) {
   EXPECT_EQ(run_command(kBinary + " status --root /nonexistent/root", &output), 2) << output;
   EXPECT_EQ(run_command(kBinary + " status --help", &output), 0) << output;
   EXPECT_NE(output.find("Exit status:"), std::string::npos) << output;
+}
+
+// A shell condition that never ends (here with a child that ignores SIGTERM)
+// is killed with its process group at --condition-timeout: its step is an
+// error at the condition, the later steps still run, the exit status is 1.
+TEST(EndToEndTest, AHangingConditionIsKilledAndTheLaterStepsRun) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root (the shell is confined to the root)";
+  testing::ChrootedRoot root;
+  root.add_tool("/bin/sleep");
+  testing::make_dirs(root / "run");  // where the simulated mode goes
+  ASSERT_TRUE(root.problem().empty()) << root.problem();
+  TempDir tmp;
+  write_text(tmp / "hang.yaml",
+             "stages:\n"
+             "  initramfs:\n"
+             "    - name: hangs\n"
+             "      if: \"(trap '' TERM; exec sleep 100017) & sleep 100017\"\n"
+             "      files: [{path: /hung, permissions: 0644, content: x}]\n"
+             "    - name: later\n"
+             "      files: [{path: /later, permissions: 0644, content: x}]\n");
+  std::string output;
+  // Bounded here too, so that a run that hangs fails rather than hangs.
+  const int status =
+      run_command("timeout 120 " + kBinary + " apply --root '" + root.path() +
+                      "' --mode active --condition-timeout 0.5 " + (tmp / "hang.yaml"),
+                  &output);
+  EXPECT_EQ(status, 1) << output;
+  EXPECT_NE(output.find(tmp / "hang.yaml:4:11: error: condition"), std::string::npos) << output;
+  EXPECT_NE(output.find("[condition-timeout]"), std::string::npos) << output;
+  EXPECT_FALSE(fs::exists(root / "hung"));
+  EXPECT_EQ(read_text(root / "later"), "x");
+  // Neither sleep outlived the run (the brackets keep pgrep's own shell out).
+  std::string left;
+  run_command(
+      "pgrep -f 'sleep 10001[7]' | while read p; do "
+      "[ \"$(cut -d' ' -f3 /proc/$p/stat)\" = Z ] || echo $p; done",
+      &left);
+  EXPECT_EQ(left, "");
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cmath>
 
 #include "apply/interrupt.h"
 #include "apply/root_lock.h"
@@ -57,6 +58,8 @@ int run_apply(const ApplyOptions& options) {
       plan_options(*root, options.stages, simulated, parse_counting(options.counting),
                    !options.dry_run && !options.no_shell, options.runtime, counting_diagnostics);
   plan.no_shell = options.no_shell;
+  plan.condition_timeout =
+      std::chrono::milliseconds(std::llround(options.condition_timeout * 1000.0));
   for (const Diagnostic& d : counting_diagnostics.items())
     log.diagnostic(d);
   if (!plan.mode_detected) {

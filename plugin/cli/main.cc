@@ -205,6 +205,13 @@ static int run(int argc, char** argv) {
     apply_cmd->add_flag("--runtime", apply.runtime,
                         "Write systemd links and overrides under /run/systemd/system");
     apply_cmd->add_flag("--no-shell", apply.no_shell, kNoShellHelp);
+    apply_cmd
+        ->add_option("--condition-timeout", apply.condition_timeout,
+                     "Seconds a shell condition may run before it is killed with its process "
+                     "group (an error at its position)")
+        ->type_name("SECONDS")
+        ->check(CLI::Range(0.001, 86400.0).description(""))
+        ->capture_default_str();
     CLI::Option* q = apply_cmd->add_flag("-q,--quiet", quiet, "Report errors only");
     apply_cmd->add_flag("-v,--verbose", verbose, "Report notes too")->excludes(q);
     apply_cmd->add_option("SOURCE", apply.sources, "File, directory or - for standard input")

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "conditions/condition.h"
 #include "report/apply_log.h"
 
 namespace bootassess {
@@ -22,6 +23,8 @@ struct ApplyOptions {
   bool dry_run = false;
   bool runtime = false;
   bool no_shell = false;
+  // Seconds a shell condition may run before its process group is killed.
+  double condition_timeout = static_cast<double>(kDefaultConditionTimeout.count());
   Verbosity verbosity = Verbosity::normal;
   std::vector<std::string> sources;
 };

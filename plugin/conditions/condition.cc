@@ -33,6 +33,13 @@ std::string trimmed(std::string text) {
   return text;
 }
 
+// "30 s", "1.5 s", "200 ms".
+std::string describe_duration(std::chrono::milliseconds d) {
+  if (d.count() % 1000 == 0) return fmt::format("{} s", d.count() / 1000);
+  if (d.count() > 1000) return fmt::format("{:g} s", static_cast<double>(d.count()) / 1000.0);
+  return fmt::format("{} ms", d.count());
+}
+
 }  // namespace
 
 std::string_view outcome_name(ConditionOutcome outcome) {
@@ -45,6 +52,8 @@ std::string_view outcome_name(ConditionOutcome outcome) {
       return "undecided";
     case ConditionOutcome::refused:
       return "refused";
+    case ConditionOutcome::timed_out:
+      return "timed-out";
   }
   return "undecided";
 }
@@ -77,17 +86,24 @@ ConditionResult evaluate_condition(std::string_view text, const ConditionContext
   request.root_dir = root_dir;
   request.cwd = cwd;
   request.simulated_mode = ctx.simulated_mode;
+  request.timeout = ctx.shell_timeout;
   if (ctx.before_shell) ctx.before_shell();
   conditions::ShellRun run = conditions::run_shell(request);
   if (!run.started) {
     return ConditionResult{ConditionOutcome::refused, 0, false,
                            fmt::format("needs the shell ({}); refused: {}", why_not, run.problem)};
   }
-  std::string detail = fmt::format("ran /bin/sh -c ({}): exit status {}", why_not, run.status);
+  std::string detail =
+      run.timed_out
+          ? fmt::format("ran /bin/sh -c ({}) and killed it, with its process group, after {}",
+                        why_not, describe_duration(ctx.shell_timeout))
+          : fmt::format("ran /bin/sh -c ({}): exit status {}", why_not, run.status);
   if (!run.note.empty()) detail += "; " + run.note;
   std::string output = trimmed(std::move(run.output));
   if (!output.empty()) detail += "; output: " + output;
-  return ConditionResult{outcome_of(run.status), run.status, false, std::move(detail)};
+  const ConditionOutcome outcome =
+      run.timed_out ? ConditionOutcome::timed_out : outcome_of(run.status);
+  return ConditionResult{outcome, run.status, false, std::move(detail)};
 }
 
 }  // namespace bootassess

@@ -21,8 +21,10 @@
 // test_command.h for what declines).
 //
 // Shell fallback. `/bin/sh -c TEXT` with stdin from /dev/null, stdout and
-// stderr captured together into `detail`, no timeout (yip has none either).
-// The shell's cwd is the context's cwd.
+// stderr captured together into `detail`, in a process group of its own. yip
+// waits for ever; here the shell has a deadline (`shell_timeout`): when it
+// passes, the whole process group is killed (SIGKILL) and the result is
+// `timed_out`. The shell's cwd is the context's cwd.
 //   - root_dir "/" and no simulated mode: a plain child process with the
 //     caller's environment, as yip runs it.
 //   - otherwise the shell must not see the host: the child sets
@@ -49,6 +51,7 @@
 // is the caller's business: this module evaluates the text it is given.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <optional>
 #include <string>
@@ -64,7 +67,12 @@ enum class ConditionOutcome {
   fails,      // non-zero status: the step is skipped
   undecided,  // not native and the shell was not allowed
   refused,    // not native and the shell could not be run safely
+  timed_out,  // the shell ran past its deadline and was killed
 };
+
+// How long a shell condition may run: the initramfs stage, and the boot with
+// it, waits for it.
+inline constexpr std::chrono::seconds kDefaultConditionTimeout{30};
 
 struct ConditionResult {
   ConditionOutcome outcome = ConditionOutcome::undecided;
@@ -86,6 +94,8 @@ struct ConditionContext {
   std::optional<BootMode> simulated_mode;
   // false for plan/--dry-run/validate: non-native conditions are `undecided`.
   bool allow_shell = true;
+  // When a shell condition is killed.
+  std::chrono::milliseconds shell_timeout = kDefaultConditionTimeout;
   // Called before a shell runs (so it sees what earlier steps wrote).
   std::function<void()> before_shell;
 };

@@ -2,25 +2,21 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
-#include <poll.h>
 #include <sched.h>
-#include <spawn.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <array>
 #include <cerrno>
 #include <cstring>
 #include <utility>
 
 #include "conditions/simulated_run_cos.h"
 #include "root/disk_root.h"
-#include "root/fd.h"
 #include "root/path.h"
+#include "root/subprocess.h"
 
 namespace bootassess::conditions {
 namespace {
@@ -38,102 +34,43 @@ bool is_host_root(const std::string& dir) {
   return dir.starts_with('/') && path::clean(dir) == "/";
 }
 
-struct Pipe {
-  Fd read_end;
-  Fd write_end;
-};
-
-std::optional<Pipe> make_pipe() {
-  int fds[2];
-  if (::pipe2(fds, O_CLOEXEC) != 0) return std::nullopt;
-  return Pipe{Fd(fds[0]), Fd(fds[1])};
-}
-
-int decode_wait_status(int status) {
-  if (WIFEXITED(status)) return WEXITSTATUS(status);
-  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
-  return 1;
-}
-
-int wait_for(pid_t pid) {
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0) {
-    if (errno != EINTR) return 1;
-  }
-  return decode_wait_status(status);
-}
-
-void append_capped(std::string& out, const char* data, std::size_t size, bool& truncated) {
-  const std::size_t room = kMaxOutput - std::min(out.size(), kMaxOutput);
-  if (size > room) truncated = true;
-  out.append(data, std::min(size, room));
-}
-
-// Collects what the shell writes until it closes its output, then its exit
-// status. A background job still holding the pipe open does not keep us
-// waiting once the shell itself has exited.
-ShellRun collect(int output_fd, pid_t pid) {
-  ShellRun run;
-  run.started = true;
-  ::fcntl(output_fd, F_SETFL, O_NONBLOCK);
-  std::optional<int> status;
-  bool truncated = false;
-  std::array<char, 4096> buf;
-  for (;;) {
-    pollfd p{output_fd, POLLIN, 0};
-    const int ready = ::poll(&p, 1, status ? 0 : 100);
-    if (ready < 0 && errno == EINTR) continue;
-    if (ready > 0) {
-      const ssize_t n = ::read(output_fd, buf.data(), buf.size());
-      if (n > 0) {
-        append_capped(run.output, buf.data(), static_cast<std::size_t>(n), truncated);
-        continue;
-      }
-      if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
-      break;  // end of output, or an error reading it
-    }
-    if (ready < 0 || status) break;
-    int raw = 0;
-    if (::waitpid(pid, &raw, WNOHANG) == pid) status = decode_wait_status(raw);
-  }
-  run.status = status ? *status : wait_for(pid);
-  if (truncated) run.output += "\n[output truncated]";
-  return run;
-}
-
 ShellRun refused(std::string problem) {
   ShellRun run;
   run.problem = std::move(problem);
   return run;
 }
 
-ShellRun run_plain(const ShellRequest& request) {
-  std::optional<Pipe> output = make_pipe();
-  if (!output) return refused(fmt::format("cannot create a pipe: {}", std::strerror(errno)));
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_adddup2(&actions, output->write_end.get(), 1);
-  posix_spawn_file_actions_adddup2(&actions, output->write_end.get(), 2);
-  if (!request.cwd.empty()) posix_spawn_file_actions_addchdir_np(&actions, request.cwd.c_str());
-  std::string text(request.text);
-  char* argv[] = {const_cast<char*>("sh"), const_cast<char*>("-c"), text.data(), nullptr};
-  pid_t pid = 0;
-  const int error = ::posix_spawn(&pid, kShell, &actions, nullptr, argv, environ);
-  posix_spawn_file_actions_destroy(&actions);
-  output->write_end.reset();
-  if (error != 0) {
-    return refused(fmt::format("cannot start {}{}: {}", kShell,
-                               request.cwd.empty() ? std::string() : " in " + request.cwd,
-                               std::strerror(error)));
-  }
-  return collect(output->read_end.get(), pid);
+SubprocessRequest shell_subprocess(const ShellRequest& request) {
+  SubprocessRequest sub;
+  sub.program = kShell;
+  sub.argv = {"sh", "-c", std::string(request.text)};
+  sub.cwd = request.cwd;
+  sub.merge_stderr = true;
+  sub.max_output = kMaxOutput;
+  sub.timeout = request.timeout;
+  return sub;
 }
 
-// The steps the confined child takes; on failure it reports which one, with
-// errno, through a pipe that closes unread when /bin/sh starts.
+// What the shell did, once it ran.
+ShellRun finished(SubprocessResult&& result) {
+  ShellRun run;
+  run.started = true;
+  run.timed_out = result.timed_out;
+  run.status = result.status;
+  run.output = std::move(result.out);
+  if (result.out_truncated) run.output += "\n[output truncated]";
+  return run;
+}
+
+ShellRun run_plain(const ShellRequest& request) {
+  SubprocessResult result = run_subprocess(shell_subprocess(request));
+  if (!result.started) return refused(std::move(result.problem));
+  return finished(std::move(result));
+}
+
+// The steps the confined child takes before the subprocess helper's chdir
+// and exec; on failure it reports which one, with errno.
 enum class ChildStep : int {
-  redirect,
   no_new_privs,
   unshare,
   private_mounts,
@@ -144,22 +81,25 @@ enum class ChildStep : int {
   mount_tmpfs,
   make_directory,
   write_file,
-  chdir,
-  exec,
 };
 
-struct ChildFailure {
-  int step = 0;
-  int error = 0;
-};
-
-std::string describe(const ChildFailure& failure, const ShellRequest& request,
+std::string describe(const ChildReport& failure, const ShellRequest& request,
                      const std::optional<RunCosTmpfs>& tmpfs, const std::string& cwd) {
   std::string step = "preparing it";
-  switch (static_cast<ChildStep>(failure.step)) {
-    case ChildStep::redirect:
+  switch (failure.code) {
+    case ChildReport::kRedirect:
       step = "redirecting its input and output";
       break;
+    case ChildReport::kChdir:
+      step = fmt::format("chdir to {}", cwd);
+      break;
+    case ChildReport::kExec:
+      step = fmt::format("executing {} inside the root", kShell);
+      break;
+    default:
+      break;
+  }
+  switch (static_cast<ChildStep>(failure.code)) {
     case ChildStep::unshare:
       step = "unshare(CLONE_NEWNS), which needs root";
       break;
@@ -189,27 +129,9 @@ std::string describe(const ChildFailure& failure, const ShellRequest& request,
     case ChildStep::write_file:
       step = "writing the simulated /run/cos";
       break;
-    case ChildStep::chdir:
-      step = fmt::format("chdir to {}", cwd);
-      break;
-    case ChildStep::exec:
-      step = fmt::format("executing {} inside the root", kShell);
-      break;
   }
   return fmt::format("cannot run {} confined to {}: {}: {}", kShell, request.root_dir, step,
                      std::strerror(failure.error));
-}
-
-void child_report(int report_fd, ChildStep step) {
-  const ChildFailure failure{static_cast<int>(step), errno};
-  if (::write(report_fd, &failure, sizeof failure) < 0) {
-    // Nothing left to tell anyone; the exit status says it failed.
-  }
-}
-
-[[noreturn]] void child_fail(int report_fd, ChildStep step) {
-  child_report(report_fd, step);
-  ::_exit(127);
 }
 
 // Runs between fork and exec: only async-signal-safe calls, no allocation.
@@ -240,13 +162,8 @@ bool write_tmpfs_file(const TmpfsFile& file) {
 struct ChildPlan {
   const char* root_dir;
   bool pivot;  // false: the root is the host's own "/"
-  const char* cwd;
   const RunCosTmpfs* tmpfs;
   const char* tmpfs_options;
-  int output_fd;
-  int report_fd;
-  char** argv;
-  char** envp;
 };
 
 // Makes `plan.root_dir` the root of the child's mount namespace. pivot_root
@@ -256,64 +173,57 @@ struct ChildPlan {
 // nothing above "/" to reach. pivot_root is refused where the current root
 // is the initramfs' rootfs (EINVAL): there the child reports that and falls
 // back to a chroot.
-void enter_root(const ChildPlan& plan) {
+void enter_root(const ChildPlan& plan, const ChildChannel& channel) {
   if (!plan.pivot) {
     if (::chroot(plan.root_dir) != 0 || ::chdir("/") != 0) {
-      child_fail(plan.report_fd, ChildStep::chroot);
+      channel.fail(static_cast<int>(ChildStep::chroot));
     }
     return;
   }
   // pivot_root needs the new root to be a mount point.
   if (::mount(plan.root_dir, plan.root_dir, nullptr, MS_BIND | MS_REC, nullptr) != 0) {
-    child_fail(plan.report_fd, ChildStep::bind_root);
+    channel.fail(static_cast<int>(ChildStep::bind_root));
   }
-  if (::chdir(plan.root_dir) != 0) child_fail(plan.report_fd, ChildStep::chroot);
+  if (::chdir(plan.root_dir) != 0) channel.fail(static_cast<int>(ChildStep::chroot));
   // pivot_root(".", "."): the old root is stacked on the new one, and then
   // detached from it.
   if (::syscall(SYS_pivot_root, ".", ".") == 0) {
-    if (::umount2(".", MNT_DETACH) != 0) child_fail(plan.report_fd, ChildStep::detach_old_root);
-    if (::chdir("/") != 0) child_fail(plan.report_fd, ChildStep::chroot);
+    if (::umount2(".", MNT_DETACH) != 0) channel.fail(static_cast<int>(ChildStep::detach_old_root));
+    if (::chdir("/") != 0) channel.fail(static_cast<int>(ChildStep::chroot));
     return;
   }
-  child_report(plan.report_fd, ChildStep::pivot_root);
-  if (::chroot(".") != 0 || ::chdir("/") != 0) child_fail(plan.report_fd, ChildStep::chroot);
+  channel.note(static_cast<int>(ChildStep::pivot_root));
+  if (::chroot(".") != 0 || ::chdir("/") != 0) channel.fail(static_cast<int>(ChildStep::chroot));
 }
 
-[[noreturn]] void confined_child(const ChildPlan& plan) {
-  // /dev/null is opened before the chroot: the root may not have one.
-  const int null_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
-  if (null_fd < 0 || ::dup2(null_fd, 0) < 0 || ::dup2(plan.output_fd, 1) < 0 ||
-      ::dup2(plan.output_fd, 2) < 0) {
-    child_fail(plan.report_fd, ChildStep::redirect);
-  }
+// The confined shell's setup, between fork and exec: only async-signal-safe
+// calls, no allocation.
+void confine(const ChildPlan& plan, const ChildChannel& channel) {
   // No set-user-ID or file-capability program of the root gains anything.
   if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
-    child_fail(plan.report_fd, ChildStep::no_new_privs);
+    channel.fail(static_cast<int>(ChildStep::no_new_privs));
   }
-  if (::unshare(CLONE_NEWNS) != 0) child_fail(plan.report_fd, ChildStep::unshare);
+  if (::unshare(CLONE_NEWNS) != 0) channel.fail(static_cast<int>(ChildStep::unshare));
   // Without this a mount below would propagate back to the host's namespace.
   if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) {
-    child_fail(plan.report_fd, ChildStep::private_mounts);
+    channel.fail(static_cast<int>(ChildStep::private_mounts));
   }
-  enter_root(plan);
+  enter_root(plan, channel);
   // After the chroot, so that the mount point is looked up inside the root.
   if (plan.tmpfs != nullptr) {
     const RunCosTmpfs& tmpfs = *plan.tmpfs;
     if (::mount("tmpfs", tmpfs.mount_point.c_str(), "tmpfs", MS_NOSUID | MS_NODEV,
                 plan.tmpfs_options) != 0) {
-      child_fail(plan.report_fd, ChildStep::mount_tmpfs);
+      channel.fail(static_cast<int>(ChildStep::mount_tmpfs));
     }
     if (!tmpfs.directory.empty() && (::mkdir(tmpfs.directory.c_str(), 0755) != 0 ||
                                      ::chmod(tmpfs.directory.c_str(), 0755) != 0)) {
-      child_fail(plan.report_fd, ChildStep::make_directory);
+      channel.fail(static_cast<int>(ChildStep::make_directory));
     }
     for (const TmpfsFile& file : tmpfs.files) {
-      if (!write_tmpfs_file(file)) child_fail(plan.report_fd, ChildStep::write_file);
+      if (!write_tmpfs_file(file)) channel.fail(static_cast<int>(ChildStep::write_file));
     }
   }
-  if (::chdir(plan.cwd) != 0) child_fail(plan.report_fd, ChildStep::chdir);
-  ::execve(kShell, plan.argv, plan.envp);
-  child_fail(plan.report_fd, ChildStep::exec);
 }
 
 ShellRun run_confined(const ShellRequest& request) {
@@ -333,54 +243,25 @@ ShellRun run_confined(const ShellRequest& request) {
   // Everything the child needs is prepared here, before fork.
   const std::string tmpfs_options =
       tmpfs ? fmt::format("mode={:o}", tmpfs->mount_mode & 07777) : std::string();
-  const std::string cwd = request.cwd.empty() ? std::string("/") : request.cwd;
-  std::string text(request.text);
-  char* argv[] = {const_cast<char*>("sh"), const_cast<char*>("-c"), text.data(), nullptr};
-  char* envp[] = {const_cast<char*>(kConfinedPath), const_cast<char*>(kConfinedHome), nullptr};
-  const bool pivot = !is_host_root(request.root_dir);
-  std::optional<Pipe> output = make_pipe();
-  std::optional<Pipe> report = make_pipe();
-  if (!output || !report) {
-    return refused(fmt::format("cannot create a pipe: {}", std::strerror(errno)));
-  }
-  const ChildPlan plan{request.root_dir.c_str(),
-                       pivot,
-                       cwd.c_str(),
-                       tmpfs ? &*tmpfs : nullptr,
-                       tmpfs_options.c_str(),
-                       output->write_end.get(),
-                       report->write_end.get(),
-                       argv,
-                       envp};
-  const pid_t pid = ::fork();
-  if (pid < 0) return refused(fmt::format("cannot fork: {}", std::strerror(errno)));
-  if (pid == 0) confined_child(plan);
-
-  output->write_end.reset();
-  report->write_end.reset();
-  // The child's reports, until /bin/sh starts (the pipe then closes): a
-  // fall-back to chroot, then possibly a failure.
+  const ChildPlan plan{request.root_dir.c_str(), !is_host_root(request.root_dir),
+                       tmpfs ? &*tmpfs : nullptr, tmpfs_options.c_str()};
+  SubprocessRequest sub = shell_subprocess(request);
+  if (sub.cwd.empty()) sub.cwd = "/";
+  sub.env = std::vector<std::string>{kConfinedPath, kConfinedHome};
+  sub.setup = [&plan](const ChildChannel& channel) { confine(plan, channel); };
+  SubprocessResult result = run_subprocess(sub);
   std::string note;
-  for (;;) {
-    ChildFailure failure;
-    std::size_t got = 0;
-    while (got < sizeof failure) {
-      const ssize_t n = ::read(report->read_end.get(), reinterpret_cast<char*>(&failure) + got,
-                               sizeof failure - got);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) break;
-      got += static_cast<std::size_t>(n);
-    }
-    if (got != sizeof failure) break;
-    if (failure.step == static_cast<int>(ChildStep::pivot_root)) {
+  for (const ChildReport& report : result.notes) {
+    if (report.code == static_cast<int>(ChildStep::pivot_root)) {
       note = fmt::format("pivot_root into {} failed ({}): the shell ran in a plain chroot",
-                         request.root_dir, std::strerror(failure.error));
-      continue;
+                         request.root_dir, std::strerror(report.error));
     }
-    wait_for(pid);
-    return refused(describe(failure, request, tmpfs, cwd));
   }
-  ShellRun run = collect(output->read_end.get(), pid);
+  if (!result.started) {
+    return refused(result.failure ? describe(*result.failure, request, tmpfs, sub.cwd)
+                                  : std::move(result.problem));
+  }
+  ShellRun run = finished(std::move(result));
   run.note = std::move(note);
   return run;
 }

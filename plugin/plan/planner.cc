@@ -166,6 +166,7 @@ void Planner::run_step(const Document& doc, const Step& step, std::size_t index)
     ctx.cwd = options_.cwd;
     ctx.simulated_mode = options_.simulated_mode;
     ctx.allow_shell = options_.allow_shell;
+    ctx.shell_timeout = options_.condition_timeout;
     bool published = false;
     ctx.before_shell = [this, &published] {
       published = executor_.publish();
@@ -217,6 +218,14 @@ void Planner::run_step(const Document& doc, const Step& step, std::size_t index)
                            fmt::format("condition `{}` cannot be evaluated: {}",
                                        trim(step.condition->value), result.detail),
                            {}, "its condition could not be evaluated");
+        return;
+      case ConditionOutcome::timed_out:
+        skip_for_condition("condition-timeout",
+                           fmt::format("condition `{}` did not finish in time and was killed; "
+                                       "the step is skipped: {}",
+                                       trim(step.condition->value), result.detail),
+                           "make the condition finish sooner, or raise --condition-timeout",
+                           "its condition did not finish in time");
         return;
     }
   }

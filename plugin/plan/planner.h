@@ -49,6 +49,8 @@ struct PlanOptions {
   // --no-shell: a condition that needs a shell is an error at its position,
   // and its step is skipped (allow_shell is then false too).
   bool no_shell = false;
+  // How long a shell condition may run before its process group is killed.
+  std::chrono::milliseconds condition_timeout = kDefaultConditionTimeout;
   bool runtime = false;  // systemd changes under /run/systemd/system
   // The umask yip's mkdir calls would be subject to: directories created for
   // `directories`, for a file's parents and for overrides get mode & ~umask.

@@ -1,20 +1,11 @@
 #include "status/systemctl_query.h"
 
-#include <fcntl.h>
 #include <fmt/format.h>
-#include <poll.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <array>
-#include <cerrno>
-#include <csignal>
-#include <cstring>
-
 #include "diag/diagnostic.h"
-#include "root/fd.h"
 #include "root/path.h"
+#include "root/subprocess.h"
 
 namespace bootassess::status {
 namespace {
@@ -26,26 +17,6 @@ constexpr const char* kFixedPaths[] = {"/usr/bin/systemctl", "/bin/systemctl"};
 
 bool executable_file(const std::string& p) {
   return ::access(p.c_str(), X_OK) == 0;
-}
-
-int decode_wait_status(int status) {
-  if (WIFEXITED(status)) return WEXITSTATUS(status);
-  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
-  return 1;
-}
-
-// Reads what is ready on `fd` into `out` (keeping at most `max`); false at
-// the end of the output.
-bool drain(int fd, std::string& out, std::size_t max, bool& truncated) {
-  std::array<char, 4096> buf;
-  const ssize_t n = ::read(fd, buf.data(), buf.size());
-  if (n < 0) return errno == EINTR || errno == EAGAIN;
-  if (n == 0) return false;
-  const std::size_t room = max - std::min(out.size(), max);
-  const auto got = static_cast<std::size_t>(n);
-  if (got > room) truncated = true;
-  out.append(buf.data(), std::min(got, room));
-  return true;
 }
 
 // The first line of `text`, shown safely.
@@ -75,88 +46,19 @@ std::optional<std::string> find_systemctl(const char* path_env) {
 
 ProgramRun run_program(const std::vector<std::string>& argv, std::chrono::milliseconds timeout,
                        std::size_t max_output) {
+  SubprocessRequest request;
+  request.argv = argv;
+  request.timeout = timeout;
+  request.max_output = max_output;
+  SubprocessResult result = run_subprocess(request);
   ProgramRun run;
-  int out_fds[2];
-  int err_fds[2];
-  if (::pipe2(out_fds, O_CLOEXEC) != 0) {
-    run.problem = fmt::format("cannot create a pipe: {}", std::strerror(errno));
-    return run;
-  }
-  Fd out_read(out_fds[0]);
-  Fd out_write(out_fds[1]);
-  if (::pipe2(err_fds, O_CLOEXEC) != 0) {
-    run.problem = fmt::format("cannot create a pipe: {}", std::strerror(errno));
-    return run;
-  }
-  Fd err_read(err_fds[0]);
-  Fd err_write(err_fds[1]);
-
-  std::vector<char*> args;
-  std::vector<std::string> copies = argv;
-  for (std::string& a : copies)
-    args.push_back(a.data());
-  args.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_adddup2(&actions, out_write.get(), 1);
-  posix_spawn_file_actions_adddup2(&actions, err_write.get(), 2);
-  pid_t pid = 0;
-  const int error = ::posix_spawn(&pid, args[0], &actions, nullptr, args.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  out_write.reset();
-  err_write.reset();
-  if (error != 0) {
-    run.problem = fmt::format("cannot start {}: {}", printable(argv[0]), std::strerror(error));
-    return run;
-  }
-  run.started = true;
-  ::fcntl(out_read.get(), F_SETFL, O_NONBLOCK);
-  ::fcntl(err_read.get(), F_SETFL, O_NONBLOCK);
-
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  bool out_open = true;
-  bool err_open = true;
-  bool err_truncated = false;
-  while (out_open || err_open) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) {
-      run.timed_out = true;
-      break;
-    }
-    std::array<pollfd, 2> fds{pollfd{out_open ? out_read.get() : -1, POLLIN, 0},
-                              pollfd{err_open ? err_read.get() : -1, POLLIN, 0}};
-    const int ready = ::poll(fds.data(), fds.size(), static_cast<int>(left.count()));
-    if (ready < 0 && errno != EINTR) break;
-    if (ready <= 0) continue;
-    if (out_open && fds[0].revents != 0) {
-      out_open = drain(out_read.get(), run.out, max_output, run.truncated);
-    }
-    if (err_open && fds[1].revents != 0) {
-      err_open = drain(err_read.get(), run.err, max_output, err_truncated);
-    }
-  }
-  // A child that closed its outputs but lingers is waited for until the
-  // deadline too.
-  int raw = 0;
-  for (;;) {
-    if (run.timed_out) ::kill(pid, SIGKILL);
-    const pid_t done = ::waitpid(pid, &raw, run.timed_out ? 0 : WNOHANG);
-    if (done == pid) break;
-    if (done < 0 && errno != EINTR) {
-      raw = 0;
-      break;
-    }
-    if (done == 0) {
-      if (std::chrono::steady_clock::now() >= deadline) {
-        run.timed_out = true;
-      } else {
-        ::usleep(5000);
-      }
-    }
-  }
-  run.status = decode_wait_status(raw);
+  run.started = result.started;
+  run.timed_out = result.timed_out;
+  run.truncated = result.out_truncated;
+  run.status = result.status;
+  run.out = std::move(result.out);
+  run.err = std::move(result.err);
+  if (!result.started) run.problem = printable(result.problem);
   return run;
 }
 
