@@ -6,6 +6,22 @@
 
 namespace bootassess::testing {
 
+// A build with AddressSanitizer (tests/sanitize.sh): its binaries load shared
+// libraries and reserve terabytes of address space, so a test that runs the
+// binary under a descriptor or address-space limit measures the sanitizer,
+// not bootassess. Such tests run in the normal build only.
+#if defined(__SANITIZE_ADDRESS__)
+inline constexpr bool kAddressSanitizer = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+inline constexpr bool kAddressSanitizer = true;
+#else
+inline constexpr bool kAddressSanitizer = false;
+#endif
+#else
+inline constexpr bool kAddressSanitizer = false;
+#endif
+
 class TempDir {
  public:
   TempDir();
