@@ -317,14 +317,14 @@ TEST(StatusCommand, TheNodeProblemDetectorRulesMapVerdictsToConditions) {
   }
 }
 
-// The alert rules the README gives operators to copy: valid for the real
-// promtool, and about metrics status writes.
-TEST(StatusCommand, TheReadmeAlertRulesPassPromtool) {
-  const std::string readme = read_text(kSource + "/README.md");
-  const std::size_t start = readme.find("```yaml\ngroups:\n");
-  ASSERT_NE(start, std::string::npos) << "no alert rule block in the README";
+// The alert rules doc/boot-health.md gives operators to copy: valid for the
+// real promtool, and about metrics status writes.
+TEST(StatusCommand, TheDocumentedAlertRulesPassPromtool) {
+  const std::string doc = read_text(kSource + "/doc/boot-health.md");
+  const std::size_t start = doc.find("```yaml\ngroups:\n");
+  ASSERT_NE(start, std::string::npos) << "no alert rule block in doc/boot-health.md";
   const std::size_t body = start + std::string("```yaml\n").size();
-  const std::string rules = readme.substr(body, readme.find("```", body) - body);
+  const std::string rules = doc.substr(body, doc.find("```", body) - body);
   TempDir fixture;
   fallback_root(fixture.path());
   const Result prom = run("status --format prometheus --root " + fixture.path());

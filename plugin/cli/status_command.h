@@ -7,7 +7,7 @@
 namespace bootassess {
 
 // Where `status --notice` writes the login notice, inside the root: a
-// directory pam_motd shows after every login (see README, "The notice").
+// directory pam_motd shows after every login (see doc/boot-health.md, "The notice").
 inline constexpr std::string_view kNoticeDirectory = "/run/motd.d";
 inline constexpr std::string_view kNoticeName = "bootassess";
 

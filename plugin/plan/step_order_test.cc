@@ -1,6 +1,6 @@
 // The expected orders here are the ones yip v1.23.3 printed for the same
 // files (`yip -a -s initramfs DIR`, which lists its graph's layers), chrooted
-// with the files under /cfg/d; see the README's `after:` section.
+// with the files under /cfg/d; see doc/yip.md on `after:`.
 #include "plan/step_order.h"
 
 #include <gtest/gtest.h>

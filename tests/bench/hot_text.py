@@ -53,7 +53,7 @@ def executed_functions(binary, work):
     with open(os.path.join(root, "run/cos/active_mode"), "w") as f:
         f.write("1\n")
     example = os.path.join(REPO, "examples", "active-passive-overrides.yaml")
-    # A root named relative to the current directory, as in the README.
+    # A root named relative to the current directory, as a user may name it.
     args = [binary, "apply", "-q", "--root", "doc", "--counting", "uncounted", example]
     subprocess.run(args, check=True, cwd=work)  # once, to apply
     out = os.path.join(work, "callgrind.out")

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Measures the performance table of the README in one run, side by side.
+"""Measures the performance table of doc/performance.md in one run, side by side.
 
   tests/bench/perf_table.py [--before OLD_BINARY] [--runs N] [BINARY]
 

@@ -1,7 +1,8 @@
 #!/bin/sh
 # `cpack -G DEB` in the build directory: the package holds the binary, the
-# man page, the completions, the schema and the examples, with the right
-# metadata and no dependency; its binary is stripped and runs.
+# man page, the completions, the schema, the documentation (README.md and every
+# doc/*.md) and the examples, with the right metadata and no dependency; its
+# binary is stripped and runs.
 # Usage: deb.sh BUILD_DIR
 set -eu
 build=$(cd "$1" && pwd)
@@ -25,6 +26,11 @@ for path in ./usr/bin/bootassess ./usr/share/man/man1/bootassess.1.gz \
   ./usr/share/doc/bootassess/examples/boot-assessment.yaml \
   ./usr/lib/systemd/system/bootassess-report.service \
   ./usr/share/bootassess/node-problem-detector/bootassess.json; do
+  grep -q " $path\$" "$out/contents" || fail "$path is not in the package"
+done
+# The README links to doc/*.md: each one ships beside it.
+for doc in "$(dirname "$0")"/../../doc/*.md; do
+  path=./usr/share/doc/bootassess/doc/$(basename "$doc")
   grep -q " $path\$" "$out/contents" || fail "$path is not in the package"
 done
 grep -q -- '-rwxr-xr-x root/root .* ./usr/bin/bootassess$' "$out/contents" ||

@@ -176,7 +176,7 @@ ensure_tree() {
 
 # The root filesystem image of this run: the cached tree, plus the binary
 # under test at /usr/bin/bootassess and the documented configuration in
-# /etc/bootassess/ (what the README tells users to put in their image).
+# /etc/bootassess/ (what doc/kairos.md tells users to put in their image).
 build_root_image() {
   local t0=$SECONDS stage=$work/rootfs mib
   rm -rf "$stage"

@@ -6,7 +6,9 @@ seed tree; yip runs chrooted in one (`chroot ROOT /yip -s STAGE SOURCE...`),
 `bootassess apply --root` on the other, and the two trees are compared whole:
 type, path, mode, owner, content, link target, plus both exit statuses. The
 result must match the case's `expect` file: `equal`, or exactly the listed
-differences (a documented divergence, with the README row it comes from).
+differences (a documented divergence, with the documentation row it comes from:
+`doc: FILE, where, "quoted text"`; the quoted text, in pieces separated by `...`,
+must be in FILE, so a row that moves or changes fails the case).
 
 Usage: yipdiff.py BOOTASSESS [--yip PATH] [--jobs N] [--case NAME]... [--show]
 Exit status: 0 all cases as expected, 1 some case not, 77 skipped (no yip, not root).
@@ -15,6 +17,7 @@ import argparse
 import fnmatch
 import hashlib
 import os
+import re
 import shutil
 import stat
 import subprocess
@@ -88,6 +91,26 @@ class Expectation:
         return self.values is None or self.values == (a, b)
 
 
+def doc_reference(text, where):
+    """`FILE, where in it, "quoted text" (comment)`: FILE (relative to the
+    repository) must hold each `...`-separated piece of the quoted text, line
+    breaks and runs of blanks counting as one blank."""
+    name = text.split(",", 1)[0]
+    quoted = re.search(r'"(.*?)"(?= \(|$)', text)
+    if not quoted:
+        raise ValueError(f'{where}: `doc: FILE, where, "quoted text"` has no quoted text')
+    try:
+        with open(os.path.join(REPO, name)) as f:
+            body = " ".join(f.read().split())
+    except OSError as e:
+        raise ValueError(f"{where}: {name}: {e.strerror}")
+    for piece in quoted.group(1).split("..."):
+        piece = " ".join(piece.split())
+        if piece and piece not in body:
+            raise ValueError(f"{where}: {name} does not say: {piece}")
+    return text
+
+
 class Case:
     def __init__(self, name, directory):
         self.name = name
@@ -95,7 +118,7 @@ class Case:
         self.stage = "initramfs"
         self.equal = False
         self.expected = []
-        self.readme = []
+        self.docs = []
         self.labels = []
         self.sources = []  # (name inside the root, file to copy)
         path = os.path.join(directory, "expect")
@@ -109,16 +132,16 @@ class Case:
                 continue
             if line == "equal":
                 self.equal = True
-            elif line.startswith("readme:"):
-                self.readme.append(line[7:].strip())
+            elif line.startswith("doc:"):
+                self.docs.append(doc_reference(line[4:].strip(), f"{path}:{n}"))
             elif line.startswith("label:"):
                 self.labels.append(line[6:].strip())
             else:
                 self.expected.append(Expectation(line, f"{path}:{n}"))
         if self.equal == bool(self.expected):
             raise ValueError(f"{path}: either `equal` or a list of differences")
-        if self.expected and not self.readme and not self.labels:
-            raise ValueError(f"{path}: a difference needs a `readme:` row or a `label:`")
+        if self.expected and not self.docs and not self.labels:
+            raise ValueError(f"{path}: a difference needs a `doc:` row or a `label:`")
         # How many times both tools run, one after the other, before the trees
         # are compared (a second run over what the first wrote).
         self.runs = 1
@@ -553,7 +576,7 @@ def main():
     documented = [c for c in cases if not c.equal]
     print(f"yipdiff: {len(documented)} cases assert a documented difference:")
     for c in documented:
-        tags = "; ".join(c.labels + c.readme)
+        tags = "; ".join(c.labels + c.docs)
         print(f"  {c.name}: {tags}")
     return 1 if failed else 0
 
