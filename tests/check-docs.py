@@ -5,9 +5,11 @@ Usage: check-docs.py [SOURCE_DIR]
 
 Reads README.md and doc/*.md. Fails (exit 1), naming FILE:LINE, on a relative
 link whose file or directory does not exist, on a `#anchor` that names no
-heading of its file (GitHub's heading ids), and on a README over 200 lines: it
-is the front page, and the rest belongs in doc/. Links to other sites are not
-followed; links inside code are not links.
+heading of its file (GitHub's heading ids), on a README over 200 lines (it
+is the front page, and the rest belongs in doc/), and on a package of the
+README's `apt-get install` line that tests/setup-debian.sh (what CI installs)
+does not name. Links to other sites are not followed; links inside code are
+not links.
 """
 import collections
 import functools
@@ -95,7 +97,16 @@ def main():
                     elif anchor not in anchors(dest):
                         problems.append(f"{where}: {target}: {dest_rel} has no heading #{anchor}")
     with open(os.path.join(root, "README.md"), encoding="utf-8") as f:
-        lines = sum(1 for _ in f)
+        readme = f.read().splitlines()
+    lines = len(readme)
+    with open(os.path.join(root, "tests", "setup-debian.sh"), encoding="utf-8") as f:
+        installed = set(re.search(r'packages="([^"]*)"', f.read()).group(1).split())
+    installs = [l.split()[2:] for l in readme if l.startswith("apt-get install ")]
+    if len(installs) != 1:
+        problems.append(f"README.md: {len(installs)} `apt-get install` lines, not one")
+    for package in sum(installs, []):
+        if package not in installed:
+            problems.append(f"README.md: apt-get installs {package}, which tests/setup-debian.sh does not")
     if lines > README_MAX_LINES:
         problems.append(f"README.md: {lines} lines, more than {README_MAX_LINES}: move detail to doc/")
     for entry in sorted(PENDING):
