@@ -31,7 +31,7 @@ constexpr const char* kCheckFooter =
     "  bootassess check mount /usr/local --fstype ext4\n"
     "  bootassess check tcp 127.0.0.1:6443 --name k3s-api --timeout 120\n"
     "  bootassess check http http://127.0.0.1:10248/healthz --status 200\n"
-    "  bootassess check command --timeout 10 -- /usr/bin/k3s kubectl get --raw /readyz\n";
+    "  bootassess check command --timeout 10 -- /usr/bin/k3s kubectl get nodes\n";
 
 }  // namespace
 
