@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "support/loopback_server.h"
 #include "support/temp_dir.h"
 
 namespace bootassess {
@@ -71,6 +72,29 @@ TEST(CheckCommand, FailingPrintsOneFailedLineAndExitsOne) {
   r = check("tcp 127.0.0.1:1 --timeout 0.2");
   EXPECT_EQ(r.status, 1) << r.out << r.err;
   EXPECT_TRUE(r.out.starts_with("tcp: failed: 127.0.0.1:1: connection refused after ")) << r.out;
+}
+
+TEST(CheckCommand, HttpAndTcpAgainstALoopbackServer) {
+  testing::Server server("HTTP/1.1 503 Service Unavailable\r\n\r\n");
+  const std::string url = "http://" + server.endpoint() + "/healthz";
+  Result r = check("http " + url + " --name api --status 503");
+  EXPECT_EQ(r.status, 0) << r.out << r.err;
+  EXPECT_EQ(r.out, "api: ok: " + url + " answered 503\n");
+  r = check("http " + url + " --timeout 0.2 --interval 0.05");
+  EXPECT_EQ(r.status, 1) << r.out << r.err;
+  EXPECT_TRUE(r.out.starts_with("http: failed: " + url + " answered 503 after ")) << r.out;
+  r = check("tcp " + server.endpoint());
+  EXPECT_EQ(r.status, 0) << r.out << r.err;
+  EXPECT_EQ(r.out, "tcp: ok: " + server.endpoint() + " accepted a connection\n");
+}
+
+TEST(CheckCommand, AUnitThatIsNotActiveFails) {
+  // Whether systemd runs here or not, this unit is not active.
+  const Result r = check("unit bootassess-no-such-unit-for-a-test.service --timeout 0.2");
+  EXPECT_EQ(r.status, 1) << r.out << r.err;
+  EXPECT_TRUE(r.out.starts_with("unit: failed: bootassess-no-such-unit-for-a-test.service"))
+      << r.out;
+  EXPECT_EQ(r.out.find('\n'), r.out.size() - 1) << r.out;
 }
 
 TEST(CheckCommand, UsageErrorsExitTwoWithAMessageOnStderr) {
