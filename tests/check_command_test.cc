@@ -99,7 +99,9 @@ TEST(CheckCommand, AUnitThatIsNotActiveFails) {
 
 TEST(CheckCommand, UsageErrorsExitTwoWithAMessageOnStderr) {
   const std::pair<std::string, std::string> cases[] = {
-      {"tpc 127.0.0.1:1", "'tpc' is not a kind of check"},
+      {"tpc 127.0.0.1:1",
+       "'tpc' is not a kind of check (one of mount, path, tcp, http, command, "
+       "unit) (did you mean 'tcp'?)"},
       {"tcp 127.0.0.1:1 --type file", "--type is only for path"},
       {"http https://example.org/", "https is not supported"},
       {"command -- sh -c true", "'sh' is not an absolute path"},

@@ -153,6 +153,10 @@ TEST(ProbeCommand, PassesOnExitZeroAndQuotesTheLastLineOtherwise) {
   EXPECT_FALSE(a.passed);
   EXPECT_FALSE(a.timed_out);
   EXPECT_EQ(a.detail, "/bin/sh exited with status 3: not ready");
+  // Past the bound, the end of the output is what is kept.
+  a = command_attempt({"/bin/sh", "-c", "seq 1 100000; echo the end >&2; exit 1"},
+                      Deadline::after(60s));
+  EXPECT_EQ(a.detail, "/bin/sh exited with status 1: the end");
   a = command_attempt({"/bin/sh", "-c", "kill -KILL $$"}, Deadline::after(60s));
   EXPECT_FALSE(a.passed);
   EXPECT_EQ(a.detail, "/bin/sh killed by signal 9 (SIGKILL)");
