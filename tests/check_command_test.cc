@@ -1,10 +1,17 @@
 // `bootassess check` through the real binary: the one line on stdout, the
 // exit statuses 0, 1 and 2, and usage errors on stderr.
 #include <gtest/gtest.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include <chrono>
+#include <csignal>
 #include <string>
+#include <thread>
 
 #include "support/loopback_server.h"
+#include "support/process.h"
 #include "support/temp_dir.h"
 
 namespace bootassess {
@@ -95,6 +102,37 @@ TEST(CheckCommand, AUnitThatIsNotActiveFails) {
   EXPECT_TRUE(r.out.starts_with("unit: failed: bootassess-no-such-unit-for-a-test.service"))
       << r.out;
   EXPECT_EQ(r.out.find('\n'), r.out.size() - 1) << r.out;
+}
+
+// Stopped by a signal (Ctrl-C, a kill of its pid), the check takes the
+// command's process group with it: nothing is left running.
+TEST(CheckCommand, ASignalKillsTheCommandsProcessGroupToo) {
+  TempDir tmp;
+  const std::string pid_file = tmp / "grandchild";
+  std::vector<std::string> args{
+      kBinary,     "check", "command",
+      "--timeout", "600",   "--",
+      "/bin/sh",   "-c",    "sleep 100000 & echo $! > '" + pid_file + "'; wait"};
+  std::vector<char*> argv;
+  for (std::string& a : args)
+    argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t pid = 0;
+  ASSERT_EQ(::posix_spawn(&pid, kBinary.c_str(), nullptr, nullptr, argv.data(), environ), 0);
+  std::string grandchild;
+  for (int tries = 0; tries < 1000 && grandchild.empty(); ++tries) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    grandchild = testing::read_text(pid_file);
+  }
+  ASSERT_FALSE(grandchild.empty());
+  ASSERT_EQ(::kill(pid, SIGTERM), 0);
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM) << status;
+  const pid_t sleeper = std::stoi(grandchild);
+  const bool gone = testing::process_gone(sleeper);
+  if (!gone) ::kill(sleeper, SIGKILL);
+  EXPECT_TRUE(gone) << "the command's child " << sleeper << " outlived the check";
 }
 
 TEST(CheckCommand, UsageErrorsExitTwoWithAMessageOnStderr) {

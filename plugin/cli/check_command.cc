@@ -5,6 +5,7 @@
 
 #include "cli/options.h"
 #include "load/keys.h"
+#include "probe/local_probe.h"
 
 namespace bootassess {
 namespace {
@@ -81,6 +82,7 @@ int run_check(const probe::CheckRequest& request) {
     std::cerr << "\n";
     return kExitUsage;
   }
+  if (spec.value->kind == probe::Kind::command) probe::kill_command_on_signal();
   const probe::Verdict verdict = probe::run_check(*spec.value);
   std::cout << probe::check_line(spec.value->name, verdict) << "\n" << std::flush;
   return verdict.passed ? kExitOk : kExitFailed;
