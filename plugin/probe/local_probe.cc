@@ -272,9 +272,16 @@ Attempt unit_attempt(const std::string& unit, const status::UnitStates& states) 
   return result(s.active_state == "active", fmt::format("{} is {}", shown, state));
 }
 
-Attempt unit_attempt(const std::string& unit, const TimedUnitQuery& query,
-                     const Deadline& deadline) {
-  return unit_attempt(unit, query({unit}, deadline.left()));
+Attempt unit_attempt(const std::string& unit, const TimedUnitQuery& query, const Deadline& deadline,
+                     std::string& last_seen) {
+  const status::UnitStates states = query({unit}, deadline.left());
+  Attempt a = unit_attempt(unit, states);
+  if (states.unknown_because.empty()) {
+    last_seen = a.detail;
+  } else if (!last_seen.empty()) {
+    a.detail = fmt::format("{} when last seen; then {}", last_seen, states.unknown_because);
+  }
+  return a;
 }
 
 }  // namespace bootassess::probe

@@ -69,8 +69,10 @@ TimedUnitQuery systemctl_unit_query();
 // `unit` is active (ActiveState=active) in what `states` says.
 Attempt unit_attempt(const std::string& unit, const status::UnitStates& states);
 
-// The same, asking `query` with the time left.
-Attempt unit_attempt(const std::string& unit, const TimedUnitQuery& query,
-                     const Deadline& deadline);
+// The same, asking `query` with the time left. `last_seen` carries the last
+// state systemd told from one attempt to the next: an attempt that gets no
+// state (systemctl cut short by the deadline, say) still says it.
+Attempt unit_attempt(const std::string& unit, const TimedUnitQuery& query, const Deadline& deadline,
+                     std::string& last_seen);
 
 }  // namespace bootassess::probe
