@@ -21,11 +21,11 @@ _bootassess() {
     prev=${words[cword - 2]}
   fi
 
-  local commands="apply plan validate status help version"
+  local commands="apply plan validate status check help version"
   local command="" i
   for ((i = 1; i < cword; i++)); do
     case ${words[i]} in
-      apply | plan | validate | status | help | version)
+      apply | plan | validate | status | check | help | version)
         command=${words[i]}
         break
         ;;
@@ -62,8 +62,13 @@ _bootassess() {
       _bootassess_reply -W "good failed pending fallback no-gate unknown" -- "$cur"
       return 0
       ;;
-    --condition-timeout)
-      # A number of seconds: nothing to offer.
+    --condition-timeout | --timeout | --interval | --name | --status | --fstype)
+      # A number of seconds, a name, a status code, a file system type:
+      # nothing to offer.
+      return 0
+      ;;
+    --type)
+      _bootassess_reply -W "file directory symlink socket fifo block char" -- "$cur"
       return 0
       ;;
     --output)
@@ -95,8 +100,16 @@ _bootassess() {
       ;;
     validate) options="--strict --no-shell --format --help -h" ;;
     status) options="--root --esp --format --output --notice --problem --help -h" ;;
+    check)
+      # After `--` comes the command's own argv.
+      local k
+      for ((k = i + 1; k < cword; k++)); do
+        [ "${words[k]}" = "--" ] && return 0
+      done
+      options="--name --timeout --interval --fstype --type --status --help -h"
+      ;;
     help)
-      _bootassess_reply -W "apply plan validate status version" -- "$cur"
+      _bootassess_reply -W "apply plan validate status check version" -- "$cur"
       return 0
       ;;
     version) options="--help -h" ;;
@@ -110,6 +123,27 @@ _bootassess() {
         # SOURCE: a file, a directory or - for standard input.
         compopt -o filenames 2>/dev/null
         _bootassess_reply -f -- "$cur"
+        ;;
+      check)
+        # KIND, then for mount and path a PATH.
+        local kind="" j
+        for ((j = i + 1; j < cword; j++)); do
+          case ${words[j]} in
+            --name | --timeout | --interval | --fstype | --type | --status) ((j++)) ;;
+            -*) ;;
+            *)
+              kind=${words[j]}
+              break
+              ;;
+          esac
+        done
+        case $kind in
+          "") _bootassess_reply -W "mount path tcp http command unit" -- "$cur" ;;
+          mount | path)
+            compopt -o filenames 2>/dev/null
+            _bootassess_reply -f -- "$cur"
+            ;;
+        esac
         ;;
     esac
   fi

@@ -9,6 +9,7 @@
 
 #include "boot/boot_mode.h"
 #include "cli/apply_command.h"
+#include "cli/check_command.h"
 #include "cli/options.h"
 #include "cli/plan_command.h"
 #include "cli/status_command.h"
@@ -168,7 +169,8 @@ static int run(int argc, char** argv) {
   app.set_version_flag("-V,--version", version_text(), "Show the version and the source commit");
   app.require_subcommand(1);
   app.footer(kMainFooter);
-  const std::vector<std::string> commands{"apply", "plan", "validate", "status", "help", "version"};
+  const std::vector<std::string> commands{"apply", "plan", "validate", "status",
+                                          "check", "help", "version"};
   if (!command_is_known(argc, argv, commands)) return kExitUsage;
 
   // Only the command named first is built when it is one that runs: every
@@ -304,6 +306,9 @@ static int run(int argc, char** argv) {
     status_cmd->footer(kStatusFooter);
   }
 
+  probe::CheckRequest check;
+  CLI::App* check_cmd = wanted("check") ? add_check_command(app, check) : nullptr;
+
   std::string help_topic;
   CLI::App* help_cmd = nullptr;
   if (wanted("help")) {
@@ -339,8 +344,9 @@ static int run(int argc, char** argv) {
       return kExitOk;
     }
     const std::map<std::string, CLI::App*> topics{
-        {"apply", apply_cmd},   {"plan", plan_cmd}, {"validate", validate_cmd},
-        {"status", status_cmd}, {"help", help_cmd}, {"version", version_cmd}};
+        {"apply", apply_cmd},    {"plan", plan_cmd},   {"validate", validate_cmd},
+        {"status", status_cmd},  {"check", check_cmd}, {"help", help_cmd},
+        {"version", version_cmd}};
     const auto topic = topics.find(help_topic);
     if (topic == topics.end()) {
       std::cerr << "bootassess help: unknown command '" << help_topic << "'"
@@ -369,6 +375,7 @@ static int run(int argc, char** argv) {
   }
   if (validate_cmd != nullptr && validate_cmd->parsed()) return run_validate(validate);
   if (status_cmd != nullptr && status_cmd->parsed()) return run_status(status);
+  if (check_cmd != nullptr && check_cmd->parsed()) return run_check(check);
   return kExitUsage;
 }
 

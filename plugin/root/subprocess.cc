@@ -63,15 +63,24 @@ std::vector<char*> pointers(std::vector<std::string>& strings) {
   channel.fail(ChildReport::kExec);
 }
 
-// Reads what is ready on `fd` into `out`, keeping at most `max` bytes; false
-// at the end of the output (or on an error reading it).
-bool drain(int fd, std::string& out, std::size_t max, bool& truncated) {
+// Reads what is ready on `fd` into `out`, keeping at most `max` bytes (the
+// first ones, or with `tail` the last ones); false at the end of the output
+// (or on an error reading it).
+bool drain(int fd, std::string& out, std::size_t max, bool tail, bool& truncated) {
   std::array<char, 4096> buf;
   const ssize_t n = ::read(fd, buf.data(), buf.size());
   if (n < 0) return errno == EINTR || errno == EAGAIN;
   if (n == 0) return false;
-  const std::size_t room = max - std::min(out.size(), max);
   const auto got = static_cast<std::size_t>(n);
+  if (tail) {
+    out.append(buf.data(), got);
+    if (out.size() > max) {
+      truncated = true;
+      out.erase(0, out.size() - max);
+    }
+    return true;
+  }
+  const std::size_t room = max - std::min(out.size(), max);
   if (got > room) truncated = true;
   out.append(buf.data(), std::min(got, room));
   return true;
@@ -105,6 +114,7 @@ struct Stream {
   std::string* text = nullptr;
   bool* truncated = nullptr;
   std::size_t max = 0;
+  bool tail = false;
 };
 
 // Reads the child's pipes until it has exited and closed them, or the
@@ -148,13 +158,14 @@ void collect(pid_t pid, std::array<Stream, 3>& streams, Clock::time_point deadli
     if (ready == 0 && exited) break;
     for (std::size_t i = 0; i < streams.size(); ++i) {
       Stream& s = streams[i];
-      if (s.fd >= 0 && fds[i].revents != 0 && !drain(s.fd, *s.text, s.max, *s.truncated)) {
+      if (s.fd >= 0 && fds[i].revents != 0 && !drain(s.fd, *s.text, s.max, s.tail, *s.truncated)) {
         s.fd = -1;
       }
     }
   }
   if (result.timed_out) kill_group(pid);
   if (!exited) raw = wait_blocking(pid);
+  result.wait_status = raw;
   result.status = decode_wait_status(raw);
 }
 
@@ -201,6 +212,16 @@ int decode_wait_status(int status) {
   if (WIFEXITED(status)) return WEXITSTATUS(status);
   if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
   return 1;
+}
+
+std::string describe_wait_status(int status) {
+  if (WIFSIGNALED(status)) {
+    const int signal = WTERMSIG(status);
+    const char* name = ::sigabbrev_np(signal);
+    return name == nullptr ? fmt::format("killed by signal {}", signal)
+                           : fmt::format("killed by signal {} (SIG{})", signal, name);
+  }
+  return fmt::format("exited with status {}", decode_wait_status(status));
 }
 
 SubprocessResult run_subprocess(const SubprocessRequest& request) {
@@ -265,9 +286,10 @@ SubprocessResult run_subprocess(const SubprocessRequest& request) {
   std::string reports;
   bool reports_truncated = false;
   std::array<Stream, 3> streams{
-      Stream{out->read_end.get(), &result.out, &result.out_truncated, request.max_output},
-      Stream{err ? err->read_end.get() : -1, &result.err, &result.err_truncated,
-             request.max_output},
+      Stream{out->read_end.get(), &result.out, &result.out_truncated, request.max_output,
+             request.keep_tail},
+      Stream{err ? err->read_end.get() : -1, &result.err, &result.err_truncated, request.max_output,
+             request.keep_tail},
       Stream{report ? report->read_end.get() : -1, &reports, &reports_truncated, 4096}};
   collect(pid, streams, deadline, result);
   read_reports(reports, result);

@@ -50,6 +50,9 @@ struct SubprocessRequest {
   std::string cwd;
   bool merge_stderr = false;           // stderr into the stdout pipe, interleaved as written
   std::size_t max_output = 64 * 1024;  // bytes kept of each of stdout and stderr
+  // Which bytes are kept of a longer output: its first max_output (the
+  // default), or its last.
+  bool keep_tail = false;
   // The process group is killed (SIGKILL) when this has passed.
   std::chrono::milliseconds timeout{30000};
   // Runs in the child before the chdir and exec: async-signal-safe calls only.
@@ -63,6 +66,7 @@ struct SubprocessResult {
   std::vector<ChildReport> notes;
   bool timed_out = false;  // the deadline passed and the process group was killed
   int status = 0;          // see decode_wait_status
+  int wait_status = 0;     // as waitpid gave it: see describe_wait_status
   std::string out;         // stdout (with stderr when merged)
   std::string err;
   bool out_truncated = false;
@@ -74,5 +78,9 @@ SubprocessResult run_subprocess(const SubprocessRequest& request);
 // A waitpid status as a shell reports it: the exit status, or 128+N when
 // killed by signal N.
 int decode_wait_status(int status);
+
+// A waitpid status in words: "exited with status N", or "killed by signal N
+// (SIGNAME)".
+std::string describe_wait_status(int status);
 
 }  // namespace bootassess

@@ -6,9 +6,8 @@
 
 #include <cerrno>
 #include <csignal>
-#include <fstream>
-#include <thread>
 
+#include "support/process.h"
 #include "support/temp_dir.h"
 
 namespace bootassess {
@@ -25,23 +24,6 @@ SubprocessResult run_sh(const std::string& script, std::chrono::milliseconds tim
   request.timeout = timeout;
   request.max_output = max_output;
   return run_subprocess(request);
-}
-
-// Whether process `pid` is gone: no such process, or a zombie left for its
-// new parent (init) to reap.
-bool dead(pid_t pid) {
-  for (int tries = 0; tries < 500; ++tries) {
-    if (::kill(pid, 0) != 0 && errno == ESRCH) return true;
-    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-    std::string line;
-    std::getline(stat, line);
-    const std::size_t paren = line.rfind(')');
-    if (paren != std::string::npos && line.size() > paren + 2 && line[paren + 2] == 'Z') {
-      return true;
-    }
-    std::this_thread::sleep_for(10ms);
-  }
-  return false;
 }
 
 TEST(Subprocess, RunsArgvAndKeepsStdoutAndStderrApartOrTogether) {
@@ -70,6 +52,11 @@ TEST(Subprocess, DecodesExitStatusesAndSignals) {
   EXPECT_EQ(run_sh("kill -TERM $$").status, 128 + SIGTERM);
   EXPECT_EQ(run_sh("kill -SEGV $$").status, 128 + SIGSEGV);
   EXPECT_FALSE(run_sh("kill -TERM $$").timed_out);
+  // The raw status tells an exit from a signal, which 128+N does not.
+  EXPECT_EQ(describe_wait_status(run_sh("exit 137").wait_status), "exited with status 137");
+  EXPECT_EQ(describe_wait_status(run_sh("kill -KILL $$").wait_status),
+            "killed by signal 9 (SIGKILL)");
+  EXPECT_EQ(describe_wait_status(run_sh("exit 0").wait_status), "exited with status 0");
 }
 
 TEST(Subprocess, KeepsAtMostTheBoundOfEachOutputAndReadsTheRest) {
@@ -81,6 +68,23 @@ TEST(Subprocess, KeepsAtMostTheBoundOfEachOutputAndReadsTheRest) {
   EXPECT_TRUE(r.err_truncated);
   EXPECT_EQ(r.status, 3);  // it was not blocked on a full pipe
   const SubprocessResult small = run_sh("printf 12345", 10s, 5);
+  EXPECT_EQ(small.out, "12345");
+  EXPECT_FALSE(small.out_truncated);
+}
+
+TEST(Subprocess, KeepsTheTailOfALongerOutputWhenAsked) {
+  SubprocessRequest request;
+  request.argv = {"/bin/sh", "-c", "seq 1 20000; echo last line >&2"};
+  request.max_output = 100;
+  request.keep_tail = true;
+  request.merge_stderr = true;
+  const SubprocessResult r = run_subprocess(request);
+  EXPECT_EQ(r.out.size(), 100u);
+  EXPECT_TRUE(r.out_truncated);
+  EXPECT_TRUE(r.out.ends_with("19999\n20000\nlast line\n")) << r.out;
+  request.argv = {"/bin/sh", "-c", "printf 12345"};
+  request.max_output = 5;
+  const SubprocessResult small = run_subprocess(request);
   EXPECT_EQ(small.out, "12345");
   EXPECT_FALSE(small.out_truncated);
 }
@@ -113,8 +117,9 @@ TEST(Subprocess, KillsTheWholeProcessGroupAndLeavesNoZombie) {
   // The leader was reaped here: no zombie of ours.
   EXPECT_EQ(::waitpid(leader, nullptr, WNOHANG), -1);
   EXPECT_EQ(errno, ECHILD);
-  EXPECT_TRUE(dead(leader));
-  EXPECT_TRUE(dead(grandchild)) << "grandchild " << grandchild << " outlived the deadline";
+  EXPECT_TRUE(testing::process_gone(leader));
+  EXPECT_TRUE(testing::process_gone(grandchild))
+      << "grandchild " << grandchild << " outlived the deadline";
 }
 
 TEST(Subprocess, ABackgroundJobHoldingTheOutputDoesNotHoldTheResult) {

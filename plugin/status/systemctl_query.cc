@@ -10,7 +10,6 @@
 namespace bootassess::status {
 namespace {
 
-constexpr std::chrono::seconds kTimeout{10};
 constexpr std::size_t kMaxOutput = 1 << 20;
 
 constexpr const char* kFixedPaths[] = {"/usr/bin/systemctl", "/bin/systemctl"};
@@ -75,11 +74,12 @@ std::string systemctl_failure(const ProgramRun& run) {
                      : fmt::format("systemctl failed: {}", why);
 }
 
-UnitStates query_systemctl(const std::string& systemctl, const std::vector<std::string>& units) {
+UnitStates query_systemctl(const std::string& systemctl, const std::vector<std::string>& units,
+                           std::chrono::milliseconds timeout) {
   std::vector<std::string> argv{systemctl, "show", "--no-pager", "-p", std::string(kShowProperties),
                                 "--"};
   argv.insert(argv.end(), units.begin(), units.end());
-  const ProgramRun run = run_program(argv, kTimeout, kMaxOutput);
+  const ProgramRun run = run_program(argv, timeout, kMaxOutput);
   UnitStates states;
   states.unknown_because = systemctl_failure(run);
   if (states.unknown_because.empty()) states.units = parse_show_output(run.out, units);

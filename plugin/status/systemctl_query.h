@@ -36,8 +36,13 @@ ProgramRun run_program(const std::vector<std::string>& argv, std::chrono::millis
 // Why `systemctl` run `run` gave no states, in a few words; empty when it did.
 std::string systemctl_failure(const ProgramRun& run);
 
-// Asks `systemctl` (a path) for the units' states with `systemctl show`.
-UnitStates query_systemctl(const std::string& systemctl, const std::vector<std::string>& units);
+// How long `systemctl show` may take.
+inline constexpr std::chrono::milliseconds kSystemctlTimeout{10000};
+
+// Asks `systemctl` (a path) for the units' states with `systemctl show`,
+// killing it after `timeout`.
+UnitStates query_systemctl(const std::string& systemctl, const std::vector<std::string>& units,
+                           std::chrono::milliseconds timeout = kSystemctlTimeout);
 
 // The query `status` makes: systemctl when `root` is "/", found and running
 // under systemd; otherwise every state unknown, saying why.

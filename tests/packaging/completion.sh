@@ -31,7 +31,7 @@ case $3 in
   bash)
     bash -c '. "$1" && complete -p bootassess' sh "$bash_completion" ||
       fail "bash does not register a completion for bootassess"
-    expect "apply plan validate status help version" bootassess ""
+    expect "apply plan validate status check help version" bootassess ""
     expect "plan" bootassess pl
     expect "--help --version" bootassess --
     expect "auto active passive recovery autoreset live unknown" bootassess apply --mode ""
@@ -43,6 +43,10 @@ case $3 in
     expect "--dry-run" bootassess apply --root / --dr
     expect "--all-modes" bootassess plan --al
     expect "--strict" bootassess validate --st
+    expect "mount path tcp http command unit" bootassess check ""
+    expect "--timeout --type" bootassess check path /etc --t
+    expect "file fifo" bootassess check path /etc --type f
+    expect "" bootassess check command -- /bin/sh --t
     echo "bash: complete -p bootassess, commands, options and values"
     ;;
   zsh)
@@ -54,7 +58,7 @@ case $3 in
     echo "zsh: parses; compinit registers _bootassess for bootassess"
     ;;
   options)
-    for command in apply plan validate status; do
+    for command in apply plan validate status check; do
       "$binary" "$command" --help >/tmp/bootassess-help.$$ 2>&1 || true
       options=$(grep -o -- '--[a-z][a-z-]*' /tmp/bootassess-help.$$ | sort -u)
       rm -f /tmp/bootassess-help.$$

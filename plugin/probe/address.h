@@ -1,0 +1,77 @@
+// Where a tcp or http check connects: HOST:PORT and http:// URLs parsed
+// (pure), host names looked up in /etc/hosts, and a connection made within a
+// deadline.
+//
+// Names are resolved from literal addresses and /etc/hosts only. The binary
+// is static: glibc cannot load NSS modules (DNS, systemd-resolved, LDAP)
+// into it, and a check that runs while a boot is being assessed must not
+// wait on a network name service anyway. "localhost" is 127.0.0.1 and ::1
+// when /etc/hosts does not name it (an initramfs may have no /etc/hosts).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "probe/deadline.h"
+#include "root/fd.h"
+
+namespace bootassess::probe {
+
+struct Endpoint {
+  std::string host;  // a name, an IPv4 address, or an IPv6 address without its brackets
+  std::uint16_t port = 0;
+};
+
+struct Url {
+  Endpoint endpoint;
+  std::string host_header;  // the authority as written: host[:port], [v6][:port]
+  std::string target;       // path and query, "/" at least
+};
+
+// A parse's value, or why there is none.
+template <typename T>
+struct Parsed {
+  std::optional<T> value;
+  std::string error;
+};
+
+// "HOST:PORT" or "[IPv6]:PORT"; with `default_port`, ":PORT" may be left out.
+Parsed<Endpoint> parse_endpoint(std::string_view text,
+                                std::optional<std::uint16_t> default_port = std::nullopt);
+
+// "http://HOST[:PORT][/PATH[?QUERY]]"; https:// and anything else is an
+// error (https: the error says to use a command check).
+Parsed<Url> parse_url(std::string_view text);
+
+// The addresses /etc/hosts (its text) gives `name`, in the file's order.
+std::vector<std::string> hosts_addresses(std::string_view hosts, std::string_view name);
+
+// The addresses to connect to for `host`: itself when it is a literal,
+// else what `hosts` (the text of /etc/hosts) says, else 127.0.0.1 and ::1
+// for "localhost". Empty, with `error`, when the name is not found.
+Parsed<std::vector<std::string>> resolve_host(const std::string& host, std::string_view hosts);
+
+// The same, reading /etc/hosts.
+Parsed<std::vector<std::string>> resolve_host(const std::string& host);
+
+// A connected socket, or why there is none. `timed_out`: the deadline ended
+// the attempt.
+struct Connection {
+  Fd fd;
+  std::string error;  // "connection refused", "unknown host name ..."
+  bool timed_out = false;
+};
+
+// Connects to `endpoint` (each of its addresses in turn) before `deadline`.
+Connection connect_to(const Endpoint& endpoint, const Deadline& deadline);
+
+// `endpoint` as written: host:port, [v6]:port.
+std::string endpoint_text(const Endpoint& endpoint);
+
+// strerror(error) starting with a small letter, as a detail reads.
+std::string error_text(int error);
+
+}  // namespace bootassess::probe
