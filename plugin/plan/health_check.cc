@@ -1,6 +1,5 @@
 #include "plan/health_check.h"
 
-#include <arpa/inet.h>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -8,6 +7,7 @@
 #include <cmath>
 #include <set>
 
+#include "probe/address.h"
 #include "systemd/unit_name.h"
 
 namespace bootassess {
@@ -21,105 +21,6 @@ constexpr std::array kPathTypes{"file"sv, "directory"sv, "symlink"sv, "socket"sv
 bool is_name_char(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
          c == '_' || c == '.' || c == ':';
-}
-
-bool is_digits(std::string_view s) {
-  return !s.empty() && s.find_first_not_of("0123456789") == std::string_view::npos;
-}
-
-// A host name by RFC 1123: dot-separated labels of letters, digits and
-// inner hyphens.
-bool is_host_name(std::string_view host) {
-  if (host.empty() || host.size() > 253) return false;
-  std::size_t start = 0;
-  while (start <= host.size()) {
-    std::size_t end = host.find('.', start);
-    if (end == std::string_view::npos) end = host.size();
-    const std::string_view label = host.substr(start, end - start);
-    if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-') {
-      return false;
-    }
-    for (char c : label) {
-      if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-            c == '-')) {
-        return false;
-      }
-    }
-    start = end + 1;
-  }
-  return true;
-}
-
-bool is_ipv4(std::string_view host) {
-  in_addr out{};
-  return inet_pton(AF_INET, std::string(host).c_str(), &out) == 1;
-}
-
-// What is wrong with HOST[:PORT] (`port_required` for tcp), or empty.
-std::string address_problem(std::string_view address, bool port_required) {
-  std::string_view host = address;
-  std::string_view port;
-  if (address.starts_with('[')) {
-    const std::size_t close = address.find(']');
-    if (close == std::string_view::npos) return "its `[` IPv6 literal has no `]`";
-    host = address.substr(1, close - 1);
-    const std::string_view rest = address.substr(close + 1);
-    if (!rest.empty() && !rest.starts_with(':')) return "text follows the `]` of its IPv6 literal";
-    if (!rest.empty()) port = rest.substr(1);
-    in6_addr out{};
-    if (inet_pton(AF_INET6, std::string(host).c_str(), &out) != 1) {
-      return fmt::format("'{}' is not an IPv6 address", host);
-    }
-    if (port.empty() && (port_required || !rest.empty())) return "it has no port";
-  } else {
-    const std::size_t colon = address.rfind(':');
-    if (colon == std::string_view::npos) {
-      if (port_required) return "it has no port (HOST:PORT)";
-    } else {
-      host = address.substr(0, colon);
-      port = address.substr(colon + 1);
-      if (host.find(':') != std::string_view::npos) {
-        return "an IPv6 address must be written in brackets, as [::1]:PORT";
-      }
-    }
-    if (host.empty()) return "it has no host";
-    const bool numeric = host.find_first_not_of("0123456789.") == std::string_view::npos;
-    if (numeric ? !is_ipv4(host) : !is_host_name(host)) {
-      return fmt::format("'{}' is neither an IPv4 address nor a host name", host);
-    }
-    if (colon != std::string_view::npos && port.empty()) return "it has no port after `:`";
-  }
-  if (!port.empty()) {
-    if (!is_digits(port) || port.size() > 5 || std::stoul(std::string(port)) == 0 ||
-        std::stoul(std::string(port)) > 65535) {
-      return fmt::format("port '{}' is not a number from 1 to 65535", port);
-    }
-  }
-  return {};
-}
-
-std::string url_problem(std::string_view url) {
-  auto starts_with_nocase = [&](std::string_view prefix) {
-    if (url.size() < prefix.size()) return false;
-    for (std::size_t i = 0; i < prefix.size(); ++i) {
-      const char c =
-          url[i] >= 'A' && url[i] <= 'Z' ? static_cast<char>(url[i] - 'A' + 'a') : url[i];
-      if (c != prefix[i]) return false;
-    }
-    return true;
-  };
-  if (starts_with_nocase("https://")) return "https";
-  if (!starts_with_nocase("http://")) return "it does not start with http://";
-  for (char c : url) {
-    if (static_cast<unsigned char>(c) <= ' ' || c == 0x7f) {
-      return "it holds a blank or a control character (write it percent-encoded)";
-    }
-  }
-  const std::string_view rest = url.substr(7);
-  const std::string_view authority = rest.substr(0, rest.find_first_of("/?#"));
-  if (authority.find('@') != std::string_view::npos) return "it holds user information (`@`)";
-  if (std::string p = address_problem(authority, false); !p.empty()) return p;
-  return {};
 }
 
 void add(Diagnostics& out, bool& ok, Severity severity, const Position& where,
@@ -317,22 +218,25 @@ bool check_configuration(const BootAssessmentStep& gate, Diagnostics& out) {
         }
         break;
       case CheckKind::tcp:
-        if (std::string p = address_problem(target.value, true); !p.empty()) {
+        if (const probe::Parsed<probe::Endpoint> e = probe::parse_endpoint(target.value);
+            !e.value) {
           add(out, ok, Severity::error, target.pos, "check-address",
-              fmt::format("`tcp` '{}' is not HOST:PORT: {}", abbreviated(target.value, 80), p),
+              fmt::format("`tcp` is not HOST:PORT: {}", e.error),
               "write an IPv4 address, [IPv6] or a name in /etc/hosts, then :PORT");
         }
         break;
       case CheckKind::http:
-        if (std::string p = url_problem(target.value); p == "https") {
+        if (const probe::Parsed<probe::Url> u = probe::parse_url(target.value); !u.value) {
+          const bool https = target.value.size() >= 8 &&
+                             (target.value[4] == 's' || target.value[4] == 'S') &&
+                             target.value.find("://") == 5;
           add(out, ok, Severity::error, target.pos, "check-url",
-              "`http` checks speak plain HTTP only: the static binary carries no TLS",
-              "for https, use a `command:` check with a client from the image, such as "
-              "[/usr/bin/curl, -fsS, URL]");
-        } else if (!p.empty()) {
-          add(out, ok, Severity::error, target.pos, "check-url",
-              fmt::format("`http` '{}' is not an http:// URL bootassess can fetch: {}",
-                          abbreviated(target.value, 80), p));
+              https ? std::string("`http` checks speak plain HTTP only: the static binary "
+                                  "carries no TLS")
+                    : fmt::format("`http` is not an http:// URL bootassess can fetch: {}", u.error),
+              https ? std::string("for https, use a `command:` check with a client from the "
+                                  "image, such as [/usr/bin/curl, -fsS, URL]")
+                    : std::string());
         }
         break;
       case CheckKind::command:

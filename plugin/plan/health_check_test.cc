@@ -166,15 +166,16 @@ TEST(HealthCheckRules, Paths) {
 }
 
 TEST(HealthCheckRules, Urls) {
-  for (const char* ok : {"http://127.0.0.1:8080/healthz", "http://localhost/", "HTTP://h",
-                         "http://[::1]:80/x?y#z", "http://node-1.example:65535"}) {
+  for (const char* ok :
+       {"http://127.0.0.1:8080/healthz", "http://localhost/", "HTTP://h", "http://[::1]:80/x?y#z",
+        "http://node-1.example:65535", "http://under_score/"}) {
     EXPECT_EQ(findings(one_check(std::string("{name: a, http: '") + ok + "'}")),
               std::vector<std::string>{})
         << ok;
   }
   for (const char* bad : {"https://127.0.0.1/", "ftp://h/", "http://", "http://h:0/",
                           "http://h:65536/", "http://user@h/", "http://a b/", "http://[::1/",
-                          "http://::1/", "http://-h/", "http://h:/", "127.0.0.1:80"}) {
+                          "http://::1/", "http://h!/", "http://h:/", "127.0.0.1:80"}) {
     EXPECT_EQ(findings(one_check(std::string("{name: a, http: '") + bad + "'}")),
               std::vector<std::string>{"check-url@5"})
         << bad;
@@ -186,13 +187,14 @@ TEST(HealthCheckRules, Urls) {
 }
 
 TEST(HealthCheckRules, Addresses) {
-  for (const char* ok : {"127.0.0.1:6443", "[::1]:22", "localhost:1", "k3s.local:65535"}) {
+  for (const char* ok :
+       {"127.0.0.1:6443", "[::1]:22", "localhost:1", "k3s.local:65535", "a_b:80"}) {
     EXPECT_EQ(findings(one_check(std::string("{name: a, tcp: '") + ok + "'}")),
               std::vector<std::string>{})
         << ok;
   }
   for (const char* bad : {"127.0.0.1", "127.0.0.1:", ":80", "127.0.0.1:0", "127.0.0.1:70000",
-                          "::1:22", "[::1]", "[::1]x:1", "300.1.1.1:80", "a_b:80", "h:http"}) {
+                          "::1:22", "[::1]", "[::1]x:1", "[1.2.3.4]:80", "a/b:80", "h:http"}) {
     EXPECT_EQ(findings(one_check(std::string("{name: a, tcp: '") + bad + "'}")),
               std::vector<std::string>{"check-address@5"})
         << bad;
