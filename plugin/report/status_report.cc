@@ -153,11 +153,8 @@ std::string unit_text(const GatedUnit& u) {
 }
 
 std::string check_text(const CheckStatus& c) {
-  std::string detail = c.detail.empty() ? std::string("state unknown") : c.detail;
-  const std::string outcome =
-      c.state ? std::string(c.outcome == Outcome::ok ? "ok" : outcome_name(c.outcome)) + ": "
-              : std::string();
-  detail = fmt::format("{} {}{}", c.required ? "required" : "wanted  ", outcome, detail);
+  const std::string detail = fmt::format("{}: {}", c.required ? "required" : "wanted",
+                                         c.detail.empty() ? "state unknown" : c.detail);
   const std::string name = printable(c.name);
   if (name.size() > kLongName) {
     return wrap(name, "    ", 6) + wrap(printable(detail), "      ", 6);
