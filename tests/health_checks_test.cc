@@ -4,8 +4,11 @@
 // systemd's own parser (`systemd-analyze verify --root`).
 #include <gtest/gtest.h>
 #include <unistd.h>
+#include <yaml-cpp/yaml.h>
 
 #include <filesystem>
+#include <map>
+#include <set>
 
 #include "support/temp_dir.h"
 #include "support/tree.h"
@@ -183,6 +186,64 @@ TEST(HealthChecksBinary, AMissingBinaryIsReportedAtItsPosition) {
   run_command(kBinary + " plan --root " + root + " --mode active " + (tmp / "d.yaml") + " 2>&1",
               &output);
   EXPECT_EQ(output.find("check-binary-missing"), std::string::npos) << output;
+}
+
+}  // namespace
+}  // namespace bootassess
+
+namespace bootassess {
+namespace {
+
+// `plan --all-modes` shows each check's unit in the modes the gate applies
+// to, and the drop-in that reboots only on a counted active boot.
+TEST(HealthChecksPlan, GeneratedUnitsShowPerMode) {
+  TempDir tmp;
+  write_text(tmp / "c.yaml", R"(stages:
+  initramfs:
+    - boot_assessment:
+        checks:
+          - {name: api, tcp: '127.0.0.1:6443'}
+          - {name: dash, http: 'http://127.0.0.1:8080/', required: false}
+        reboot_on_failure: []
+    - boot_assessment:
+        checks:
+          - {name: usr, mount: /usr/local}
+)");
+  const std::string root = make_root(tmp, "root");
+  std::string json;
+  ASSERT_EQ(run_command(
+                kBinary + " plan --all-modes --format json --root " + root + " " + (tmp / "c.yaml"),
+                &json),
+            0)
+      << json.substr(0, 2000);
+  const YAML::Node plan = YAML::Load(json);
+  std::map<std::string, std::set<std::string>> paths;  // mode -> paths written or linked
+  std::map<std::string, bool> reboots;                 // mode -> a drop-in has FailureAction
+  for (const auto& mode : plan["modes"]) {
+    const std::string key = mode.first.as<std::string>();
+    for (const auto& a : mode.second["actions"]) {
+      const std::string path = a["path"].as<std::string>();
+      // A check's unit, drop-in and link: one action each.
+      EXPECT_TRUE(paths[key].insert(path).second ||
+                  path.find("bootassess-check-") == std::string::npos)
+          << key << " " << path;
+      if (a["content"] &&
+          a["content"].as<std::string>().find("\nFailureAction=reboot\n") != std::string::npos) {
+        reboots[key] = true;
+      }
+    }
+  }
+  const std::string api = "/run/systemd/system/bootassess-check-api.service";
+  const std::string dash_link =
+      "/run/systemd/system/boot-complete.target.wants/bootassess-check-dash.service";
+  for (const std::string key : {"active/counted", "active/uncounted", "passive", "recovery"}) {
+    ASSERT_TRUE(plan["modes"][key]) << key;
+    const bool gated = key != "recovery";
+    EXPECT_EQ(paths[key].count(api), gated ? 1u : 0u) << key;
+    EXPECT_EQ(paths[key].count(dash_link), gated ? 1u : 0u) << key;
+    // Only the second step reboots, and only on a counted active boot.
+    EXPECT_EQ(reboots[key], key == "active/counted") << key;
+  }
 }
 
 }  // namespace

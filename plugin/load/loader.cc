@@ -397,9 +397,9 @@ std::optional<HealthCheck> DocumentReader::read_check(const yaml::Node& node) {
     } else if (e.key == "status") {
       options.push_back(&e);
       const std::optional<YipInteger> v =
-          e.value.IsScalar() ? parse_yip_unsigned(e.value.Scalar(), 999) : std::nullopt;
+          e.value.IsScalar() ? parse_yip_unsigned(e.value.Scalar(), 599) : std::nullopt;
       if (!v || v->from_float || !v->decimal || v->value < 100) {
-        ctx_.type_error(e.value, "`status` must be an HTTP status code from 100 to 999");
+        ctx_.type_error(e.value, "`status` must be an HTTP status code from 100 to 599");
       } else {
         c.status = Located<std::uint32_t>{static_cast<std::uint32_t>(v->value), ctx_.at(e.value)};
       }

@@ -168,11 +168,11 @@ std::string check_unit_content(const HealthCheck& check, std::string_view binary
       "Type=oneshot\n"
       "RemainAfterExit=yes\n"
       "ExecStart={}\n"
-      "TimeoutStartSec={}\n"
-      "\n[Install]\n"
-      "{}=boot-complete.target\n",
-      exec, format_seconds(std::ceil(check_timeout(check)) + kCheckTimeoutMargin),
-      required ? "RequiredBy" : "WantedBy");
+      "TimeoutStartSec={}\n",
+      exec, format_seconds(std::ceil(check_timeout(check)) + kCheckTimeoutMargin));
+  // A required check's RequiredBy= comes with the gate's drop-in, as a gated
+  // unit's does.
+  if (!required) text += "\n[Install]\nWantedBy=boot-complete.target\n";
   return text;
 }
 

@@ -49,7 +49,9 @@ std::string systemd_exec_word(std::string_view arg);
 // The verb's argv for `check`, the binary first.
 std::vector<std::string> check_command_line(const HealthCheck& check, std::string_view binary);
 
-// The generated unit file. `step` names the step, for the comment.
+// The generated unit file. `step` names the step, for the comment. A wanted
+// check's is WantedBy=boot-complete.target; a required one has no [Install]:
+// the gate's drop-in makes it RequiredBy= the target.
 std::string check_unit_content(const HealthCheck& check, std::string_view binary,
                                std::string_view step, BootMode mode);
 
