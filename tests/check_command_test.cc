@@ -1,9 +1,17 @@
 // `bootassess check` through the real binary: the one line on stdout, the
 // exit statuses 0, 1 and 2, and usage errors on stderr.
 #include <gtest/gtest.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include <chrono>
+#include <csignal>
 #include <string>
+#include <thread>
 
+#include "support/loopback_server.h"
+#include "support/process.h"
 #include "support/temp_dir.h"
 
 namespace bootassess {
@@ -73,9 +81,65 @@ TEST(CheckCommand, FailingPrintsOneFailedLineAndExitsOne) {
   EXPECT_TRUE(r.out.starts_with("tcp: failed: 127.0.0.1:1: connection refused after ")) << r.out;
 }
 
+TEST(CheckCommand, HttpAndTcpAgainstALoopbackServer) {
+  testing::Server server("HTTP/1.1 503 Service Unavailable\r\n\r\n");
+  const std::string url = "http://" + server.endpoint() + "/healthz";
+  Result r = check("http " + url + " --name api --status 503");
+  EXPECT_EQ(r.status, 0) << r.out << r.err;
+  EXPECT_EQ(r.out, "api: ok: " + url + " answered 503\n");
+  r = check("http " + url + " --timeout 0.2 --interval 0.05");
+  EXPECT_EQ(r.status, 1) << r.out << r.err;
+  EXPECT_TRUE(r.out.starts_with("http: failed: " + url + " answered 503 after ")) << r.out;
+  r = check("tcp " + server.endpoint());
+  EXPECT_EQ(r.status, 0) << r.out << r.err;
+  EXPECT_EQ(r.out, "tcp: ok: " + server.endpoint() + " accepted a connection\n");
+}
+
+TEST(CheckCommand, AUnitThatIsNotActiveFails) {
+  // Whether systemd runs here or not, this unit is not active.
+  const Result r = check("unit bootassess-no-such-unit-for-a-test.service --timeout 0.2");
+  EXPECT_EQ(r.status, 1) << r.out << r.err;
+  EXPECT_TRUE(r.out.starts_with("unit: failed: bootassess-no-such-unit-for-a-test.service"))
+      << r.out;
+  EXPECT_EQ(r.out.find('\n'), r.out.size() - 1) << r.out;
+}
+
+// Stopped by a signal (Ctrl-C, a kill of its pid), the check takes the
+// command's process group with it: nothing is left running.
+TEST(CheckCommand, ASignalKillsTheCommandsProcessGroupToo) {
+  TempDir tmp;
+  const std::string pid_file = tmp / "grandchild";
+  std::vector<std::string> args{
+      kBinary,     "check", "command",
+      "--timeout", "600",   "--",
+      "/bin/sh",   "-c",    "sleep 100000 & echo $! > '" + pid_file + "'; wait"};
+  std::vector<char*> argv;
+  for (std::string& a : args)
+    argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t pid = 0;
+  ASSERT_EQ(::posix_spawn(&pid, kBinary.c_str(), nullptr, nullptr, argv.data(), environ), 0);
+  std::string grandchild;
+  for (int tries = 0; tries < 1000 && grandchild.empty(); ++tries) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    grandchild = testing::read_text(pid_file);
+  }
+  ASSERT_FALSE(grandchild.empty());
+  ASSERT_EQ(::kill(pid, SIGTERM), 0);
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM) << status;
+  const pid_t sleeper = std::stoi(grandchild);
+  const bool gone = testing::process_gone(sleeper);
+  if (!gone) ::kill(sleeper, SIGKILL);
+  EXPECT_TRUE(gone) << "the command's child " << sleeper << " outlived the check";
+}
+
 TEST(CheckCommand, UsageErrorsExitTwoWithAMessageOnStderr) {
   const std::pair<std::string, std::string> cases[] = {
-      {"tpc 127.0.0.1:1", "'tpc' is not a kind of check"},
+      {"tpc 127.0.0.1:1",
+       "'tpc' is not a kind of check (one of mount, path, tcp, http, command, "
+       "unit) (did you mean 'tcp'?)"},
       {"tcp 127.0.0.1:1 --type file", "--type is only for path"},
       {"http https://example.org/", "https is not supported"},
       {"command -- sh -c true", "'sh' is not an absolute path"},

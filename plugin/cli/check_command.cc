@@ -1,8 +1,11 @@
 #include "cli/check_command.h"
 
+#include <algorithm>
 #include <iostream>
 
 #include "cli/options.h"
+#include "load/keys.h"
+#include "probe/local_probe.h"
 
 namespace bootassess {
 namespace {
@@ -69,9 +72,17 @@ CLI::App* add_check_command(CLI::App& app, probe::CheckRequest& request) {
 int run_check(const probe::CheckRequest& request) {
   const probe::Parsed<probe::CheckSpec> spec = probe::make_check_spec(request);
   if (!spec.value) {
-    std::cerr << "bootassess check: " << spec.error << "\n";
+    // A misspelt kind: the closest one.
+    const bool known = std::find(std::begin(probe::kKindNames), std::end(probe::kKindNames),
+                                 request.kind) != std::end(probe::kKindNames);
+    const std::string suggestion =
+        known ? std::string() : keys::suggest(request.kind, probe::kKindNames);
+    std::cerr << "bootassess check: " << spec.error;
+    if (!suggestion.empty()) std::cerr << " (did you mean '" << suggestion << "'?)";
+    std::cerr << "\n";
     return kExitUsage;
   }
+  if (spec.value->kind == probe::Kind::command) probe::kill_command_on_signal();
   const probe::Verdict verdict = probe::run_check(*spec.value);
   std::cout << probe::check_line(spec.value->name, verdict) << "\n" << std::flush;
   return verdict.passed ? kExitOk : kExitFailed;

@@ -1,6 +1,6 @@
-// Where a tcp or http check connects: HOST:PORT and http:// URLs parsed
-// (pure), host names looked up in /etc/hosts, and a connection made within a
-// deadline.
+// Where a tcp or http check connects: host names looked up in /etc/hosts,
+// and a connection made within a deadline (HOST:PORT and http:// URLs are
+// parsed in load/check_target.h).
 //
 // Names are resolved from literal addresses and /etc/hosts only. The binary
 // is static: glibc cannot load NSS modules (DNS, systemd-resolved, LDAP)
@@ -15,36 +15,19 @@
 #include <string_view>
 #include <vector>
 
+#include "load/check_target.h"
 #include "probe/deadline.h"
 #include "root/fd.h"
 
 namespace bootassess::probe {
 
-struct Endpoint {
-  std::string host;  // a name, an IPv4 address, or an IPv6 address without its brackets
-  std::uint16_t port = 0;
-};
-
-struct Url {
-  Endpoint endpoint;
-  std::string host_header;  // the authority as written: host[:port], [v6][:port]
-  std::string target;       // path and query, "/" at least
-};
-
-// A parse's value, or why there is none.
-template <typename T>
-struct Parsed {
-  std::optional<T> value;
-  std::string error;
-};
-
-// "HOST:PORT" or "[IPv6]:PORT"; with `default_port`, ":PORT" may be left out.
-Parsed<Endpoint> parse_endpoint(std::string_view text,
-                                std::optional<std::uint16_t> default_port = std::nullopt);
-
-// "http://HOST[:PORT][/PATH[?QUERY]]"; https:// and anything else is an
-// error (https: the error says to use a command check).
-Parsed<Url> parse_url(std::string_view text);
+// The parsed targets, from the layer below (load/check_target.h).
+using check_target::Endpoint;
+using check_target::endpoint_text;
+using check_target::parse_endpoint;
+using check_target::parse_url;
+using check_target::Parsed;
+using check_target::Url;
 
 // The addresses /etc/hosts (its text) gives `name`, in the file's order.
 std::vector<std::string> hosts_addresses(std::string_view hosts, std::string_view name);
@@ -67,9 +50,6 @@ struct Connection {
 
 // Connects to `endpoint` (each of its addresses in turn) before `deadline`.
 Connection connect_to(const Endpoint& endpoint, const Deadline& deadline);
-
-// `endpoint` as written: host:port, [v6]:port.
-std::string endpoint_text(const Endpoint& endpoint);
 
 // strerror(error) starting with a small letter, as a detail reads.
 std::string error_text(int error);

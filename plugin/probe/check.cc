@@ -153,8 +153,9 @@ Verdict run_check(const CheckSpec& spec) {
       });
     case Kind::unit: {
       const TimedUnitQuery query = systemctl_unit_query();
+      std::string last_seen;
       return retry_until(spec.timeout, spec.interval, [&](const Deadline& deadline) {
-        return unit_attempt(spec.target, query, deadline);
+        return unit_attempt(spec.target, query, deadline, last_seen);
       });
     }
   }

@@ -2,9 +2,12 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
+#include <csignal>
 #include <cstdlib>
 
 #include "diag/diagnostic.h"
@@ -18,6 +21,20 @@ namespace bootassess::probe {
 namespace {
 
 constexpr const char* kMountInfo = "/proc/self/mountinfo";
+
+// The process group of the command attempt that runs, or 0.
+volatile std::sig_atomic_t g_command_group = 0;
+
+void kill_command_and_die(int sig) {
+  const pid_t group = g_command_group;
+  if (group > 0) {
+    ::kill(-group, SIGKILL);
+    ::kill(group, SIGKILL);
+  }
+  // The default action, once this handler returns and unblocks the signal.
+  ::signal(sig, SIG_DFL);
+  ::raise(sig);
+}
 constexpr std::size_t kMaxMountInfo = 64 << 20;
 
 bool is_octal(char c) {
@@ -145,7 +162,11 @@ Attempt mount_attempt(const std::string& path, const std::optional<std::string>&
 Attempt mount_attempt(const std::string& path, const std::optional<std::string>& fstype) {
   const Fd fd(::open(kMountInfo, O_RDONLY | O_CLOEXEC));
   std::string text;
-  if (!fd.ok() || read_to_end(fd.get(), text, kMaxMountInfo) != ReadResult::ok) {
+  const ReadResult read = fd.ok() ? read_to_end(fd.get(), text, kMaxMountInfo) : ReadResult::error;
+  if (read == ReadResult::too_large) {
+    return result(false, fmt::format("{} is larger than {} MiB", kMountInfo, kMaxMountInfo >> 20));
+  }
+  if (read != ReadResult::ok) {
     return result(false, fmt::format("cannot read {}: {}", kMountInfo, error_text(errno)));
   }
   return mount_attempt(path, fstype, text);
@@ -186,7 +207,9 @@ Attempt command_attempt(const std::vector<std::string>& argv, const Deadline& de
   request.max_output = kCommandOutputTail;
   request.keep_tail = true;
   request.timeout = deadline.left();
+  request.started = [](int pid) { g_command_group = pid; };
   const SubprocessResult run = run_subprocess(request);
+  g_command_group = 0;
   const std::string program = printable(argv.empty() ? std::string() : argv.front());
   if (!run.started) return result(false, printable(run.problem));
   const std::string said = last_line(run.out);
@@ -200,6 +223,18 @@ Attempt command_attempt(const std::vector<std::string>& argv, const Deadline& de
   }
   return result(run.wait_status == 0,
                 fmt::format("{} {}{}", program, describe_wait_status(run.wait_status), quoted));
+}
+
+void kill_command_on_signal() {
+  struct sigaction action {};
+  action.sa_handler = kill_command_and_die;
+  sigemptyset(&action.sa_mask);
+  for (const int sig : {SIGTERM, SIGINT, SIGHUP}) {
+    // A signal the caller chose to ignore stays ignored.
+    struct sigaction old {};
+    if (::sigaction(sig, nullptr, &old) == 0 && old.sa_handler == SIG_IGN) continue;
+    ::sigaction(sig, &action, nullptr);
+  }
 }
 
 TimedUnitQuery systemctl_unit_query() {
@@ -237,9 +272,16 @@ Attempt unit_attempt(const std::string& unit, const status::UnitStates& states) 
   return result(s.active_state == "active", fmt::format("{} is {}", shown, state));
 }
 
-Attempt unit_attempt(const std::string& unit, const TimedUnitQuery& query,
-                     const Deadline& deadline) {
-  return unit_attempt(unit, query({unit}, deadline.left()));
+Attempt unit_attempt(const std::string& unit, const TimedUnitQuery& query, const Deadline& deadline,
+                     std::string& last_seen) {
+  const status::UnitStates states = query({unit}, deadline.left());
+  Attempt a = unit_attempt(unit, states);
+  if (states.unknown_because.empty()) {
+    last_seen = a.detail;
+  } else if (!last_seen.empty()) {
+    a.detail = fmt::format("{} when last seen; then {}", last_seen, states.unknown_because);
+  }
+  return a;
 }
 
 }  // namespace bootassess::probe

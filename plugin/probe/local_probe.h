@@ -52,6 +52,12 @@ inline constexpr std::size_t kCommandOutputTail = 4096;
 // group is killed. The detail quotes the last line it printed.
 Attempt command_attempt(const std::vector<std::string>& argv, const Deadline& deadline);
 
+// SIGTERM, SIGINT or SIGHUP while a command attempt runs: its process group
+// is killed, then this process dies of the signal as it would have. (The
+// command runs in a process group of its own, which a terminal's Ctrl-C or a
+// kill of this process alone does not reach.) Installed by the check verb.
+void kill_command_on_signal();
+
 // Asks systemd about units within a time; status::query_systemctl in the
 // command, a fake in tests.
 using TimedUnitQuery =
@@ -63,8 +69,10 @@ TimedUnitQuery systemctl_unit_query();
 // `unit` is active (ActiveState=active) in what `states` says.
 Attempt unit_attempt(const std::string& unit, const status::UnitStates& states);
 
-// The same, asking `query` with the time left.
-Attempt unit_attempt(const std::string& unit, const TimedUnitQuery& query,
-                     const Deadline& deadline);
+// The same, asking `query` with the time left. `last_seen` carries the last
+// state systemd told from one attempt to the next: an attempt that gets no
+// state (systemctl cut short by the deadline, say) still says it.
+Attempt unit_attempt(const std::string& unit, const TimedUnitQuery& query, const Deadline& deadline,
+                     std::string& last_seen);
 
 }  // namespace bootassess::probe

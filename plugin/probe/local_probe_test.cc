@@ -153,6 +153,10 @@ TEST(ProbeCommand, PassesOnExitZeroAndQuotesTheLastLineOtherwise) {
   EXPECT_FALSE(a.passed);
   EXPECT_FALSE(a.timed_out);
   EXPECT_EQ(a.detail, "/bin/sh exited with status 3: not ready");
+  // Past the bound, the end of the output is what is kept.
+  a = command_attempt({"/bin/sh", "-c", "seq 1 100000; echo the end >&2; exit 1"},
+                      Deadline::after(60s));
+  EXPECT_EQ(a.detail, "/bin/sh exited with status 1: the end");
   a = command_attempt({"/bin/sh", "-c", "kill -KILL $$"}, Deadline::after(60s));
   EXPECT_FALSE(a.passed);
   EXPECT_EQ(a.detail, "/bin/sh killed by signal 9 (SIGKILL)");
@@ -237,22 +241,39 @@ TEST(ProbeUnit, RetriesUntilActiveAndAsksWithTheTimeLeft) {
     ++asked;
     return asked < 3 ? states("activating", "start") : states("active", "running");
   };
+  std::string last_seen;
   const Verdict v = retry_until(60s, 1ms, [&](const Deadline& deadline) {
-    return unit_attempt("k3s.service", query, deadline);
+    return unit_attempt("k3s.service", query, deadline, last_seen);
   });
   EXPECT_TRUE(v.passed);
   EXPECT_EQ(asked, 3);
   EXPECT_TRUE(v.detail.starts_with("k3s.service is active (running) (passed after 3 attempts"))
       << v.detail;
-  int failing = 0;
+  // A state seen once is still told when systemd no longer answers.
+  asked = 0;
+  last_seen.clear();
+  const TimedUnitQuery fading = [&](const std::vector<std::string>&, std::chrono::milliseconds) {
+    if (++asked == 1) return states("activating", "start");
+    status::UnitStates unknown;
+    unknown.unknown_because = "systemctl did not answer in time";
+    return unknown;
+  };
+  const Verdict faded = retry_until(100ms, 10ms, [&](const Deadline& deadline) {
+    return unit_attempt("k3s.service", fading, deadline, last_seen);
+  });
+  EXPECT_FALSE(faded.passed);
+  EXPECT_TRUE(
+      faded.detail.starts_with("k3s.service is activating (start) when last seen; then "
+                               "systemctl did not answer in time after "))
+      << faded.detail;
+  last_seen.clear();
   const Verdict never = retry_until(100ms, 10ms, [&](const Deadline& deadline) {
-    ++failing;
     return unit_attempt(
         "k3s.service",
         [](const std::vector<std::string>&, std::chrono::milliseconds) {
           return states("activating", "start");
         },
-        deadline);
+        deadline, last_seen);
   });
   EXPECT_FALSE(never.passed);
   EXPECT_TRUE(never.detail.starts_with("k3s.service is activating (start) after ")) << never.detail;

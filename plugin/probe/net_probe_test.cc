@@ -1,108 +1,20 @@
 #include "probe/net_probe.h"
 
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
-#include <atomic>
-#include <mutex>
-#include <thread>
-#include <vector>
 
 #include "root/fd.h"
+#include "support/loopback_server.h"
 
 namespace bootassess::probe {
 namespace {
 
 using namespace std::chrono_literals;
+using testing::bound_socket;
+using testing::Server;
 
 bool contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
 }
-
-// A socket bound to 127.0.0.1 on an ephemeral port.
-Fd bound_socket(std::uint16_t& port) {
-  Fd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) return Fd();
-  socklen_t size = sizeof addr;
-  ::getsockname(fd.get(), reinterpret_cast<sockaddr*>(&addr), &size);
-  port = ntohs(addr.sin_port);
-  return fd;
-}
-
-// A server on 127.0.0.1: to each connection it sends `answer` once the
-// request's head has arrived, and closes it; with `silent`, it accepts and
-// never answers (the connection stays open until the server goes).
-class Server {
- public:
-  explicit Server(std::string answer, bool silent = false)
-      : answer_(std::move(answer)), silent_(silent) {
-    listener_ = bound_socket(port_);
-    EXPECT_TRUE(listener_.ok());
-    EXPECT_EQ(::listen(listener_.get(), 16), 0);
-    int fds[2];
-    EXPECT_EQ(::pipe(fds), 0);
-    stop_read_ = Fd(fds[0]);
-    stop_write_ = Fd(fds[1]);
-    thread_ = std::thread([this] { serve(); });
-  }
-  ~Server() {
-    stop_write_.reset();
-    thread_.join();
-  }
-  std::uint16_t port() const { return port_; }
-  std::string endpoint() const { return "127.0.0.1:" + std::to_string(port_); }
-  std::string request() {
-    const std::lock_guard<std::mutex> lock(mutex_);
-    return request_;
-  }
-
- private:
-  void serve() {
-    std::vector<Fd> held;
-    for (;;) {
-      pollfd fds[2] = {{listener_.get(), POLLIN, 0}, {stop_read_.get(), POLLIN, 0}};
-      if (::poll(fds, 2, -1) < 0) continue;
-      if (fds[1].revents != 0) return;
-      Fd conn(::accept4(listener_.get(), nullptr, nullptr, SOCK_CLOEXEC));
-      if (!conn.ok()) continue;
-      if (silent_) {
-        held.push_back(std::move(conn));
-        continue;
-      }
-      std::string got;
-      char buf[1024];
-      while (got.find("\r\n\r\n") == std::string::npos) {
-        pollfd p[2] = {{conn.get(), POLLIN, 0}, {stop_read_.get(), POLLIN, 0}};
-        if (::poll(p, 2, 10000) <= 0 || p[1].revents != 0) break;
-        const ssize_t n = ::recv(conn.get(), buf, sizeof buf, 0);
-        if (n <= 0) break;
-        got.append(buf, static_cast<std::size_t>(n));
-      }
-      {
-        const std::lock_guard<std::mutex> lock(mutex_);
-        request_ = got;
-      }
-      if (::send(conn.get(), answer_.data(), answer_.size(), MSG_NOSIGNAL) < 0) continue;
-    }
-  }
-
-  std::string answer_;
-  bool silent_;
-  std::uint16_t port_ = 0;
-  Fd listener_;
-  Fd stop_read_;
-  Fd stop_write_;
-  std::mutex mutex_;
-  std::string request_;
-  std::thread thread_;
-};
 
 Endpoint endpoint(const std::string& text) {
   Parsed<Endpoint> e = parse_endpoint(text);

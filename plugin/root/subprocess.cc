@@ -279,6 +279,7 @@ SubprocessResult run_subprocess(const SubprocessRequest& request) {
       return result;
     }
   }
+  if (request.started) request.started(pid);
   out->write_end.reset();
   if (err) err->write_end.reset();
   if (report) report->write_end.reset();

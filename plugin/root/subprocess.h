@@ -57,6 +57,9 @@ struct SubprocessRequest {
   std::chrono::milliseconds timeout{30000};
   // Runs in the child before the chdir and exec: async-signal-safe calls only.
   std::function<void(const ChildChannel&)> setup;
+  // Runs in the parent once the child is started, with its pid (also its
+  // process group's id): for a signal handler that must kill the group.
+  std::function<void(int pid)> started;
 };
 
 struct SubprocessResult {
