@@ -7,7 +7,7 @@
 #include <cmath>
 #include <set>
 
-#include "probe/address.h"
+#include "load/check_target.h"
 #include "systemd/unit_name.h"
 
 namespace bootassess {
@@ -218,7 +218,8 @@ bool check_configuration(const BootAssessmentStep& gate, Diagnostics& out) {
         }
         break;
       case CheckKind::tcp:
-        if (const probe::Parsed<probe::Endpoint> e = probe::parse_endpoint(target.value);
+        if (const check_target::Parsed<check_target::Endpoint> e =
+                check_target::parse_endpoint(target.value);
             !e.value) {
           add(out, ok, Severity::error, target.pos, "check-address",
               fmt::format("`tcp` is not HOST:PORT: {}", e.error),
@@ -226,7 +227,8 @@ bool check_configuration(const BootAssessmentStep& gate, Diagnostics& out) {
         }
         break;
       case CheckKind::http:
-        if (const probe::Parsed<probe::Url> u = probe::parse_url(target.value); !u.value) {
+        if (const check_target::Parsed<check_target::Url> u = check_target::parse_url(target.value);
+            !u.value) {
           const bool https = target.value.size() >= 8 &&
                              (target.value[4] == 's' || target.value[4] == 'S') &&
                              target.value.find("://") == 5;
