@@ -72,8 +72,9 @@ constexpr std::array<ExceptionKind, 7> kExceptions{{
      "schema stricter: unit names are checked by the systemd module when the step is planned; "
      "the loader keeps any text"},
     {"boot-assessment",
-     "schema stricter: `units` required, mode names and the boot-loop rule are checked when "
-     "boot_assessment is planned; the loader reads only the shape"},
+     "schema stricter: `units` or `checks` required, mode names, the boot-loop rule and a "
+     "check's name, path and URL are checked when boot_assessment is planned; the loader "
+     "reads only the shape"},
     {"entry-required",
      "schema stricter: a file or directory without `path`, an override without `service` or "
      "`content`, is reported by the planner"},
@@ -262,8 +263,13 @@ std::optional<std::string_view> explain_schema_error(const SchemaError& e) {
     return "entry-required";
   }
   if (entry_key && (e.keyword == "minLength" || null_value)) return "entry-required";
+  // A check's name, path and URL are judged when the step is planned (the
+  // check-* rules), as `units` and modes are.
+  const bool check_text = s.size() == 4 && s[1] == "checks" && is_index(s[2]) &&
+                          one_of(s[3], {"name", "mount", "path", "http"}) &&
+                          one_of(e.keyword, {"pattern", "maxLength"});
   if (key == "boot_assessment" &&
-      (one_of(e.keyword, {"required", "minItems", "enum"}) || null_value)) {
+      (one_of(e.keyword, {"required", "minItems", "enum", "anyOf"}) || null_value || check_text)) {
     return "boot-assessment";
   }
   if (s.size() == 3 && entry_list && one_of(s[2], {"permissions", "owner", "group"}) &&

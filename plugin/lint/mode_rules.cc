@@ -8,6 +8,7 @@
 #include <set>
 
 #include "lint/directive_rules.h"
+#include "plan/health_check.h"
 #include "root/path.h"
 #include "systemd/unit_file.h"
 
@@ -70,6 +71,8 @@ bool mentions(const std::string& value, std::string_view word) {
 struct Enabled {
   std::set<std::string> units;
   std::set<std::string> gated;
+  // The units of wanted checks: ordered before the target, never required.
+  std::set<std::string> wanted;
 };
 
 Enabled enabled_units(const ModePlan& plan) {
@@ -85,6 +88,11 @@ Enabled enabled_units(const ModePlan& plan) {
       for (const Located<std::string>& u : run.step->boot_assessment->units) {
         out.units.insert(unit_name_for(u.value));
         out.gated.insert(unit_name_for(u.value));
+      }
+      for (const HealthCheck& c : run.step->boot_assessment->checks) {
+        const std::string unit = check_unit_name(c.name.value);
+        out.units.insert(unit);
+        (c.is_required() ? out.gated : out.wanted).insert(unit);
       }
     }
   }
@@ -174,7 +182,7 @@ void check_unit_in_mode(const std::string& unit, const std::vector<Directive>& d
                              unit, kBootComplete, kBootComplete, unit),
                  fmt::format("add `Before={}` under [Unit]", kBootComplete), mode);
   }
-  if (before != nullptr && required_by == nullptr) {
+  if (before != nullptr && required_by == nullptr && enabled.wanted.count(unit) == 0) {
     findings.add(
         Severity::warning, before->where, "gate-incomplete",
         fmt::format("{} is ordered Before={} but not RequiredBy= it (on {{modes}} "

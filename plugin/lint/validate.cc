@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "lint/check_rules.h"
 #include "lint/directive_rules.h"
 #include "lint/mode_rules.h"
 #include "lint/node_rules.h"
@@ -103,6 +104,8 @@ std::vector<Diagnostic> validate_sources(const std::vector<Source>& sources,
     lint::check_modes(plans, locator, all);
     lint::check_node_breaking(sources, plans, all);
   }
+
+  lint::check_health_checks(sources, lint::read_start_limits(empty), all);
 
   std::vector<Diagnostic> out = all.items();
   std::stable_sort(out.begin(), out.end(), [](const Diagnostic& a, const Diagnostic& b) {

@@ -394,3 +394,41 @@ TEST(ValidateRulesTest, BootAssessmentIsUnderstood) {
 
 }  // namespace
 }  // namespace bootassess
+
+namespace bootassess {
+namespace {
+
+// The units a gate generates for its checks are gated (required) or wanted
+// on purpose: the rules about hand-written gates do not fire on them, and
+// the check-* rules are reported once each, with their positions.
+TEST(ValidateChecksTest, GeneratedCheckUnitsAreNotHandWrittenGates) {
+  const std::vector<Diagnostic> ds = validate_text(R"(stages:
+  initramfs:
+    - name: gate
+      boot_assessment:
+        checks:
+          - {name: api, tcp: '127.0.0.1:6443'}
+          - {name: dash, http: 'http://127.0.0.1:8080/', required: false}
+        reboot_on_failure: []
+)");
+  EXPECT_TRUE(ds.empty()) << dump(ds);
+  const std::vector<Diagnostic> bad = validate_text(R"(stages:
+  initramfs:
+    - name: gate
+      if: '[ -f /nowhere ]'
+      boot_assessment:
+        checks:
+          - {name: api, tcp: '127.0.0.1'}
+          - {name: dash, http: 'https://h/', required: false}
+)");
+  std::vector<std::string> rules;
+  for (const Diagnostic& d : bad)
+    rules.push_back(d.rule + "@" + d.where.str());
+  EXPECT_EQ(rules, (std::vector<std::string>{"check-address@t.yaml:7:30", "check-url@t.yaml:8:32",
+                                             "check-wanted-reboot@t.yaml:8:56"}))
+      << dump(bad);
+  EXPECT_EQ(bad.size(), 3u);
+}
+
+}  // namespace
+}  // namespace bootassess

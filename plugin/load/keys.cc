@@ -19,8 +19,12 @@ constexpr std::array kSystemctl{"enable"sv, "disable"sv,   "mask"sv,
                                 "start"sv,  "overrides"sv, "runtime"sv};
 constexpr std::array kOverride{"service"sv, "content"sv, "name"sv};
 constexpr std::array kAfter{"name"sv};
-constexpr std::array kBootAssessment{"units"sv, "reboot_on_failure"sv, "modes"sv,
-                                     "accept_boot_loop_risk"sv};
+constexpr std::array kBootAssessment{"units"sv,  "reboot_on_failure"sv,     "modes"sv,
+                                     "checks"sv, "accept_boot_loop_risk"sv, "check_binary"sv};
+constexpr std::array kCheckKinds{"mount"sv, "path"sv, "tcp"sv, "http"sv, "command"sv, "unit"sv};
+constexpr std::array kHealthCheck{"name"sv,    "mount"sv,    "path"sv,    "tcp"sv,  "http"sv,
+                                  "command"sv, "unit"sv,     "fstype"sv,  "type"sv, "status"sv,
+                                  "timeout"sv, "interval"sv, "required"sv};
 constexpr std::array kRunnerStepKeys{
     "commands"sv,     "downloads"sv,         "ensure_entities"sv, "delete_entities"sv,
     "dns"sv,          "hostname"sv,          "sysctl"sv,          "authorized_keys"sv,
@@ -150,6 +154,12 @@ std::span<const std::string_view> after_entry() {
 }
 std::span<const std::string_view> boot_assessment() {
   return kBootAssessment;
+}
+std::span<const std::string_view> health_check() {
+  return kHealthCheck;
+}
+std::span<const std::string_view> check_kinds() {
+  return kCheckKinds;
 }
 std::span<const std::string_view> runner_step_keys() {
   return kRunnerStepKeys;

@@ -17,6 +17,9 @@ std::span<const std::string_view> systemctl();
 std::span<const std::string_view> override_entry();
 std::span<const std::string_view> after_entry();
 std::span<const std::string_view> boot_assessment();
+std::span<const std::string_view> health_check();
+// The keys of a check that name its kind (exactly one per check).
+std::span<const std::string_view> check_kinds();
 
 // Step keys yip knows that belong to the stage runner (commands, users, ...).
 std::span<const std::string_view> runner_step_keys();

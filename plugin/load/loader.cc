@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdlib>
 
 #include "load/keys.h"
 #include "load/source_files.h"
@@ -63,6 +64,8 @@ class DocumentReader {
   std::vector<Located<std::string>> read_after(const yaml::Node& node);
   std::optional<SystemctlOverride> read_override(const yaml::Node& node);
   BootAssessmentStep read_boot_assessment(const yaml::Node& node);
+  std::optional<HealthCheck> read_check(const yaml::Node& node);
+  std::optional<Located<double>> read_seconds(const yaml::Node& node, const std::string& what);
 
   std::optional<Located<std::uint32_t>> read_permissions(const yaml::Node& node);
   std::uint32_t read_id(const yaml::Node& node, const std::string& what);
@@ -358,11 +361,116 @@ BootAssessmentStep DocumentReader::read_boot_assessment(const yaml::Node& node) 
     } else if (e.key == "accept_boot_loop_risk") {
       std::optional<bool> v = bool_value(ctx_, e.value, "`accept_boot_loop_risk`");
       if (v) b.accept_boot_loop_risk = Located<bool>{*v, ctx_.at(e.value)};
+    } else if (e.key == "checks") {
+      for (const yaml::Node& item : sequence_items(ctx_, e.value, "`boot_assessment.checks`")) {
+        if (std::optional<HealthCheck> c = read_check(item)) b.checks.push_back(std::move(*c));
+      }
+    } else if (e.key == "check_binary") {
+      b.check_binary = located_string(e.value, "`boot_assessment.check_binary`");
     } else {
       unknown_key(e, keys::boot_assessment(), "`boot_assessment`", keys::boot_assessment());
     }
   }
   return b;
+}
+
+// A check that cannot be understood fails its document, as a value of the
+// wrong type does: a gate must never lose a check it was given.
+std::optional<HealthCheck> DocumentReader::read_check(const yaml::Node& node) {
+  HealthCheck c;
+  c.pos = ctx_.at(node);
+  constexpr std::string_view kWhere = "a `boot_assessment.checks` entry";
+  std::vector<const MapEntry*> kinds;
+  std::vector<const MapEntry*> options;  // fstype, type, status
+  const std::vector<MapEntry> entries = map_entries(ctx_, node, std::string(kWhere));
+  for (const MapEntry& e : entries) {
+    if (e.key == "name") {
+      c.name = located_string(e.value, "a check's `name`");
+    } else if (keys::contains(keys::check_kinds(), e.key)) {
+      kinds.push_back(&e);
+    } else if (e.key == "fstype") {
+      c.fstype = located_string(e.value, "`fstype`");
+      options.push_back(&e);
+    } else if (e.key == "type") {
+      c.type = located_string(e.value, "`type`");
+      options.push_back(&e);
+    } else if (e.key == "status") {
+      options.push_back(&e);
+      const std::optional<YipInteger> v =
+          e.value.IsScalar() ? parse_yip_unsigned(e.value.Scalar(), 599) : std::nullopt;
+      if (!v || v->from_float || !v->decimal || v->value < 100) {
+        ctx_.type_error(e.value, "`status` must be an HTTP status code from 100 to 599");
+      } else {
+        c.status = Located<std::uint32_t>{static_cast<std::uint32_t>(v->value), ctx_.at(e.value)};
+      }
+    } else if (e.key == "timeout") {
+      c.timeout = read_seconds(e.value, "`timeout`");
+    } else if (e.key == "interval") {
+      c.interval = read_seconds(e.value, "`interval`");
+    } else if (e.key == "required") {
+      std::optional<bool> v = bool_value(ctx_, e.value, "`required`");
+      if (v) c.required = Located<bool>{*v, ctx_.at(e.value)};
+    } else {
+      unknown_key(e, keys::health_check(), std::string(kWhere), keys::health_check());
+    }
+  }
+  if (!node.IsMap()) return std::nullopt;  // reported by map_entries
+  if (kinds.size() != 1) {
+    ctx_.type_error(
+        kinds.size() > 1 ? kinds[1]->key_node : node,
+        kinds.empty()
+            ? std::string("a check needs exactly one kind: mount, path, tcp, http, command or unit")
+            : fmt::format("a check has exactly one kind: `{}` and `{}` are both given",
+                          kinds[0]->key, kinds[1]->key));
+    return std::nullopt;
+  }
+  const MapEntry& kind = *kinds.front();
+  c.kind_pos = ctx_.at(kind.key_node);
+  for (CheckKind k : {CheckKind::mount, CheckKind::path, CheckKind::tcp, CheckKind::http,
+                      CheckKind::command, CheckKind::unit}) {
+    if (check_kind_name(k) == kind.key) c.kind = k;
+  }
+  if (c.kind == CheckKind::command) {
+    c.argv = read_names(kind.value, "`command`", true);
+  } else {
+    c.target = located_string(kind.value, fmt::format("`{}`", kind.key));
+  }
+  // Each option belongs to one kind.
+  for (const MapEntry* o : options) {
+    const std::string_view owner = o->key == "fstype" ? "mount"
+                                   : o->key == "type" ? "path"
+                                                      : "http";
+    if (kind.key != owner) {
+      ctx_.type_error(o->key_node, fmt::format("`{}` is an option of `{}` checks, not of `{}`",
+                                               o->key, owner, kind.key));
+    }
+  }
+  bool refused = refuse_cut_name(c.name, "a check's `name`", "the check cannot be run");
+  refused = refuse_cut_name(c.target, fmt::format("`{}`", kind.key), "the check cannot be run") ||
+            refused;
+  for (const Located<std::string>& arg : c.argv)
+    refused =
+        refuse_cut_name(arg, "an argument of `command`", "the check cannot be run") || refused;
+  if (refused) ctx_.failed = true;
+  return c;
+}
+
+// Seconds, decimal, more than zero.
+std::optional<Located<double>> DocumentReader::read_seconds(const yaml::Node& node,
+                                                            const std::string& what) {
+  if (node.IsScalar() && !is_quoted(node)) {
+    const std::string text(node.Scalar());
+    char* end = nullptr;
+    const double v = std::strtod(text.c_str(), &end);
+    const bool plain = !text.empty() && text.find_first_not_of("0123456789.") == std::string::npos;
+    if (plain && end == text.c_str() + text.size() && v > 0 && v <= 86400 * 365) {
+      return Located<double>{v, ctx_.at(node)};
+    }
+  }
+  ctx_.type_error(node, fmt::format("{} must be a number of seconds greater than 0, such as 30 "
+                                    "or 0.5",
+                                    what));
+  return std::nullopt;
 }
 
 std::optional<Located<std::uint32_t>> DocumentReader::read_permissions(const yaml::Node& node) {

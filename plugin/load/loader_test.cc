@@ -575,3 +575,112 @@ TEST(LoaderTest, AStepLabelStaysShort) {
 
 }  // namespace
 }  // namespace bootassess
+
+namespace bootassess {
+namespace {
+
+TEST(LoaderChecks, ReadsEveryKindWithPositions) {
+  Loaded l = load(R"(stages:
+  initramfs:
+    - name: gate
+      boot_assessment:
+        checks:
+          - name: usr-local
+            mount: /usr/local
+            fstype: ext4
+          - name: etcd
+            command: [/usr/local/bin/etcdctl, endpoint, health]
+            timeout: 2.5
+            interval: 0.5
+            required: false
+          - name: dash
+            http: http://127.0.0.1:8080/
+            status: 204
+        check_binary: /opt/bootassess
+)");
+  ASSERT_TRUE(l.doc);
+  EXPECT_TRUE(l.diagnostics.items().empty()) << l.diagnostics.items()[0].message;
+  const BootAssessmentStep& b = *l.doc->stages.at("initramfs").at(0).boot_assessment;
+  ASSERT_EQ(b.checks.size(), 3u);
+  const HealthCheck& mount = b.checks[0];
+  EXPECT_EQ(mount.kind, CheckKind::mount);
+  EXPECT_EQ(mount.name.value, "usr-local");
+  EXPECT_EQ(mount.target.value, "/usr/local");
+  EXPECT_EQ(mount.target.pos.line, 7);
+  EXPECT_EQ(mount.target.pos.column, 20);
+  ASSERT_TRUE(mount.fstype);
+  EXPECT_EQ(mount.fstype->value, "ext4");
+  EXPECT_TRUE(mount.is_required());
+  const HealthCheck& command = b.checks[1];
+  EXPECT_EQ(command.kind, CheckKind::command);
+  ASSERT_EQ(command.argv.size(), 3u);
+  EXPECT_EQ(command.argv[0].value, "/usr/local/bin/etcdctl");
+  EXPECT_EQ(command.argv[2].pos.line, 10);
+  ASSERT_TRUE(command.timeout);
+  EXPECT_EQ(command.timeout->value, 2.5);
+  EXPECT_EQ(command.interval->value, 0.5);
+  EXPECT_FALSE(command.is_required());
+  EXPECT_EQ(command.required->pos.line, 13);
+  ASSERT_TRUE(b.checks[2].status);
+  EXPECT_EQ(b.checks[2].status->value, 204u);
+  ASSERT_TRUE(b.check_binary);
+  EXPECT_EQ(b.check_binary->value, "/opt/bootassess");
+}
+
+TEST(LoaderChecks, AMisspeltKeyIsAnErrorWithASuggestion) {
+  Loaded l = load(R"(stages:
+  initramfs:
+    - boot_assessment:
+        checks:
+          - name: usr-local
+            mount: /usr/local
+            fstpye: ext4
+)");
+  const Diagnostic* d = l.find("unknown-key");
+  ASSERT_NE(d, nullptr);
+  EXPECT_EQ(d->severity, Severity::error);
+  EXPECT_EQ(d->where.str(), "t.yaml:7:13");
+  EXPECT_EQ(d->fix, "did you mean `fstype`?");
+  // In boot_assessment itself, too.
+  Loaded l2 = load("stages:\n  initramfs:\n    - boot_assessment:\n        chekcs: []\n");
+  const Diagnostic* d2 = l2.find("unknown-key");
+  ASSERT_NE(d2, nullptr);
+  EXPECT_EQ(d2->severity, Severity::error);
+  EXPECT_EQ(d2->fix, "did you mean `checks`?");
+}
+
+TEST(LoaderChecks, ShapeErrorsNameTheirPlaceAndFailTheDocument) {
+  struct Case {
+    const char* body;
+    int line;
+    int column;
+    const char* says;
+  };
+  const Case cases[] = {
+      {"- name: none\n            timeout: 3", 5, 13, "exactly one kind"},
+      {"- name: two\n            mount: /x\n            path: /y", 7, 13, "`mount` and `path`"},
+      {"- name: opt\n            path: /x\n            fstype: ext4", 7, 13,
+       "`fstype` is an option of `mount` checks"},
+      {"- name: t\n            path: /x\n            timeout: 0", 7, 22, "greater than 0"},
+      {"- name: t\n            path: /x\n            timeout: '30'", 7, 22, "greater than 0"},
+      {"- name: t\n            path: /x\n            interval: -1", 7, 23, "greater than 0"},
+      {"- name: s\n            http: http://h/\n            status: 99", 7, 21, "status code"},
+      {"- name: r\n            path: /x\n            required: maybe", 7, 23, "true or false"},
+      {"- name: c\n            command: /bin/true", 6, 22, "must be a list"},
+      {"- just-a-string", 5, 13, "must be a mapping"},
+  };
+  for (const Case& c : cases) {
+    Loaded l = load(std::string("stages:\n  initramfs:\n    - boot_assessment:\n        checks:\n"
+                                "          ") +
+                    c.body + "\n");
+    EXPECT_FALSE(l.doc) << c.body;
+    const Diagnostic* d = l.find("type-error");
+    ASSERT_NE(d, nullptr) << c.body;
+    EXPECT_EQ(d->where.line, c.line) << c.body << ": " << d->message;
+    EXPECT_EQ(d->where.column, c.column) << c.body << ": " << d->message;
+    EXPECT_NE(d->message.find(c.says), std::string::npos) << d->message;
+  }
+}
+
+}  // namespace
+}  // namespace bootassess

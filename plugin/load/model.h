@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "diag/diagnostic.h"
@@ -91,10 +92,40 @@ struct SystemctlStep {
   bool runtime = false;  // links under /run/systemd/system, like `systemctl --runtime`
 };
 
+// What a health check probes: the `bootassess check` verb's KIND.
+enum class CheckKind { mount, path, tcp, http, command, unit };
+
+std::string_view check_kind_name(CheckKind kind);
+
+// One entry of `boot_assessment.checks`: a probe that becomes a generated
+// unit running `bootassess check KIND TARGET ...`.
+struct HealthCheck {
+  Position pos;
+  Located<std::string> name;
+  CheckKind kind = CheckKind::path;
+  Position kind_pos;                             // the kind's key
+  Located<std::string> target;                   // all kinds but command
+  std::vector<Located<std::string>> argv;        // command
+  Boxed<Located<std::string>> fstype;            // mount
+  Boxed<Located<std::string>> type;              // path
+  std::optional<Located<std::uint32_t>> status;  // http
+  std::optional<Located<double>> timeout;        // seconds; default kDefaultCheckTimeout
+  std::optional<Located<double>> interval;       // seconds; default kDefaultCheckInterval
+  std::optional<Located<bool>> required;         // default true
+  bool is_required() const { return !required || required->value; }
+};
+
+inline constexpr double kDefaultCheckTimeout = 30;
+inline constexpr double kDefaultCheckInterval = 1;
+// Where the generated units find the static binary by default.
+inline constexpr std::string_view kDefaultCheckBinary = "/usr/bin/bootassess";
+
 // The plugin's own `boot_assessment:` step module.
 struct BootAssessmentStep {
   Position pos;
   std::vector<Located<std::string>> units;
+  std::vector<HealthCheck> checks;
+  Boxed<Located<std::string>> check_binary;  // default kDefaultCheckBinary
   std::optional<std::vector<Located<std::string>>> reboot_on_failure;  // default [active]
   std::optional<std::vector<Located<std::string>>> modes;              // default active..autoreset
   std::optional<Located<bool>> accept_boot_loop_risk;  // allows rebooting outside active

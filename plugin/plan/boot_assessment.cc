@@ -13,6 +13,7 @@
 
 #include <algorithm>
 
+#include "plan/health_check.h"
 #include "plan/planner.h"
 #include "root/path.h"
 #include "root/resolve.h"
@@ -115,11 +116,16 @@ void Planner::plan_boot_assessment(const Step& step) {
   std::vector<ModeAt> reboot{{BootMode::active, gate.pos}};
   if (gate.reboot_on_failure) reboot = read_modes(*gate.reboot_on_failure, "reboot_on_failure");
   const bool accepted = gate.accept_boot_loop_risk && gate.accept_boot_loop_risk->value;
-  if (gate.units.empty()) {
+  if (gate.units.empty() && gate.checks.empty()) {
     report(Severity::error, gate.pos, "boot-assessment",
-           "`boot_assessment` needs `units`: the services whose success marks the boot good");
+           "`boot_assessment` needs `units` or `checks`: the services whose success, or the "
+           "checks whose passing, marks the boot good");
     refused = true;
   }
+  Diagnostics check_findings;
+  if (!check_configuration(gate, check_findings)) refused = true;
+  for (const Diagnostic& d : check_findings.items())
+    report(d.severity, d.where, d.rule, d.message, d.fix);
   for (const ModeAt& r : reboot) {
     if (r.mode == BootMode::live || !contains(modes, r.mode)) {
       report(Severity::error, r.pos, "boot-assessment",
@@ -191,7 +197,59 @@ void Planner::plan_boot_assessment(const Step& step) {
                                   systemd::Scope::runtime);
     });
   }
+  any_gated |= plan_checks(gate, label, reboots, contains(reboot, mode) && !counted);
   if (any_gated) pull_in_boot_complete(gate.pos);
+}
+
+// Each check's unit, and for a required one the gate's drop-in, linked as
+// a gated unit is: the unit and its drop-in are committed with their links.
+bool Planner::plan_checks(const BootAssessmentStep& gate, const std::string& label, bool reboots,
+                          bool held_back) {
+  if (gate.checks.empty()) return false;
+  const BootMode mode = options_.mode;
+  const std::string binary = check_binary(gate);
+  if (!options_.hypothetical_root && !view_.lstat(binary)) {
+    const Position& where = gate.check_binary ? gate.check_binary->pos : gate.pos;
+    report(Severity::error, where, "check-binary-missing",
+           fmt::format("{} does not exist in the root: every check of this step fails, as its "
+                       "unit cannot run",
+                       binary),
+           gate.check_binary ? std::string("install bootassess there")
+                             : fmt::format("install bootassess as {}, or set `check_binary`",
+                                           kDefaultCheckBinary));
+  }
+  bool any = false;
+  for (const HealthCheck& check : gate.checks) {
+    const std::string unit = check_unit_name(check.name.value);
+    FileRequest unit_file;
+    unit_file.path = path::join(systemd::kRuntimeConfigDir, unit);
+    unit_file.content = check_unit_content(check, binary, label, mode);
+    unit_file.origin = check.pos;
+    ItemPlan plan = plan_file(view_, unit_file, "/");
+    if (plan.error.empty() && check.is_required()) {
+      FileRequest dropin;
+      dropin.path =
+          path::join(path::join(systemd::kRuntimeConfigDir, unit + ".d"), kBootAssessmentDropin);
+      dropin.content = dropin_content(label, mode, reboots, held_back);
+      dropin.origin = check.pos;
+      // Planned over the unit file, so that its parent directory is known.
+      PlannedRoot over(static_cast<const RootView&>(view_));
+      for (const Action& a : plan.actions)
+        over.record(a);
+      ItemPlan more = plan_file(over, dropin, "/");
+      if (!more.error.empty()) plan.error = more.error;
+      plan.actions.insert(plan.actions.end(), more.actions.begin(), more.actions.end());
+    }
+    if (!plan.error.empty()) {
+      commit(plan, check.pos);
+      continue;
+    }
+    any |= commit_with_links(std::move(plan), check.pos, [&](const RootView& planned) {
+      return systemd::plan_enable(planned, systemd::UnitRequest{unit, check.pos},
+                                  systemd::Scope::runtime);
+    });
+  }
+  return any;
 }
 
 // `systemctl --runtime add-wants multi-user.target boot-complete.target`: on

@@ -117,6 +117,8 @@ class Planner {
   void plan_systemctl(const Step& step);
   void plan_boot_assessment(const Step& step);
   void pull_in_boot_complete(const Position& origin);
+  bool plan_checks(const BootAssessmentStep& gate, const std::string& label, bool reboots,
+                   bool held_back);
   bool commit_with_links(ItemPlan plan, const Position& origin,
                          const std::function<systemd::Outcome(const RootView&)>& link);
 

@@ -79,6 +79,17 @@ std::string status_prometheus(const BootStatus& s, double now) {
       out += fmt::format("bootassess_gated_unit_ok{{unit=\"{}\"}} {}\n", label, ok ? 1 : 0);
     }
   }
+  if (!s.checks.empty()) {
+    header(out, "bootassess_check_ok",
+           "1 when the health check passed on this boot, 0 otherwise; required=\"false\" "
+           "checks never fail the boot.");
+    for (const CheckStatus& c : s.checks) {
+      const bool ok = c.outcome == Outcome::ok;
+      out += fmt::format("bootassess_check_ok{{check=\"{}\",required=\"{}\"}} {}\n",
+                         prometheus_label_value(printable(c.name)), c.required ? "true" : "false",
+                         ok ? 1 : 0);
+    }
+  }
   header(out, "bootassess_boot_mode", "The Kairos boot mode of this boot: 1 for the current one.");
   for (BootMode m : all_modes()) {
     out += fmt::format("bootassess_boot_mode{{mode=\"{}\"}} {}\n", mode_name(m),

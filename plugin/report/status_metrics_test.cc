@@ -5,6 +5,8 @@
 #include <map>
 #include <sstream>
 
+#include "support/temp_dir.h"
+
 namespace bootassess {
 namespace {
 
@@ -120,6 +122,38 @@ TEST(StatusMetrics, UnitsWhoseLabelsCollideGiveOneSample) {
   EXPECT_EQ(
       samples(status_prometheus(s, 1)).at("bootassess_gated_unit_ok{unit=\"ctl\\\\x01x.service\"}"),
       "0");
+}
+
+// One sample per check, with whether it is required; promtool accepts the
+// text when it is installed.
+TEST(StatusMetrics, ChecksGiveOneSampleEachWithTheirFlag) {
+  BootStatus s;
+  s.verdict = Verdict::good;
+  CheckStatus api;
+  api.name = "k3s-api";
+  api.unit = "bootassess-check-k3s-api.service";
+  api.outcome = Outcome::ok;
+  CheckStatus dash = api;
+  dash.name = "dashboard";
+  dash.required = false;
+  dash.outcome = Outcome::failed;
+  s.checks = {api, dash};
+  const std::string text = status_prometheus(s, 1);
+  const auto m = samples(text);
+  EXPECT_EQ(m.at("bootassess_check_ok{check=\"k3s-api\",required=\"true\"}"), "1") << text;
+  EXPECT_EQ(m.at("bootassess_check_ok{check=\"dashboard\",required=\"false\"}"), "0") << text;
+  s.checks.clear();
+  EXPECT_EQ(status_prometheus(s, 1).find("bootassess_check_ok"), std::string::npos);
+  if (testing::run_command("command -v promtool >/dev/null") != 0) {
+    GTEST_SKIP() << "promtool is not installed (Debian package prometheus)";
+  }
+  testing::TempDir tmp;
+  testing::write_text(tmp / "checks.prom", text);
+  std::string out;
+  EXPECT_EQ(
+      testing::run_command("promtool check metrics < " + (tmp / "checks.prom") + " 2>&1", &out), 0)
+      << out << text;
+  EXPECT_EQ(out, "") << text;
 }
 
 TEST(StatusNotice, NothingWhenTheBootIsGoodOrUngated) {

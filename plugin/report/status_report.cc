@@ -152,6 +152,16 @@ std::string unit_text(const GatedUnit& u) {
   return wrap(printable(detail), fmt::format("    {:<{}} ", name, kLongName), kLongName + 5);
 }
 
+std::string check_text(const CheckStatus& c) {
+  const std::string detail = fmt::format("{}: {}", c.required ? "required" : "wanted",
+                                         c.detail.empty() ? "state unknown" : c.detail);
+  const std::string name = printable(c.name);
+  if (name.size() > kLongName) {
+    return wrap(name, "    ", 6) + wrap(printable(detail), "      ", 6);
+  }
+  return wrap(printable(detail), fmt::format("    {:<{}} ", name, kLongName), kLongName + 5);
+}
+
 std::string json_or_null(const std::optional<std::string>& value) {
   return value ? json::quote(*value) : "null";
 }
@@ -177,6 +187,18 @@ std::string unit_json(const GatedUnit& u) {
       known ? json_nonempty(u.state->sub_state) : "null",
       known ? json_nonempty(u.state->result) : "null", number_or_null(exit_status),
       u.reboots ? "true" : "false", json_nonempty(u.detail));
+}
+
+std::string check_json(const CheckStatus& c) {
+  const bool known = c.state.has_value();
+  return fmt::format(
+      R"({{"name": {}, "unit": {}, "required": {}, "outcome": {}, "active_state": {}, )"
+      R"("result": {}, "description": {}, "detail": {}}})",
+      json::quote(c.name), json::quote(c.unit), c.required ? "true" : "false",
+      known ? json::quote(outcome_name(c.outcome)) : "null",
+      known ? json_nonempty(c.state->active_state) : "null",
+      known ? json_nonempty(c.state->result) : "null", json_nonempty(c.description),
+      json_nonempty(c.detail));
 }
 
 std::string entry_json(const LoaderEntry& e) {
@@ -243,6 +265,16 @@ std::string status_text(const BootStatus& s) {
                                   : fmt::format("{}", s.units.size()));
   for (const GatedUnit& u : s.units)
     out += unit_text(u);
+  if (!s.checks.empty()) {
+    std::size_t wanted = 0;
+    for (const CheckStatus& c : s.checks)
+      wanted += c.required ? 0 : 1;
+    out += field("checks", fmt::format("{} ({} required, {} wanted: a wanted check never fails "
+                                       "the boot)",
+                                       s.checks.size(), s.checks.size() - wanted, wanted));
+    for (const CheckStatus& c : s.checks)
+      out += check_text(c);
+  }
   return out + problems_text(s);
 }
 
@@ -275,6 +307,12 @@ std::string status_json(const BootStatus& s) {
     units += unit_json(u);
   }
   if (!units.empty()) units += "\n  ";
+  std::string checks;
+  for (const CheckStatus& c : s.checks) {
+    checks += checks.empty() ? "\n    " : ",\n    ";
+    checks += check_json(c);
+  }
+  if (!checks.empty()) checks += "\n  ";
   const bool target_known = s.boot_complete != TargetState::unknown;
   std::string blessed = "null";
   if (s.bless == Bless::blessed) blessed = "true";
@@ -294,6 +332,7 @@ std::string status_json(const BootStatus& s) {
   out += fmt::format("  \"boot_complete\": {},\n",
                      target_known ? json::quote(target_state_name(s.boot_complete)) : "null");
   out += fmt::format("  \"units\": [{}],\n", units);
+  out += fmt::format("  \"checks\": [{}],\n", checks);
   out += fmt::format("  \"blessed\": {},\n", blessed);
   out += fmt::format("  \"bless\": {},\n",
                      s.bless == Bless::unknown ? "null" : json::quote(bless_name(s.bless)));

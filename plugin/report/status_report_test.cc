@@ -196,3 +196,59 @@ TEST(StatusReport, TextTellsTheFallbackTheTriesTheEntriesAndTheLoaderProblems) {
 
 }  // namespace
 }  // namespace bootassess
+
+namespace bootassess {
+namespace {
+
+using namespace status;
+
+TEST(StatusReportChecks, EachCheckWithItsFlagAndResultInTextAndJson) {
+  BootStatus s = counted_failed_boot();
+  CheckStatus api;
+  api.name = "k3s-api";
+  api.unit = "bootassess-check-k3s-api.service";
+  api.description = "bootassess check k3s-api (required): tcp 127.0.0.1:6443";
+  api.state = UnitState{};
+  api.state->active_state = "active";
+  api.outcome = Outcome::ok;
+  api.detail = "active (exited)";
+  CheckStatus dash;
+  dash.name = "dashboard";
+  dash.unit = "bootassess-check-dashboard.service";
+  dash.required = false;
+  dash.state = UnitState{};
+  dash.state->active_state = "failed";
+  dash.state->result = "exit-code";
+  dash.outcome = Outcome::failed;
+  dash.detail = "failed (exit status 1)";
+  s.checks = {api, dash};
+  const std::string text = status_text(s);
+  expect_fits(text);
+  EXPECT_NE(text.find("\n  checks         2 (1 required, 1 wanted: a wanted check never fails "
+                      "the boot)\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("\n    k3s-api                                  required: active (exited)\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(
+      text.find("\n    dashboard                                wanted: failed (exit status 1)\n"),
+      std::string::npos)
+      << text;
+  const YAML::Node json = YAML::Load(status_json(s));
+  ASSERT_EQ(json["checks"].size(), 2u);
+  EXPECT_EQ(json["checks"][0]["name"].as<std::string>(), "k3s-api");
+  EXPECT_TRUE(json["checks"][0]["required"].as<bool>());
+  EXPECT_EQ(json["checks"][0]["outcome"].as<std::string>(), "ok");
+  EXPECT_EQ(json["checks"][1]["unit"].as<std::string>(), "bootassess-check-dashboard.service");
+  EXPECT_FALSE(json["checks"][1]["required"].as<bool>());
+  EXPECT_EQ(json["checks"][1]["outcome"].as<std::string>(), "failed");
+  EXPECT_EQ(json["checks"][1]["result"].as<std::string>(), "exit-code");
+  // No checks: an empty list, and no line in the text.
+  s.checks.clear();
+  EXPECT_EQ(YAML::Load(status_json(s))["checks"].size(), 0u);
+  EXPECT_EQ(status_text(s).find("checks"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace bootassess

@@ -8,6 +8,7 @@
 #include "boot/efi_variable.h"
 #include "boot/loader_entries.h"
 #include "plan/boot_assessment.h"
+#include "plan/health_check.h"
 #include "root/path.h"
 #include "root/resolve.h"
 #include "systemd/search_path.h"
@@ -17,6 +18,10 @@ namespace bootassess::status {
 namespace {
 
 constexpr std::string_view kModeFlags[] = {"uki_boot_mode", "uki_install_mode", "in_ram_mode"};
+
+systemd::SectionUse unit_section(std::string_view section) {
+  return section == "Unit" ? systemd::SectionUse::read : systemd::SectionUse::skip_silently;
+}
 
 std::optional<int> to_int(std::string_view s) {
   int value = 0;
@@ -177,9 +182,6 @@ Bless bless_state(const UnitState& s, bool counted) {
 // Whether the drop-in's [Unit] section, read as systemd reads it, ends with
 // a FailureAction= that reboots (the last assignment wins).
 bool carries_reboot(std::string_view dropin) {
-  const auto unit_section = [](std::string_view section) {
-    return section == "Unit" ? systemd::SectionUse::read : systemd::SectionUse::skip_silently;
-  };
   bool reboots = false;
   for (const systemd::UnitFileItem& item : systemd::parse_unit_file(dropin, unit_section)) {
     if (item.kind == systemd::UnitFileItem::Kind::assignment && item.key == "FailureAction") {
@@ -497,19 +499,30 @@ std::map<std::string, UnitState> parse_show_output(std::string_view output,
   return states;
 }
 
+namespace {
+
+// /run/systemd/system as resolved in the root, and the names in it; no
+// names when it is not a directory.
+std::pair<std::string, std::vector<std::string>> runtime_units(const RootView& view) {
+  const Resolved dir = resolve(view, systemd::kRuntimeConfigDir, "/", true);
+  if (!dir.exists() || dir.info->type != FileType::directory) return {};
+  std::optional<std::vector<std::string>> names = view.list_dir(dir.path);
+  if (!names) return {};
+  return {dir.path, std::move(*names)};
+}
+
+}  // namespace
+
 std::vector<GatedUnit> find_gated_units(const RootView& view) {
   std::vector<GatedUnit> units;
-  const Resolved dir = resolve(view, systemd::kRuntimeConfigDir, "/", true);
-  if (!dir.exists() || dir.info->type != FileType::directory) return units;
-  std::optional<std::vector<std::string>> names = view.list_dir(dir.path);
-  if (!names) return units;
-  for (const std::string& name : *names) {
+  const auto [dir, names] = runtime_units(view);
+  for (const std::string& name : names) {
     if (name.size() <= 2 || !name.ends_with(".d")) continue;
     // The target's own drop-in (its ordering after multi-user.target) has
     // the same name, and the target is not gated by itself.
     if (name == std::string(kBootCompleteTarget) + ".d") continue;
     const Resolved dropin =
-        resolve(view, path::join(path::join(dir.path, name), kBootAssessmentDropin), "/", true);
+        resolve(view, path::join(path::join(dir, name), kBootAssessmentDropin), "/", true);
     if (!dropin.exists() || dropin.info->type != FileType::regular) continue;
     GatedUnit unit;
     unit.name = name.substr(0, name.size() - 2);
@@ -518,6 +531,30 @@ std::vector<GatedUnit> find_gated_units(const RootView& view) {
     units.push_back(std::move(unit));
   }
   return units;
+}
+
+std::vector<CheckStatus> find_checks(const RootView& view) {
+  std::vector<CheckStatus> checks;
+  const auto [dir, names] = runtime_units(view);
+  for (const std::string& name : names) {
+    // Only the names bootassess writes: a check's name is its unit's.
+    const std::string check_name = check_name_of_unit(name);
+    if (check_name.empty() || !is_check_name(check_name)) continue;
+    const Resolved file = resolve(view, path::join(dir, name), "/", true);
+    if (!file.exists() || file.info->type != FileType::regular) continue;
+    std::optional<std::string> content = view.read_file(file.path);
+    if (!content) continue;
+    CheckStatus check;
+    check.unit = name;
+    check.name = check_name;
+    for (const systemd::UnitFileItem& item : systemd::parse_unit_file(*content, unit_section)) {
+      if (item.kind != systemd::UnitFileItem::Kind::assignment || item.section != "Unit") continue;
+      if (item.key == kCheckRequiredKey) check.required = item.value != "false";
+      if (item.key == "Description") check.description = item.value;
+    }
+    checks.push_back(std::move(check));
+  }
+  return checks;
 }
 
 BootStatus gather_status(const RootView& view, const UnitQuery& query, const StatusInputs& inputs) {
@@ -536,10 +573,14 @@ BootStatus gather_status(const RootView& view, const UnitQuery& query, const Sta
   s.counting = detect_counting(view, s.counting_error);
   s.upgrade_failure = view.lstat("/run/cos/upgrade_failure").has_value();
   s.units = find_gated_units(view);
+  s.checks = find_checks(view);
 
   std::vector<std::string> asked;
   for (const GatedUnit& u : s.units)
     asked.push_back(u.name);
+  for (const CheckStatus& c : s.checks) {
+    if (std::find(asked.begin(), asked.end(), c.unit) == asked.end()) asked.push_back(c.unit);
+  }
   asked.emplace_back(kBootCompleteTarget);
   asked.emplace_back(kBlessService);
   UnitStates states = query(asked);
@@ -555,6 +596,19 @@ BootStatus gather_status(const RootView& view, const UnitQuery& query, const Sta
       u.state = it->second;
       classify(u);
       unit_failed = unit_failed || u.outcome == Outcome::failed;
+    }
+    for (CheckStatus& c : s.checks) {
+      auto it = states.units.find(c.unit);
+      if (it == states.units.end()) {
+        c.detail = "systemd did not report it";
+        continue;
+      }
+      GatedUnit as_unit;
+      as_unit.state = it->second;
+      classify(as_unit);
+      c.state = it->second;
+      c.outcome = as_unit.outcome;
+      c.detail = as_unit.detail;
     }
     auto target = states.units.find(std::string(kBootCompleteTarget));
     if (target != states.units.end()) s.boot_complete = target_state(target->second, unit_failed);

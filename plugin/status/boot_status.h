@@ -70,6 +70,19 @@ struct GatedUnit {
   std::string detail;  // "failed (exit status 1)", "active (running)", ...
 };
 
+// A health check of `boot_assessment: checks:` in this boot: its generated
+// unit's state. A required one is also a gated unit (and decides the verdict
+// as one); a wanted one never changes the verdict.
+struct CheckStatus {
+  std::string name;
+  std::string unit;
+  bool required = true;
+  std::string description;  // the unit's Description=
+  std::optional<UnitState> state;
+  Outcome outcome = Outcome::unknown;
+  std::string detail;
+};
+
 enum class TargetState { reached, failed, pending, not_in_boot, unknown };
 std::string_view target_state_name(TargetState state);
 
@@ -114,6 +127,7 @@ struct BootStatus {
   Counting counting;
   std::string counting_error;  // the variable exists but is malformed
   std::vector<GatedUnit> units;
+  std::vector<CheckStatus> checks;
   TargetState boot_complete = TargetState::unknown;
   Bless bless = Bless::unknown;
   std::string states_unknown_because;  // set when systemd gave no states
@@ -138,6 +152,10 @@ BootStatus gather_status(const RootView& view, const UnitQuery& query,
 // /run/systemd/system that hold the gate's drop-in (boot-complete.target.d
 // aside), with whether that drop-in carries FailureAction=reboot.
 std::vector<GatedUnit> find_gated_units(const RootView& view);
+
+// The checks of this boot: the generated units bootassess-check-*.service
+// under /run/systemd/system, with their name and whether they are required.
+std::vector<CheckStatus> find_checks(const RootView& view);
 
 // 0 good or nothing gated, 1 failed or fallback, 3 pending or unknown: what
 // node-problem-detector reads as ok, a problem, and unknown.

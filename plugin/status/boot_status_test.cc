@@ -662,3 +662,75 @@ TEST(BootStatus, VerdictsHaveTheirNamesAndExitStatuses) {
 
 }  // namespace
 }  // namespace bootassess::status
+
+namespace bootassess::status {
+namespace {
+
+// A gated boot with two checks as `apply` writes them: `api` required (it
+// has the gate's drop-in, so it is a gated unit too) and `dash` wanted.
+MemoryRoot checked_root() {
+  MemoryRoot root = gated_root(false, false);
+  const std::string dir = "/run/systemd/system/";
+  root.add_file(dir + "bootassess-check-api.service",
+                "[Unit]\nDescription=bootassess check api (required): tcp 127.0.0.1:6443\n"
+                "X-Bootassess-Check=api\nX-Bootassess-Required=true\n[Service]\nType=oneshot\n");
+  root.add_dir(dir + "bootassess-check-api.service.d");
+  root.add_file(dir + "bootassess-check-api.service.d/zz-bootassess-boot-assessment.conf",
+                "[Unit]\nBefore=boot-complete.target\n[Install]\n"
+                "RequiredBy=boot-complete.target\n");
+  root.add_file(dir + "bootassess-check-dash.service",
+                "[Unit]\nDescription=bootassess check dash (wanted): http http://h/\n"
+                "X-Bootassess-Check=dash\nX-Bootassess-Required=false\n");
+  // Not a check: another unit under /run.
+  root.add_file(dir + "other.service", "[Unit]\nX-Bootassess-Check=other\n");
+  return root;
+}
+
+TEST(BootStatusChecks, AFailedWantedCheckIsShownAndNeverChangesTheVerdict) {
+  const MemoryRoot root = checked_root();
+  std::vector<std::string> asked;
+  FakeQuery q = boot(service("active", "running", "success", 0), target("active"), UnitState{});
+  q.states["bootassess-check-api.service"] = service("active", "exited", "success", 0);
+  q.states["bootassess-check-dash.service"] = service("failed", "failed", "exit-code", 1);
+  q.asked = &asked;
+  const BootStatus s = gather_status(root, q.query());
+  EXPECT_EQ(asked,
+            (std::vector<std::string>{"bootassess-check-api.service", "myapp.service",
+                                      "bootassess-check-dash.service", "boot-complete.target",
+                                      "systemd-bless-boot.service"}));
+  ASSERT_EQ(s.checks.size(), 2u);
+  EXPECT_EQ(s.checks[0].name, "api");
+  EXPECT_TRUE(s.checks[0].required);
+  EXPECT_EQ(s.checks[0].outcome, Outcome::ok);
+  EXPECT_EQ(s.checks[1].name, "dash");
+  EXPECT_FALSE(s.checks[1].required);
+  EXPECT_EQ(s.checks[1].outcome, Outcome::failed);
+  EXPECT_EQ(s.checks[1].detail, "failed (exit status 1)");
+  EXPECT_EQ(s.checks[1].description, "bootassess check dash (wanted): http http://h/");
+  EXPECT_EQ(s.verdict, Verdict::good) << s.summary;
+}
+
+TEST(BootStatusChecks, AFailedRequiredCheckFailsTheBootAsAGatedUnit) {
+  const MemoryRoot root = checked_root();
+  FakeQuery q = boot(service("active", "running", "success", 0), target("inactive"), UnitState{});
+  q.states["bootassess-check-api.service"] = service("failed", "failed", "exit-code", 1);
+  q.states["bootassess-check-dash.service"] = service("active", "exited", "success", 0);
+  const BootStatus s = gather_status(root, q.query());
+  EXPECT_EQ(s.verdict, Verdict::failed);
+  EXPECT_NE(s.summary.find("bootassess-check-api.service failed (exit status 1)"),
+            std::string::npos)
+      << s.summary;
+  ASSERT_EQ(s.checks.size(), 2u);
+  EXPECT_EQ(s.checks[0].outcome, Outcome::failed);
+  EXPECT_EQ(s.checks[1].outcome, Outcome::ok);
+}
+
+TEST(BootStatusChecks, NoChecksWithoutGeneratedUnits) {
+  const MemoryRoot root = gated_root(false, false);
+  const FakeQuery q =
+      boot(service("active", "running", "success", 0), target("active"), UnitState{});
+  EXPECT_TRUE(gather_status(root, q.query()).checks.empty());
+}
+
+}  // namespace
+}  // namespace bootassess::status

@@ -298,6 +298,42 @@ verdict_setup() { # ROOT SETUP
   esac
 }
 
+# What the check scenarios add to a boot: an HTTP server on 127.0.0.1:8080
+# made of a socket unit with Accept=yes and a shell script (no package added
+# to the rootfs), the bootassess binary, and the file the quoting check
+# compares its argument with.
+check_setup() { # ROOT
+  local root=$1 sys=$1/etc/systemd/system
+  mkdir -p "$sys/sockets.target.wants" "$root/usr/local/sbin"
+  printf '[Socket]\nListenStream=127.0.0.1:8080\nAccept=yes\n[Install]\nWantedBy=sockets.target\n' \
+    >"$sys/realboot-http.socket"
+  printf '[Service]\nExecStart=/usr/local/sbin/realboot-http\nStandardInput=socket\nStandardOutput=socket\n' \
+    >"$sys/realboot-http@.service"
+  cat >"$root/usr/local/sbin/realboot-http" <<'EOF'
+#!/bin/sh
+# Reads the request up to its blank line, then answers 404 for /gone and 200
+# for anything else.
+cr=$(printf '\r')
+path=
+while IFS= read -r line; do
+  [ -n "$path" ] || path=$(echo "$line" | cut -d' ' -f2)
+  if [ "$line" = "$cr" ] || [ -z "$line" ]; then break; fi
+done
+if [ "$path" = /gone ]; then
+  printf 'HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n'
+else
+  printf 'HTTP/1.1 200 OK\r\nContent-Length: 3\r\nConnection: close\r\n\r\nok\n'
+fi
+EOF
+  chmod 755 "$root/usr/local/sbin/realboot-http"
+  ln -sfn ../realboot-http.socket "$sys/sockets.target.wants/realboot-http.socket"
+  # The image carries the binary the check units run (apply checks that it does).
+  install -m 0755 "$bootassess" "$root/usr/bin/bootassess"
+  # What the quoting check's argument must arrive as, byte for byte.
+  # shellcheck disable=SC2016 # the argument is meant literally
+  printf '%s' 'a b%c $HOME "q" \back ;' >"$root/etc/realboot-expected"
+}
+
 # One boot's /run, as the loader and the initramfs leave it: the mode
 # sentinel, and on a counted boot the EFI variable plus what
 # systemd-bless-boot-generator adds (the bless service in basic.target.wants;
@@ -500,6 +536,13 @@ run_scenario_once() { # NAME KIND ARGS...
         verdict_setup_kind=$5
         boot_once "$2" "$3" "$6" status
         ;;
+      check)
+        # check MODE COUNTED CONFIG UNIT BOOT_COMPLETE REBOOTED BLESSED CHECKS
+        variant=gate-only
+        write_unit "$root" ok gate-only
+        check_setup "$root"
+        boot_once "$1" "$2" "$3" status
+        ;;
       sequence)
         variant=$1
         write_unit "$root" ok "$1"
@@ -629,6 +672,69 @@ EOF
     echo "verdict-unknown verdict unknown active uncounted ok unknown $matrix_config"
     echo "verdict-counting-inactive verdict good active uncounted ok inactive $matrix_config"
   } >>"$list"
+  # Health checks (boot_assessment: checks:), run by the real `bootassess
+  # check` verb in the container: NAME check MODE COUNTED CONFIG, the
+  # expected row (UNIT BOOT_COMPLETE REBOOTED BLESSED), and each check's
+  # expected outcome in `status` (NAME=OUTCOME,...; - when the boot reboots).
+  local checks_pass=$results/checks-pass.yaml checks_fail=$results/checks-fail.yaml
+  local checks_wanted=$results/checks-wanted.yaml
+  cat >"$checks_pass" <<'EOF'
+stages:
+  initramfs:
+    - name: Gate the boot on checks that pass
+      boot_assessment:
+        units: [myapp.service]
+        checks:
+          - name: os-release
+            path: /etc/os-release
+            type: file
+          - name: root-mounted
+            mount: /
+          - name: web
+            http: http://127.0.0.1:8080/healthz
+            timeout: 20
+          - name: web-port
+            tcp: 127.0.0.1:8080
+          - name: quoting
+            command: [/bin/sh, -c, 'test "$1" = "$(cat /etc/realboot-expected)"', sh, 'a b%c $HOME "q" \back ;']
+          - name: dbus-up
+            unit: dbus.service
+EOF
+  cat >"$checks_fail" <<'EOF'
+stages:
+  initramfs:
+    - name: Gate the boot on a check that fails
+      boot_assessment:
+        units: [myapp.service]
+        checks:
+          - name: os-release
+            path: /etc/os-release
+          - name: k3s-config
+            path: /etc/rancher/k3s/k3s.yaml
+            timeout: 3
+EOF
+  cat >"$checks_wanted" <<'EOF'
+stages:
+  initramfs:
+    - name: Gate the boot, with a wanted check that fails
+      boot_assessment:
+        units: [myapp.service]
+        checks:
+          - name: os-release
+            path: /etc/os-release
+          - name: web-gone
+            http: http://127.0.0.1:8080/gone
+            timeout: 3
+            required: false
+EOF
+  local all_pass=os-release=ok,root-mounted=ok,web=ok,web-port=ok,quoting=ok,dbus-up=ok
+  {
+    echo "check-required-pass-active-counted check active counted $checks_pass ok reached no yes $all_pass"
+    echo "check-required-pass-passive-uncounted check passive uncounted $checks_pass ok reached no no $all_pass"
+    echo "check-required-fail-active-counted check active counted $checks_fail any failed yes no -"
+    echo "check-required-fail-active-uncounted check active uncounted $checks_fail ok failed no no os-release=ok,k3s-config=failed"
+    echo "check-wanted-fail-active-counted check active counted $checks_wanted ok reached no yes os-release=ok,web-gone=failed"
+  } >>"$list"
   if [ -n "${REALBOOT_FILTER:-}" ]; then
     grep -E -- "$REALBOOT_FILTER" "$list" >"$list.f" || true
     mv "$list.f" "$list"
@@ -636,7 +742,7 @@ EOF
 
   export bootassess build rootfs results scratch src BOOT_TIMEOUT EFI_GUID
   export -f run_scenario run_scenario_once boot_once boot_cgroups prepare_boot write_unit write_observer write_efivar blessed_count
-  export -f write_efivar_strings write_esp verdict_setup
+  export -f write_efivar_strings write_esp verdict_setup check_setup
   local t_boots=$SECONDS
   # shellcheck disable=SC2016
   xargs -P "${REALBOOT_JOBS:-2}" -L 1 bash -c 'set -euo pipefail; run_scenario "$@"' _ <"$list"
@@ -704,6 +810,9 @@ check_results() {
       if [ "$kind" = verdict ]; then
         check_verdict "$name" "$3" "$7" || failures=$((failures + 1))
       fi
+      if [ "$kind" = check ]; then
+        check_checks "$name" "${10}" || failures=$((failures + 1))
+      fi
       local expect_rows=1
       [ "$kind" = sequence ] && expect_rows=2
       if [ "$n" != "$expect_rows" ]; then
@@ -744,7 +853,55 @@ expect_row() { # KIND N ARGS...
     sequence)
       if [ "$n" = 1 ]; then expected active counted ok "$1"; else expected active uncounted failing "$1"; fi
       ;;
+    check)
+      # `any`: the unit's column may hold anything (a rebooted boot records
+      # the unit as the shutdown left it).
+      local unit=$4
+      [ "$unit" != any ] || unit="*"
+      echo "$unit $5 $6 $7"
+      ;;
   esac
+}
+
+# A check boot: each check's line from the verb in the journal, and its
+# outcome in `bootassess status --format json`; the verdict is failed
+# exactly when a required check failed.
+check_checks() { # NAME CHECKS
+  [ "$2" != - ] || return 0
+  local dir=$results/$1/boot1
+  local problem
+  if ! problem=$(python3 - "$dir" "$2" <<'EOF'
+import json, re, sys
+d, want = sys.argv[1], dict(kv.split("=") for kv in sys.argv[2].split(","))
+problems = []
+try:
+    s = json.load(open(d + "/status.json"))
+except (OSError, ValueError) as e:
+    print(f"status JSON: {e}"); sys.exit(1)
+journal = open(d + "/end.full-journal", errors="replace").read()
+got = {c["name"]: c for c in s.get("checks") or []}
+if sorted(got) != sorted(want):
+    problems.append(f"checks {sorted(got)}, want {sorted(want)}")
+required_failed = False
+for name, outcome in want.items():
+    c = got.get(name) or {}
+    if c.get("outcome") != outcome:
+        problems.append(f"{name}: outcome {c.get('outcome')!r}, want {outcome!r} ({c.get('detail')})")
+    word = "ok" if outcome == "ok" else "failed"
+    if not re.search(rf"{re.escape(name)}: {word}: ", journal):
+        problems.append(f"{name}: no '{name}: {word}:' line from bootassess check in the journal")
+    required_failed |= c.get("required", True) and outcome != "ok"
+want_verdict = "failed" if required_failed else "good"
+if s.get("verdict") != want_verdict:
+    problems.append(f"verdict {s.get('verdict')!r}, want {want_verdict!r}")
+print("; ".join(problems))
+sys.exit(1 if problems else 0)
+EOF
+  ); then
+    printf '! %-56s checks: %s\n' "$1" "$problem"
+    return 1
+  fi
+  printf '  %-56s checks in the journal and in status JSON: ok\n' "$1"
 }
 
 # `bootassess status --format json` inside the container: mode, counting,
