@@ -11,6 +11,8 @@
 set -eu
 cd "$(dirname "$0")/.."
 ./tests/setup-debian.sh
+# Every #include under plugin/ against the layer order in plugin/LAYERS.
+./tests/check-layers.py
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DBOOTASSESS_WERROR=ON -DBOOTASSESS_TESTS=ON >/dev/null
 cmake --build build -j2
 unformatted=$(find plugin tests -name '*.cc' -o -name '*.h' | xargs clang-format --dry-run 2>&1 | grep -c warning || true)

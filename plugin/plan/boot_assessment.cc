@@ -232,7 +232,7 @@ void Planner::pull_in_boot_complete(const Position& origin) {
 bool Planner::commit_with_links(ItemPlan plan, const Position& origin,
                                 const std::function<systemd::Outcome(const RootView&)>& link) {
   // Layered over the plan so far, not a copy of it.
-  PlannedRoot scratch(static_cast<const RootView&>(view_));
+  OverlayRoot scratch(static_cast<const RootView&>(view_));
   for (const Action& a : plan.actions)
     scratch.record(a);
   systemd::Outcome linked = link(scratch);

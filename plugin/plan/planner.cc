@@ -414,7 +414,7 @@ void Planner::commit(const ItemPlan& plan, const Position& origin) {
     event.kind = PlanEvent::Kind::action;
     event.action = action;
     event.undecided = undecided_;
-    event.result = action.unchanged ? ApplyResult{true, false, {}} : executor_.execute(action);
+    event.result = action.unchanged ? ActionResult{true, false, {}} : executor_.execute(action);
     sink_(event);
     if (!event.result.ok) {
       failed_ = true;
