@@ -19,11 +19,6 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-bool has_template(std::string_view text) {
-  const std::size_t open = text.find("{{");
-  return open != std::string_view::npos && text.find("}}", open) != std::string_view::npos;
-}
-
 // The words `sh -c "systemctl VERB <entry>"` passes to systemctl, split on
 // blanks; or why the shell would do more than split (the returned text).
 std::string shell_words(std::string_view entry, std::vector<std::string>& words) {
@@ -46,21 +41,6 @@ std::string shell_words(std::string_view entry, std::vector<std::string>& words)
     if (w.front() == '-') return fmt::format("systemctl would read `{}` as an option", w);
   }
   return {};
-}
-
-// Decodes `content` by yip's encoding names; any other name means the text
-// is written as it is (the loader has warned about it).
-bool decode_content(std::string_view encoding, const std::string& content, std::string& out,
-                    std::string& error) {
-  if (encoding == "b64" || encoding == "base64") return decode_base64(content, out, error);
-  if (encoding == "gz" || encoding == "gzip") return decode_gzip(content, out, error);
-  if (encoding == "gz+base64" || encoding == "gzip+base64" || encoding == "gz+b64" ||
-      encoding == "gzip+b64") {
-    std::string compressed;
-    return decode_base64(content, compressed, error) && decode_gzip(compressed, out, error);
-  }
-  out = content;
-  return true;
 }
 
 // The view conditions see when the mode or counting is simulated.
