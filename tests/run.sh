@@ -21,6 +21,8 @@ if [ "$unformatted" != "0" ]; then
   find plugin tests -name '*.cc' -o -name '*.h' | xargs clang-format --dry-run 2>&1 | head -20 >&2
   exit 1
 fi
+# .clang-tidy's checks over the product code under plugin/ (a few minutes).
+./tests/clang-tidy.sh build
 ctest --test-dir build --output-on-failure -j2
 ./tests/realboot/realboot.sh build/bootassess build
 ./tests/uefi/uefi.sh build/bootassess

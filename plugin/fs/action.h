@@ -46,7 +46,7 @@ struct KnownEntry {
 struct ActionResult {
   ActionResult() = default;
   ActionResult(bool ok_, bool changed_, std::string error_, std::optional<KnownEntry> known_ = {})
-      : ok(ok_), changed(changed_), error(std::move(error_)), known(std::move(known_)) {}
+      : ok(ok_), changed(changed_), error(std::move(error_)), known(known_) {}
 
   bool ok = true;
   bool changed = false;  // false: the root already held exactly this

@@ -48,8 +48,8 @@ struct SubprocessRequest {
   std::optional<std::vector<std::string>> env;
   // Where the program starts (after the setup hook); empty: where it left off.
   std::string cwd;
-  bool merge_stderr = false;           // stderr into the stdout pipe, interleaved as written
-  std::size_t max_output = 64 * 1024;  // bytes kept of each of stdout and stderr
+  bool merge_stderr = false;  // stderr into the stdout pipe, interleaved as written
+  std::size_t max_output = std::size_t{64} * 1024;  // bytes kept of each of stdout and stderr
   // The process group is killed (SIGKILL) when this has passed.
   std::chrono::milliseconds timeout{30000};
   // Runs in the child before the chdir and exec: async-signal-safe calls only.
