@@ -99,6 +99,22 @@ void Planner::report(Severity severity, const Position& where, std::string rule,
   sink_(event);
 }
 
+void Planner::root_changed_outside(bool published) {
+  // The names the root view looked up (DiskRoot), through the overlay.
+  view_.changed("/");
+  // The overlay: after a publish onto the root itself, the root holds what
+  // the run did and what the outside did to it, and answers alone.
+  if (published && executor_.writes_root()) {
+    view_.forget();
+  } else {
+    view_.outside_change();
+  }
+  // The applier's open directories and what it knew of the entries it made.
+  executor_.outside_change();
+  // The unit files, drop-ins and links systemd/ read.
+  if (installer_) installer_->forget();
+}
+
 void Planner::run_step(const Document& doc, const Step& step, std::size_t index) {
   (void)doc;
   undecided_.reset();
@@ -158,15 +174,7 @@ void Planner::run_step(const Document& doc, const Step& step, std::size_t index)
     const ConditionResult result = evaluate_condition(step.condition->value, ctx);
     // A shell may have changed anything in the root.
     if (!result.native && result.outcome != ConditionOutcome::undecided) {
-      view_.changed("/");
-      // The root holds what the run did, and what the shell did to it.
-      if (published && executor_.writes_root()) {
-        view_.forget();
-      } else {
-        view_.outside_change();
-      }
-      executor_.outside_change();
-      if (installer_) installer_->forget();
+      root_changed_outside(published);
     }
     switch (result.outcome) {
       case ConditionOutcome::holds:

@@ -102,6 +102,15 @@ class Planner {
   bool commit_with_links(ItemPlan plan, const Position& origin,
                          const std::function<systemd::Outcome(const RootView&)>& link);
 
+  // The one entry point for a change to the root that the plan did not make
+  // (a shell condition ran; `published`: the executor's actions were put on
+  // the root first). Every store that remembers the root hears of it here:
+  // the root view's looked-up names, the overlay of the plan, the executor
+  // (the applier's open directories) and the installer's unit files. A new
+  // store that remembers the root is told here, and nowhere else; a new way
+  // for the outside world to change the root calls this. The plan's own
+  // actions are told store by store as they are recorded (commit()).
+  void root_changed_outside(bool published);
   // Executes and records an item's actions; reports the item's error if any.
   void commit(const ItemPlan& plan, const Position& origin);
   void report(Severity severity, const Position& where, std::string rule, std::string message,
