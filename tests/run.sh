@@ -11,6 +11,8 @@
 set -eu
 cd "$(dirname "$0")/.."
 ./tests/setup-debian.sh
+# Every #include under plugin/ against the layer order in plugin/LAYERS.
+./tests/check-layers.py
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DBOOTASSESS_WERROR=ON -DBOOTASSESS_TESTS=ON >/dev/null
 cmake --build build -j2
 unformatted=$(find plugin tests -name '*.cc' -o -name '*.h' | xargs clang-format --dry-run 2>&1 | grep -c warning || true)
@@ -19,6 +21,8 @@ if [ "$unformatted" != "0" ]; then
   find plugin tests -name '*.cc' -o -name '*.h' | xargs clang-format --dry-run 2>&1 | head -20 >&2
   exit 1
 fi
+# .clang-tidy's checks over the product code under plugin/ (a few minutes).
+./tests/clang-tidy.sh build
 ctest --test-dir build --output-on-failure -j2
 ./tests/realboot/realboot.sh build/bootassess build
 ./tests/uefi/uefi.sh build/bootassess

@@ -196,7 +196,7 @@ Result run_bootassess(const std::string& root, Verb verb, const std::string& uni
                   (action.target.empty() ? "" : " -> " + action.target) +
                   (action.unchanged ? " (unchanged)" : "") + "\n";
     if (action.unchanged) continue;
-    const ApplyResult applied = applier.apply(action);
+    const ActionResult applied = applier.apply(action);
     if (!applied.ok) {
       result.log += "apply failed: " + applied.error + "\n";
       ADD_FAILURE() << "applying " << action.path << ": " << applied.error;

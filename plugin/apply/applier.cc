@@ -24,11 +24,11 @@
 namespace bootassess {
 namespace {
 
-ApplyResult failure(const std::string& what, const std::string& path, int err) {
+ActionResult failure(const std::string& what, const std::string& path, int err) {
   return {false, false, fmt::format("{} {}: {}", what, path, std::strerror(err)), {}};
 }
 
-ApplyResult failure(const std::string& message) {
+ActionResult failure(const std::string& message) {
   return {false, false, message, {}};
 }
 
@@ -85,8 +85,8 @@ bool set_metadata(int fd, const Action& a) {
 // name stored there: the caller makes it durable and renames it later. With
 // `fresh`, nothing is at `name` (the directory is this run's and it did not
 // put it there). With `exact`, a file created with a.mode is as `a` asks.
-ApplyResult write_file(int dir, const std::string& name, const Action& a, std::string* deferred,
-                       bool fresh, bool exact) {
+ActionResult write_file(int dir, const std::string& name, const Action& a, std::string* deferred,
+                        bool fresh, bool exact) {
   struct stat st {};
   std::uint64_t linked = 0;  // the old file's hard links, when it has others
   if (fresh) {
@@ -134,7 +134,7 @@ ApplyResult write_file(int dir, const std::string& name, const Action& a, std::s
   }
   if (err == 0 && deferred != nullptr) {
     *deferred = tmp;
-    ApplyResult r{true, true, {}, {}};
+    ActionResult r{true, true, {}, {}};
     // Until it is published, what was there stays.
     if (fresh) r.known = KnownEntry{};
     r.note = std::move(note);
@@ -145,7 +145,7 @@ ApplyResult write_file(int dir, const std::string& name, const Action& a, std::s
     ::unlinkat(dir, tmp.c_str(), 0);
     return failure("cannot write", a.path, err);
   }
-  ApplyResult r{true, true, {}, {}};
+  ActionResult r{true, true, {}, {}};
   r.note = std::move(note);
   return r;
 }
@@ -155,7 +155,7 @@ ApplyResult write_file(int dir, const std::string& name, const Action& a, std::s
 // directory or one that is exactly as planned (and maybe a temporary that the
 // next run removes), never a directory at the wrong mode that a rerun would
 // take as already there.
-ApplyResult create_directory(int dir, const std::string& name, const Action& a, bool& exists) {
+ActionResult create_directory(int dir, const std::string& name, const Action& a, bool& exists) {
   const std::string tmp = temporary_name(name);
   if (::mkdirat(dir, tmp.c_str(), 0700) != 0) {
     return failure("cannot create directory", a.path, errno);
@@ -183,7 +183,7 @@ ApplyResult create_directory(int dir, const std::string& name, const Action& a, 
 }
 
 // Gives the directory that exists at `name` the mode and owner `a` asks.
-ApplyResult fix_directory(int dir, const std::string& name, const Action& a) {
+ActionResult fix_directory(int dir, const std::string& name, const Action& a) {
   struct stat st {};
   Fd d(::openat(dir, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
   if (!d.ok()) {
@@ -201,11 +201,11 @@ ApplyResult fix_directory(int dir, const std::string& name, const Action& a) {
 
 // With `owner` set, a new link in `dir` gets that owner (the directory is
 // plain).
-ApplyResult make_symlink(int dir, const std::string& name, const Action& a,
-                         std::optional<std::pair<uid_t, gid_t>> owner) {
+ActionResult make_symlink(int dir, const std::string& name, const Action& a,
+                          std::optional<std::pair<uid_t, gid_t>> owner) {
   // Nothing there: creating the link is atomic by itself, and says so.
   if (::symlinkat(a.target.c_str(), dir, name.c_str()) == 0) {
-    ApplyResult r{true, true, {}, {}};
+    ActionResult r{true, true, {}, {}};
     if (owner) {
       r.known = KnownEntry{
           FileInfo{FileType::symlink, 0777, owner->first, owner->second, a.target.size()}, false};
@@ -242,7 +242,7 @@ ApplyResult make_symlink(int dir, const std::string& name, const Action& a,
   return {true, true, {}, {}};
 }
 
-ApplyResult remove_entry(int dir, const std::string& name, const Action& a) {
+ActionResult remove_entry(int dir, const std::string& name, const Action& a) {
   struct stat st {};
   if (::fstatat(dir, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
     if (errno == ENOENT) return {true, false, {}, KnownEntry{}};
@@ -256,7 +256,7 @@ ApplyResult remove_entry(int dir, const std::string& name, const Action& a) {
 
 }  // namespace
 
-ApplyResult Applier::apply(const Action& action) {
+ActionResult Applier::apply(const Action& action) {
   if (action.path.empty() || action.path.front() != '/' || action.path == "/") {
     return failure(fmt::format("refusing to change the root itself or a relative path: '{}'",
                                printable(action.path)));
@@ -310,7 +310,7 @@ ApplyResult Applier::apply(const Action& action) {
     mark_dirty(parent, *dir);
   }
   const std::string name = path::basename(action.path);
-  ApplyResult result = failure("unknown action");
+  ActionResult result = failure("unknown action");
   switch (action.kind) {
     case ActionKind::write: {
       std::string tmp;
@@ -369,8 +369,8 @@ bool Applier::creates_exactly(Dir& d, const Action& a) {
          a.gid == egid_ && inspect(d) && d.plain;
 }
 
-ApplyResult Applier::make_directory(Dir& d, const std::string& parent, const std::string& name,
-                                    const Action& a) {
+ActionResult Applier::make_directory(Dir& d, const std::string& parent, const std::string& name,
+                                     const Action& a) {
   if (creates_exactly(d, a)) {
     // The directory appears at once as planned: a kill leaves it or nothing.
     if (::mkdirat(d.fd, name.c_str(), a.mode) == 0) {
@@ -386,7 +386,7 @@ ApplyResult Applier::make_directory(Dir& d, const std::string& parent, const std
   if (::fstatat(d.fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
     if (errno != ENOENT) return failure("cannot inspect", a.path, errno);
     bool exists = false;
-    ApplyResult created = create_directory(d.fd, name, a, exists);
+    ActionResult created = create_directory(d.fd, name, a, exists);
     if (!exists) return created;
   }
   return fix_directory(d.fd, name, a);

@@ -30,29 +30,10 @@
 #include <utility>
 #include <vector>
 
-#include "plan/action.h"
+#include "fs/action.h"
 #include "root/root_view.h"
 
 namespace bootassess {
-
-// What is at an action's path after it, as lstat would show it, when the
-// applier knows it without looking (a directory's size is given as 0).
-struct KnownEntry {
-  std::optional<FileInfo> info;
-  bool new_directory = false;  // a directory the action created: it is empty
-};
-
-struct ApplyResult {
-  ApplyResult() = default;
-  ApplyResult(bool ok_, bool changed_, std::string error_, std::optional<KnownEntry> known_ = {})
-      : ok(ok_), changed(changed_), error(std::move(error_)), known(std::move(known_)) {}
-
-  bool ok = true;
-  bool changed = false;  // false: the root already held exactly this
-  std::string error;     // why it failed, when !ok
-  std::optional<KnownEntry> known;
-  std::string note;  // how it was done, when that is worth saying (a hard link was split)
-};
 
 // A written file that could not be put in place, or a directory that could
 // not be synced: the path, and a message naming it and the errno.
@@ -84,7 +65,7 @@ class Applier {
   // every new entry is given its mode explicitly.
   void assume_umask(mode_t mask) { umask_ = mask; }
 
-  ApplyResult apply(const Action& action);
+  ActionResult apply(const Action& action);
   // Puts the files still waiting in place, their data durable first. False
   // when one could not be (it is then left as it was).
   bool publish();
@@ -138,8 +119,8 @@ class Applier {
   // Whether an entry created in `d` with `mode` comes out as `a` asks,
   // without chown or chmod.
   bool creates_exactly(Dir& d, const Action& a);
-  ApplyResult make_directory(Dir& d, const std::string& parent, const std::string& name,
-                             const Action& a);
+  ActionResult make_directory(Dir& d, const std::string& parent, const std::string& name,
+                              const Action& a);
   // Removes the temporaries a killed run left in `dir` (only names of the
   // form above). True when something was removed.
   bool remove_temporaries(int dir);

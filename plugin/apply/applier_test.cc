@@ -39,8 +39,8 @@ class ApplierTest : public ::testing::Test {
     ::close(fd_);
   }
 
-  ApplyResult apply(ActionKind kind, const std::string& path, std::uint32_t mode = 0644,
-                    const std::string& content = {}, const std::string& target = {}) {
+  ActionResult apply(ActionKind kind, const std::string& path, std::uint32_t mode = 0644,
+                     const std::string& content = {}, const std::string& target = {}) {
     Action a;
     a.kind = kind;
     a.path = path;
@@ -81,7 +81,7 @@ class ApplierTest : public ::testing::Test {
 
 TEST_F(ApplierTest, WritesThenReportsUnchanged) {
   ASSERT_TRUE(apply(ActionKind::mkdir, "/etc", 0755).ok);
-  ApplyResult first = apply(ActionKind::write, "/etc/a.conf", 0640, "hello\n");
+  ActionResult first = apply(ActionKind::write, "/etc/a.conf", 0640, "hello\n");
   ASSERT_TRUE(first.ok) << first.error;
   EXPECT_TRUE(first.changed);
   EXPECT_EQ(read_text(in_root("/etc/a.conf")), "hello\n");
@@ -89,10 +89,10 @@ TEST_F(ApplierTest, WritesThenReportsUnchanged) {
   ASSERT_EQ(::stat(in_root("/etc/a.conf").c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 07777, 0640u);
 
-  ApplyResult second = apply(ActionKind::write, "/etc/a.conf", 0640, "hello\n");
+  ActionResult second = apply(ActionKind::write, "/etc/a.conf", 0640, "hello\n");
   ASSERT_TRUE(second.ok);
   EXPECT_FALSE(second.changed);
-  ApplyResult chmod_only = apply(ActionKind::write, "/etc/a.conf", 0600, "hello\n");
+  ActionResult chmod_only = apply(ActionKind::write, "/etc/a.conf", 0600, "hello\n");
   EXPECT_TRUE(chmod_only.changed);
   ASSERT_EQ(::stat(in_root("/etc/a.conf").c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 07777, 0600u);
@@ -183,7 +183,7 @@ TEST_F(ApplierTest, ReplacesAtomicallyWithoutLeftovers) {
 TEST_F(ApplierTest, RefusesToWalkThroughSymlinks) {
   TempDir outside;
   ASSERT_EQ(::symlink(outside.path().c_str(), in_root("/escape").c_str()), 0);
-  ApplyResult r = apply(ActionKind::write, "/escape/pwned", 0644, "x");
+  ActionResult r = apply(ActionKind::write, "/escape/pwned", 0644, "x");
   EXPECT_FALSE(r.ok);
   EXPECT_FALSE(std::filesystem::exists(outside / "pwned"));
   EXPECT_FALSE(apply(ActionKind::write, "/../escape/x", 0644, "x").ok);
@@ -208,7 +208,7 @@ TEST_F(ApplierTest, DeferredFilesAppearOnlyWhenPublished) {
   ASSERT_TRUE(applier_->flush());
   ASSERT_EQ(read_text(in_root("/f")), "old");
 
-  ApplyResult r = apply(ActionKind::write, "/f", 0640, "new");
+  ActionResult r = apply(ActionKind::write, "/f", 0640, "new");
   ASSERT_TRUE(r.ok) << r.error;
   EXPECT_TRUE(r.changed);
   // Old content until the batch is published; the new one waits beside it.
@@ -275,7 +275,7 @@ TEST_F(ApplierTest, CachedDirectoriesDoNotOutliveTheirRemoval) {
 
 TEST_F(ApplierTest, DirectoriesGetExactModes) {
   mode_t old = ::umask(077);
-  ApplyResult r = apply(ActionKind::mkdir, "/d", 0755);
+  ActionResult r = apply(ActionKind::mkdir, "/d", 0755);
   ::umask(old);
   ASSERT_TRUE(r.ok) << r.error;
   struct stat st {};
@@ -296,12 +296,12 @@ TEST_F(ApplierTest, RefusesNamesTheKernelWouldReadDifferently) {
   ASSERT_TRUE(apply(ActionKind::mkdir, "/a", 0755).ok);
   for (const std::string& p : {"/a\0/..\0/..\0/ESCAPED"s, "/..\0"s, "/a/..\0/x"s, "/a\0"s}) {
     for (ActionKind kind : {ActionKind::write, ActionKind::mkdir, ActionKind::symlink}) {
-      ApplyResult r = apply(kind, p, 0700, "x", "/t");
+      ActionResult r = apply(kind, p, 0700, "x", "/t");
       EXPECT_FALSE(r.ok) << testing::shell_quote(p);
       EXPECT_NE(r.error.find("refusing a path"), std::string::npos) << r.error;
     }
   }
-  ApplyResult target = apply(ActionKind::symlink, "/a/l", 0777, {}, "/dev/null\0x"s);
+  ActionResult target = apply(ActionKind::symlink, "/a/l", 0777, {}, "/dev/null\0x"s);
   EXPECT_FALSE(target.ok);
   EXPECT_TRUE(std::filesystem::is_empty(root_.path() + "/root/a"));
   // Nothing appeared next to the root either.
@@ -354,7 +354,7 @@ TEST_F(ApplierTest, EntriesCreatedWithTheirModeComeOutExact) {
       {ActionKind::mkdir, "/sg/inherits", 0750}, {ActionKind::write, "/sg/inherits/f", 0600},
   };
   for (const Case& c : cases) {
-    ApplyResult r = apply(c.kind, c.path, c.mode, "content");
+    ActionResult r = apply(c.kind, c.path, c.mode, "content");
     ASSERT_TRUE(r.ok) << c.path << ": " << r.error;
   }
   ASSERT_TRUE(applier_->flush());
@@ -375,7 +375,7 @@ TEST_F(ApplierTest, KnownEntriesAreWhatIsOnDisk) {
   testing::make_dirs(in_root("/sg"));
   ASSERT_EQ(::chmod(in_root("/sg").c_str(), 02755), 0);
   int known = 0;
-  auto check = [&](const std::string& path, const ApplyResult& r) {
+  auto check = [&](const std::string& path, const ActionResult& r) {
     ASSERT_TRUE(r.ok) << path << ": " << r.error;
     if (!r.known) return;
     ++known;
@@ -413,7 +413,7 @@ TEST_F(ApplierTest, AHardLinkedFileIsReplacedNotChangedInPlace) {
   write_text(root_ / "outside", "same", 0600);
   testing::make_dirs(in_root("/etc"));
   ASSERT_EQ(::link((root_ / "outside").c_str(), in_root("/etc/hl").c_str()), 0);
-  const ApplyResult r = apply(ActionKind::write, "/etc/hl", 0644, "same");
+  const ActionResult r = apply(ActionKind::write, "/etc/hl", 0644, "same");
   ASSERT_TRUE(r.ok) << r.error;
   EXPECT_TRUE(r.changed);
   EXPECT_NE(r.note.find("/etc/hl had 2 hard links"), std::string::npos) << r.note;
@@ -427,7 +427,7 @@ TEST_F(ApplierTest, AHardLinkedFileIsReplacedNotChangedInPlace) {
   EXPECT_EQ(read_text(in_root("/etc/hl")), "same");
   // A file with one link is still fixed in place, without a note.
   ASSERT_EQ(::chmod(in_root("/etc/hl").c_str(), 0600), 0);
-  const ApplyResult again = apply(ActionKind::write, "/etc/hl", 0644, "same");
+  const ActionResult again = apply(ActionKind::write, "/etc/hl", 0644, "same");
   EXPECT_TRUE(again.ok && again.changed) << again.error;
   EXPECT_EQ(again.note, "");
   struct stat fixed {};
@@ -439,7 +439,7 @@ TEST_F(ApplierTest, AHardLinkedFileIsReplacedNotChangedInPlace) {
 // anything is written.
 TEST_F(ApplierTest, ANameOverNameMaxFailsItsAction) {
   const std::string name(NAME_MAX + 1, 'n');
-  const ApplyResult r = apply(ActionKind::write, "/etc/" + name, 0644, "x");
+  const ActionResult r = apply(ActionKind::write, "/etc/" + name, 0644, "x");
   EXPECT_FALSE(r.ok);
   EXPECT_NE(r.error.find("is 256 bytes long"), std::string::npos) << r.error;
   EXPECT_FALSE(std::filesystem::exists(in_root("/etc")));

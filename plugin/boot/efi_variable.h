@@ -50,7 +50,7 @@ std::string encode_efi_string_variable(std::string_view value);
 // is not a regular file, is too large for a loader variable, or cannot be
 // read. A string variable is at most 4 KiB; a list may be given more room.
 inline constexpr std::uint64_t kMaxEfiStringVariableSize = 4096;
-inline constexpr std::uint64_t kMaxEfiListVariableSize = 64 * 1024;
+inline constexpr std::uint64_t kMaxEfiListVariableSize = std::uint64_t{64} * 1024;
 std::optional<std::string> read_efi_variable(const RootView& view, std::string_view path,
                                              std::string& error,
                                              std::uint64_t max_size = kMaxEfiStringVariableSize);

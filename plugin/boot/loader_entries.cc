@@ -13,7 +13,7 @@ namespace bootassess {
 namespace {
 
 // Far more than a Type #1 entry holds; a larger file is not an entry.
-constexpr std::uint64_t kMaxEntryFileSize = 64 * 1024;
+constexpr std::uint64_t kMaxEntryFileSize = std::uint64_t{64} * 1024;
 // Far more entries than any loader menu holds.
 constexpr std::size_t kMaxEntries = 1024;
 

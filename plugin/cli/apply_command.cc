@@ -5,12 +5,25 @@
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
+#include <memory>
 
 #include "apply/interrupt.h"
 #include "apply/root_lock.h"
 #include "cli/session.h"
 
 namespace bootassess {
+
+constexpr const char* kApplyFooter =
+    "Exit status:\n"
+    "  0  success (skipped steps are success)\n"
+    "  1  some item failed; every other item was still applied, as yip does\n"
+    "  2  usage error\n"
+    "\n"
+    "Examples:\n"
+    "  bootassess apply /etc/bootassess/\n"
+    "      on the node, from an initramfs stage: mode and counting read from the root\n"
+    "  bootassess apply --dry-run --root ./image-root --mode passive boot.yaml\n"
+    "      what a passive boot would write into an image root; touches nothing\n";
 namespace {
 
 void report_put_failure(ApplyLog& log, const Position& where, const std::string& message) {
@@ -115,6 +128,46 @@ int run_apply(const ApplyOptions& options) {
     return kExitFailed;
   }
   return kExitOk;
+}
+
+RunCommand add_apply_command(CLI::App& app) {
+  auto apply = std::make_shared<ApplyOptions>();
+  auto quiet = std::make_shared<bool>(false);
+  auto verbose = std::make_shared<bool>(false);
+  CLI::App* cmd = app.add_subcommand("apply", "Apply the stage's steps to the root");
+  cmd->footer(kApplyFooter);
+  cmd->add_option("-s,--stage", apply->stages,
+                  "Stage to run (repeatable, in order; default: initramfs)")
+      ->allow_extra_args(false);
+  cmd->add_option("--root", apply->root, "Root directory to work on")->capture_default_str();
+  cmd->add_option("--mode", apply->mode, "Boot mode: auto reads ROOT/run/cos, or simulate one")
+      ->check(one_of("boot mode", mode_choices(true)))
+      ->capture_default_str();
+  cmd->add_option("--counting", apply->counting,
+                  "Boot counting: auto reads ROOT's LoaderBootCountPath EFI variable, or "
+                  "simulate a counted or uncounted boot")
+      ->check(one_of("counting", {"auto", "counted", "uncounted"}))
+      ->capture_default_str();
+  cmd->add_flag("--dry-run", apply->dry_run, "Show what would change; touch nothing");
+  cmd->add_flag("--runtime", apply->runtime,
+                "Write systemd links and overrides under /run/systemd/system");
+  cmd->add_flag("--no-shell", apply->no_shell, kNoShellHelp);
+  cmd->add_option("--condition-timeout", apply->condition_timeout,
+                  "Seconds a shell condition may run before it is killed with its process "
+                  "group (an error at its position)")
+      ->type_name("SECONDS")
+      ->check(CLI::Range(0.001, 86400.0).description(""))
+      ->capture_default_str();
+  CLI::Option* q = cmd->add_flag("-q,--quiet", *quiet, "Report errors only");
+  cmd->add_flag("-v,--verbose", *verbose, "Report notes too")->excludes(q);
+  cmd->add_option("SOURCE", apply->sources, "File, directory or - for standard input")->required();
+  return [apply, quiet, verbose] {
+    if (!stages_are_plausible("apply", apply->stages)) return kExitUsage;
+    apply->verbosity = *quiet     ? Verbosity::quiet
+                       : *verbose ? Verbosity::verbose
+                                  : Verbosity::normal;
+    return run_apply(*apply);
+  };
 }
 
 }  // namespace bootassess

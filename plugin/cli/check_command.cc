@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <iostream>
+#include <memory>
 
 #include "cli/options.h"
 #include "load/keys.h"
@@ -38,7 +39,9 @@ constexpr const char* kCheckFooter =
 
 }  // namespace
 
-CLI::App* add_check_command(CLI::App& app, probe::CheckRequest& request) {
+RunCommand add_check_command(CLI::App& app) {
+  auto owned = std::make_shared<probe::CheckRequest>();
+  probe::CheckRequest& request = *owned;
   CLI::App* cmd = app.add_subcommand(
       "check", "Probe one health check until it passes or its deadline: print one line");
   cmd->footer(kCheckFooter);
@@ -66,7 +69,7 @@ CLI::App* add_check_command(CLI::App& app, probe::CheckRequest& request) {
          "--status", [&request](const int& value) { request.status = value; },
          "http: the status required (default: any 2xx)")
       ->type_name("CODE");
-  return cmd;
+  return [owned] { return run_check(*owned); };
 }
 
 int run_check(const probe::CheckRequest& request) {

@@ -4,12 +4,13 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli/command_line.h"
 #include "probe/check.h"
 
 namespace bootassess {
 
-// Adds the `check` command to `app`; parsing fills `request`.
-CLI::App* add_check_command(CLI::App& app, probe::CheckRequest& request);
+// Adds the `check` command to `app`; what it returns runs the parsed check.
+RunCommand add_check_command(CLI::App& app);
 
 // Runs the parsed check and prints its one line: 0 passed, 1 failed,
 // 2 usage error (a message on stderr).

@@ -3,12 +3,26 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <iostream>
+#include <memory>
 
 #include "cli/session.h"
 #include "lint/validate.h"
 #include "report/plan_report.h"
 
 namespace bootassess {
+
+constexpr const char* kPlanFooter =
+    "Exit status:\n"
+    "  0  planned\n"
+    "  1  some item would fail, or a source cannot be used\n"
+    "  2  usage error\n"
+    "\n"
+    "Examples:\n"
+    "  bootassess plan --all-modes --root ./image-root /etc/bootassess/\n"
+    "      every boot mode, counted and not, against an image's root\n"
+    "  bootassess plan --mode active --counting counted --format json boot.yaml\n"
+    "      one counted active boot, as JSON\n";
 
 namespace {
 
@@ -80,6 +94,45 @@ int run_plan(const PlanCommandOptions& options) {
   for (const ModePlan& p : plans)
     failed = failed || p.failed;
   return failed ? kExitFailed : kExitOk;
+}
+
+RunCommand add_plan_command(CLI::App& app) {
+  auto plan = std::make_shared<PlanCommandOptions>();
+  CLI::App* cmd = app.add_subcommand("plan", "Show what each boot mode would get; touch nothing");
+  cmd->footer(kPlanFooter);
+  cmd->add_option("-s,--stage", plan->stages,
+                  "Stage to plan (repeatable, in order; default: initramfs)")
+      ->allow_extra_args(false);
+  cmd->add_option("--root", plan->root, "Root directory to read")->capture_default_str();
+  CLI::Option* plan_mode =
+      cmd->add_option("--mode", plan->mode, "Boot mode to plan (auto reads ROOT/run/cos)")
+          ->check(one_of("boot mode", mode_choices(true)));
+  CLI::Option* plan_counting =
+      cmd->add_option("--counting", plan->counting,
+                      "Boot counting to plan: auto reads ROOT's LoaderBootCountPath EFI "
+                      "variable, or counted or uncounted (--all-modes plans both)")
+          ->check(one_of("counting", {"auto", "counted", "uncounted"}))
+          ->capture_default_str();
+  cmd->add_flag("--all-modes", plan->all_modes, "Plan active, passive, recovery, autoreset, live")
+      ->excludes(plan_mode)
+      ->excludes(plan_counting);
+  cmd->add_flag("--runtime", plan->runtime,
+                "Plan systemd links and overrides under /run/systemd/system");
+  cmd->add_flag("--no-shell", plan->no_shell, kNoShellHelp);
+  cmd->add_flag("-v,--verbose", plan->verbose,
+                "Also show the parent directories made only for what is below them");
+  cmd->add_option("--format", plan->format, "Output format")
+      ->check(one_of("format", {"text", "json"}))
+      ->capture_default_str();
+  cmd->add_option("SOURCE", plan->sources, "File, directory or - for standard input")->required();
+  return [plan] {
+    if (!stages_are_plausible("plan", plan->stages)) return kExitUsage;
+    if (plan->mode.empty() && !plan->all_modes) {
+      std::cerr << "bootassess plan: one of --mode or --all-modes is required\n";
+      return kExitUsage;
+    }
+    return run_plan(*plan);
+  };
 }
 
 }  // namespace bootassess

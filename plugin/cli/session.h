@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "apply/applier.h"
 #include "apply/interrupt.h"
 #include "boot/boot_mode.h"
 #include "diag/diagnostic.h"
@@ -49,7 +50,7 @@ PlanOptions plan_options(const DiskRoot& root, const std::vector<std::string>& s
 // Accepts actions without performing them: `plan` and `--dry-run`.
 class RecordOnlyExecutor final : public ActionExecutor {
  public:
-  ApplyResult execute(const Action&) override { return {true, true, {}}; }
+  ActionResult execute(const Action&) override { return {true, true, {}}; }
 };
 
 // Performs actions on the root. With `umask`, the process's umask, which
@@ -62,9 +63,9 @@ class DiskExecutor final : public ActionExecutor {
     applier_.defer_renames();
     if (umask) applier_.assume_umask(static_cast<mode_t>(*umask));
   }
-  ApplyResult execute(const Action& action) override {
+  ActionResult execute(const Action& action) override {
     stop_if_interrupted();
-    ApplyResult result = applier_.apply(action);
+    ActionResult result = applier_.apply(action);
     if (result.known) {
       root_.changed(action.path, result.known->info, result.known->new_directory);
     } else {

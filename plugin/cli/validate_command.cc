@@ -2,11 +2,23 @@
 
 #include <fmt/format.h>
 
+#include <memory>
+
 #include "cli/session.h"
 #include "lint/validate.h"
 #include "report/json.h"
 
 namespace bootassess {
+
+constexpr const char* kValidateFooter =
+    "Exit status:\n"
+    "  0  no errors (with --strict: no warnings either)\n"
+    "  1  errors (with --strict: errors or warnings)\n"
+    "  2  usage error\n"
+    "\n"
+    "Examples:\n"
+    "  bootassess validate /etc/bootassess/\n"
+    "  bootassess validate --strict --format json boot.yaml\n";
 
 // Raised when a field of the JSON output changes meaning or goes away.
 constexpr int kValidateJsonFormatVersion = 1;
@@ -40,6 +52,21 @@ int run_validate(const ValidateOptions& options) {
   }
   const bool failed = errors > 0 || (options.strict && warnings > 0);
   return failed ? kExitFailed : kExitOk;
+}
+
+RunCommand add_validate_command(CLI::App& app) {
+  auto validate = std::make_shared<ValidateOptions>();
+  CLI::App* cmd =
+      app.add_subcommand("validate", "Check configurations for errors and traps; touch nothing");
+  cmd->footer(kValidateFooter);
+  cmd->add_flag("--strict", validate->strict, "Count warnings as errors");
+  cmd->add_flag("--no-shell", validate->no_shell, kNoShellHelp);
+  cmd->add_option("--format", validate->format, "Output format")
+      ->check(one_of("format", {"text", "json"}))
+      ->capture_default_str();
+  cmd->add_option("SOURCE", validate->sources, "File, directory or - for standard input")
+      ->required();
+  return [validate] { return run_validate(*validate); };
 }
 
 }  // namespace bootassess

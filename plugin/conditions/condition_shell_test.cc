@@ -308,6 +308,32 @@ TEST_F(ConditionChroot, LaterStepsSeeWhatAShellAddedToDirectoriesTheRunMade) {
   EXPECT_EQ(st.st_gid, 5U);
 }
 
+// A shell condition may make a unit a step before looked for and did not
+// find: the steps after it look again. Every store that remembers the root
+// (the names the root view looked up, the overlay of the plan, the units
+// systemd/ found or missed, the applier's open directories) hears of the
+// shell through one entry point; with the root view's names left out of it,
+// the second enable would still find no unit.
+TEST_F(ConditionChroot, LaterStepsFindWhatAShellMade) {
+  testing::make_dirs(root_ / "run");
+  testing::make_dirs(root_ / "etc/systemd/system");
+  const std::string config = root_ / "config.yaml";
+  testing::write_text(config,
+                      "stages:\n"
+                      "  initramfs:\n"
+                      "    - systemctl:\n"
+                      "        enable: [foo.service]\n"
+                      "    - if: 'printf \"[Service]\\nExecStart=/bin/true\\n[Install]\\n"
+                      "WantedBy=multi-user.target\\n\" > /etc/systemd/system/foo.service'\n"
+                      "      systemctl:\n"
+                      "        enable: [foo.service]\n");
+  const std::vector<std::string> errors = apply(config, 022);
+  // The first enable finds no unit; the second finds what the shell made.
+  ASSERT_EQ(errors.size(), 1U) << ::testing::PrintToString(errors);
+  EXPECT_NE(errors.front().find("foo.service"), std::string::npos) << errors.front();
+  EXPECT_TRUE(fs::is_symlink(root_ / "etc/systemd/system/multi-user.target.wants/foo.service"));
+}
+
 // What a shell condition removes, a later step makes again: the run's own
 // record of what it wrote gives way to the disk once a shell has looked.
 TEST_F(ConditionChroot, LaterStepsRemakeWhatAShellRemoved) {

@@ -21,7 +21,7 @@
 namespace bootassess::conditions {
 namespace {
 
-constexpr std::size_t kMaxOutput = 64 * 1024;
+constexpr std::size_t kMaxOutput = std::size_t{64} * 1024;
 constexpr const char* kShell = "/bin/sh";
 // The whole environment of a shell confined to a root: the caller's own is
 // not passed in (see condition.h).

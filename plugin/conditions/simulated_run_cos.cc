@@ -1,5 +1,7 @@
 #include "conditions/simulated_run_cos.h"
 
+#include <utility>
+
 #include "root/path.h"
 #include "root/resolve.h"
 
@@ -19,7 +21,7 @@ bool is_mode_sentinel_name(const std::string& name) {
 }
 
 RunCosTmpfsPlan refuse(std::string problem) {
-  return RunCosTmpfsPlan{std::nullopt, problem};
+  return RunCosTmpfsPlan{std::nullopt, std::move(problem)};
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "diag/rule_ids.h"
 #include "lint/check_rules.h"
 #include "lint/directive_rules.h"
 #include "lint/mode_rules.h"
@@ -31,6 +32,7 @@ constexpr std::array kRootIndependent{"content-decode"sv,       "condition-templ
                                       "step-name-clash"sv,      "systemctl-shell"sv,
                                       "systemctl-word-split"sv, "after-concurrent"sv,
                                       "condition-needs-shell"sv};
+static_assert(std::ranges::all_of(kRootIndependent, is_rule_id));
 
 // The stage runs to plan: Kairos runs X.before, X and X.after one after the
 // other, so they are planned together; any other stage on its own.

@@ -97,4 +97,48 @@ bool decode_gzip(std::string_view data, std::string& out, std::string& error,
   return ok;
 }
 
+namespace {
+
+enum class Encoding { none, base64, gzip, gzip_base64, unknown };
+
+Encoding encoding_of(std::string_view name) {
+  if (name.empty()) return Encoding::none;
+  if (name == "b64" || name == "base64") return Encoding::base64;
+  if (name == "gz" || name == "gzip") return Encoding::gzip;
+  if (name == "gz+base64" || name == "gzip+base64" || name == "gz+b64" || name == "gzip+b64") {
+    return Encoding::gzip_base64;
+  }
+  return Encoding::unknown;
+}
+
+}  // namespace
+
+bool is_known_encoding(std::string_view encoding) {
+  return encoding_of(encoding) != Encoding::unknown;
+}
+
+bool decode_content(std::string_view encoding, std::string_view content, std::string& out,
+                    std::string& error) {
+  switch (encoding_of(encoding)) {
+    case Encoding::base64:
+      return decode_base64(content, out, error);
+    case Encoding::gzip:
+      return decode_gzip(content, out, error);
+    case Encoding::gzip_base64: {
+      std::string compressed;
+      return decode_base64(content, compressed, error) && decode_gzip(compressed, out, error);
+    }
+    case Encoding::none:
+    case Encoding::unknown:
+      break;
+  }
+  out = content;
+  return true;
+}
+
+bool has_template(std::string_view text) {
+  const std::size_t open = text.find("{{");
+  return open != std::string_view::npos && text.find("}}", open) != std::string_view::npos;
+}
+
 }  // namespace bootassess

@@ -32,5 +32,35 @@ TEST(CodecTest, Gzip) {
   EXPECT_FALSE(decode_gzip(gz.substr(0, gz.size() - 4), out, error));
 }
 
+TEST(CodecTest, ContentByYipsEncodingNames) {
+  std::string out, error;
+  for (const char* name : {"b64", "base64"}) {
+    EXPECT_TRUE(is_known_encoding(name)) << name;
+    ASSERT_TRUE(decode_content(name, "aGkK", out, error)) << name << ": " << error;
+    EXPECT_EQ(out, "hi\n");
+  }
+  for (const char* name : {"gz+b64", "gzip+b64", "gz+base64", "gzip+base64"}) {
+    EXPECT_TRUE(is_known_encoding(name)) << name;
+    ASSERT_TRUE(decode_content(name, "H4sIAAAAAAAAA8vI5AIAenpv7QMAAAA=", out, error)) << name;
+    EXPECT_EQ(out, "hi\n");
+  }
+  EXPECT_TRUE(is_known_encoding("gz"));
+  EXPECT_TRUE(is_known_encoding("gzip"));
+  EXPECT_TRUE(is_known_encoding(""));
+  // Any other name: written as it is.
+  EXPECT_FALSE(is_known_encoding("base-64"));
+  ASSERT_TRUE(decode_content("base-64", "aGkK", out, error));
+  EXPECT_EQ(out, "aGkK");
+  EXPECT_FALSE(decode_content("base64", "a", out, error));
+}
+
+TEST(CodecTest, TemplateIsAnOpeningAndALaterClosingPair) {
+  EXPECT_TRUE(has_template("a {{ .Values.x }} b"));
+  EXPECT_TRUE(has_template("{{}}"));
+  EXPECT_FALSE(has_template("}} {{"));
+  EXPECT_FALSE(has_template("{ {x} }"));
+  EXPECT_FALSE(has_template("{{ unclosed"));
+}
+
 }  // namespace
 }  // namespace bootassess

@@ -6,6 +6,7 @@
 #include <array>
 #include <cstdlib>
 
+#include "load/codec.h"
 #include "load/keys.h"
 #include "load/source_files.h"
 #include "load/stage_names.h"
@@ -632,18 +633,14 @@ void DocumentReader::read_conditional(const MapEntry& e, YipConditionals& out) {
 
 // Static checks of a file's content that yip would treat differently.
 void DocumentReader::check_encoding(const FileEntry& f) {
-  static constexpr std::array<std::string_view, 9> kKnown{
-      "", "b64", "base64", "gz", "gzip", "gz+base64", "gzip+base64", "gz+b64", "gzip+b64"};
-  if (f.encoding && std::find(kKnown.begin(), kKnown.end(), f.encoding->value) == kKnown.end()) {
+  if (f.encoding && !is_known_encoding(f.encoding->value)) {
     ctx_.diagnostics.warning(f.encoding->pos, "encoding-unknown",
                              fmt::format("encoding '{}' is not one yip knows: the content is "
                                          "written as it is, undecoded",
                                          f.encoding->value),
-                             "use b64, base64, gz, gzip, gz+b64 or gzip+b64, or omit it");
+                             fmt::format("use {}, or omit it", kEncodingNames));
   }
-  const std::string& text = f.content.value;
-  const std::size_t open = text.find("{{");
-  if (open != std::string::npos && text.find("}}", open) != std::string::npos) {
+  if (has_template(f.content.value)) {
     ctx_.diagnostics.warning(f.content.pos, "template-not-rendered",
                              "the content holds a `{{ }}` template: yip renders Go templates "
                              "in file content, bootassess writes the text exactly as given");

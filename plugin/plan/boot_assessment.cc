@@ -233,7 +233,7 @@ bool Planner::plan_checks(const BootAssessmentStep& gate, const std::string& lab
       dropin.content = dropin_content(label, mode, reboots, held_back);
       dropin.origin = check.pos;
       // Planned over the unit file, so that its parent directory is known.
-      PlannedRoot over(static_cast<const RootView&>(view_));
+      OverlayRoot over(static_cast<const RootView&>(view_));
       for (const Action& a : plan.actions)
         over.record(a);
       ItemPlan more = plan_file(over, dropin, "/");
@@ -290,7 +290,7 @@ void Planner::pull_in_boot_complete(const Position& origin) {
 bool Planner::commit_with_links(ItemPlan plan, const Position& origin,
                                 const std::function<systemd::Outcome(const RootView&)>& link) {
   // Layered over the plan so far, not a copy of it.
-  PlannedRoot scratch(static_cast<const RootView&>(view_));
+  OverlayRoot scratch(static_cast<const RootView&>(view_));
   for (const Action& a : plan.actions)
     scratch.record(a);
   systemd::Outcome linked = link(scratch);

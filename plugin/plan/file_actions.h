@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "plan/action.h"
+#include "fs/action.h"
 #include "root/root_view.h"
 
 namespace bootassess {

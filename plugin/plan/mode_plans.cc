@@ -5,7 +5,7 @@ namespace {
 
 class RecordingExecutor final : public ActionExecutor {
  public:
-  ApplyResult execute(const Action&) override { return {true, true, {}}; }
+  ActionResult execute(const Action&) override { return {true, true, {}}; }
 };
 
 }  // namespace

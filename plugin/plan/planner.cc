@@ -19,11 +19,6 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-bool has_template(std::string_view text) {
-  const std::size_t open = text.find("{{");
-  return open != std::string_view::npos && text.find("}}", open) != std::string_view::npos;
-}
-
 // The words `sh -c "systemctl VERB <entry>"` passes to systemctl, split on
 // blanks; or why the shell would do more than split (the returned text).
 std::string shell_words(std::string_view entry, std::vector<std::string>& words) {
@@ -46,21 +41,6 @@ std::string shell_words(std::string_view entry, std::vector<std::string>& words)
     if (w.front() == '-') return fmt::format("systemctl would read `{}` as an option", w);
   }
   return {};
-}
-
-// Decodes `content` by yip's encoding names; any other name means the text
-// is written as it is (the loader has warned about it).
-bool decode_content(std::string_view encoding, const std::string& content, std::string& out,
-                    std::string& error) {
-  if (encoding == "b64" || encoding == "base64") return decode_base64(content, out, error);
-  if (encoding == "gz" || encoding == "gzip") return decode_gzip(content, out, error);
-  if (encoding == "gz+base64" || encoding == "gzip+base64" || encoding == "gz+b64" ||
-      encoding == "gzip+b64") {
-    std::string compressed;
-    return decode_base64(content, compressed, error) && decode_gzip(compressed, out, error);
-  }
-  out = content;
-  return true;
 }
 
 // The view conditions see when the mode or counting is simulated.
@@ -117,6 +97,22 @@ void Planner::report(Severity severity, const Position& where, std::string rule,
   event.kind = PlanEvent::Kind::diagnostic;
   event.diagnostic = {where, severity, std::move(rule), std::move(message), std::move(fix)};
   sink_(event);
+}
+
+void Planner::root_changed_outside(bool published) {
+  // The names the root view looked up (DiskRoot), through the overlay.
+  view_.changed("/");
+  // The overlay: after a publish onto the root itself, the root holds what
+  // the run did and what the outside did to it, and answers alone.
+  if (published && executor_.writes_root()) {
+    view_.forget();
+  } else {
+    view_.outside_change();
+  }
+  // The applier's open directories and what it knew of the entries it made.
+  executor_.outside_change();
+  // The unit files, drop-ins and links systemd/ read.
+  if (installer_) installer_->forget();
 }
 
 void Planner::run_step(const Document& doc, const Step& step, std::size_t index) {
@@ -178,15 +174,7 @@ void Planner::run_step(const Document& doc, const Step& step, std::size_t index)
     const ConditionResult result = evaluate_condition(step.condition->value, ctx);
     // A shell may have changed anything in the root.
     if (!result.native && result.outcome != ConditionOutcome::undecided) {
-      view_.changed("/");
-      // The root holds what the run did, and what the shell did to it.
-      if (published && executor_.writes_root()) {
-        view_.forget();
-      } else {
-        view_.outside_change();
-      }
-      executor_.outside_change();
-      if (installer_) installer_->forget();
+      root_changed_outside(published);
     }
     switch (result.outcome) {
       case ConditionOutcome::holds:
@@ -414,7 +402,7 @@ void Planner::commit(const ItemPlan& plan, const Position& origin) {
     event.kind = PlanEvent::Kind::action;
     event.action = action;
     event.undecided = undecided_;
-    event.result = action.unchanged ? ApplyResult{true, false, {}} : executor_.execute(action);
+    event.result = action.unchanged ? ActionResult{true, false, {}} : executor_.execute(action);
     sink_(event);
     if (!event.result.ok) {
       failed_ = true;

@@ -10,7 +10,7 @@
 // evaluated when the step is reached, against the root as the earlier steps
 // left it. An `after:` yip would crash on refuses the whole run. Every action goes
 // through an ActionExecutor (which performs it for `apply`, or only accepts it
-// for `plan` and `--dry-run`) and is then recorded in a PlannedRoot, so later
+// for `plan` and `--dry-run`) and is then recorded in a OverlayRoot, so later
 // steps see it either way.
 #pragma once
 
@@ -19,14 +19,14 @@
 #include <string>
 #include <vector>
 
-#include "apply/applier.h"
 #include "boot/boot_counting.h"
 #include "boot/boot_mode.h"
 #include "conditions/condition.h"
 #include "conditions/yip_conditionals.h"
+#include "fs/action_executor.h"
+#include "fs/overlay_root.h"
 #include "load/model.h"
 #include "plan/file_actions.h"
-#include "plan/planned_root.h"
 #include "systemd/enablement.h"
 
 namespace bootassess {
@@ -60,24 +60,6 @@ struct PlanOptions {
   bool hypothetical_root = false;
 };
 
-// Performs an action, or pretends to.
-class ActionExecutor {
- public:
-  virtual ~ActionExecutor() = default;
-  virtual ApplyResult execute(const Action& action) = 0;
-  // Make every action so far visible on disk (a shell is about to look).
-  virtual bool publish() { return true; }
-  // Whether the actions are done on the root the planner reads, so that
-  // after publish() the root itself holds every one of them.
-  virtual bool writes_root() const { return false; }
-  // Something besides the plan (a shell condition) may have changed the
-  // root since publish(): what the executor knew of the entries it made no
-  // longer holds.
-  virtual void outside_change() {}
-  // Called once after the last action: make everything durable.
-  virtual bool finish() { return true; }
-};
-
 // What the planner reports, in order, while it runs.
 struct PlanEvent {
   // `started`: a step's condition held (or is undecided) and its items follow.
@@ -86,7 +68,7 @@ struct PlanEvent {
   const Step* step_ref = nullptr;  // started, skipped
   // action
   Action action;
-  ApplyResult result;
+  ActionResult result;
   std::optional<Position> undecided;  // the action (or started step) depends on this condition
   // skipped
   std::string step;  // label of the step
@@ -108,7 +90,7 @@ class Planner {
 
   // Some item failed (the exit status is then 1).
   bool failed() const { return failed_; }
-  const PlannedRoot& planned() const { return view_; }
+  const OverlayRoot& planned() const { return view_; }
 
  private:
   void run_step(const Document& doc, const Step& step, std::size_t index);
@@ -122,12 +104,21 @@ class Planner {
   bool commit_with_links(ItemPlan plan, const Position& origin,
                          const std::function<systemd::Outcome(const RootView&)>& link);
 
+  // The one entry point for a change to the root that the plan did not make
+  // (a shell condition ran; `published`: the executor's actions were put on
+  // the root first). Every store that remembers the root hears of it here:
+  // the root view's looked-up names, the overlay of the plan, the executor
+  // (the applier's open directories) and the installer's unit files. A new
+  // store that remembers the root is told here, and nowhere else; a new way
+  // for the outside world to change the root calls this. The plan's own
+  // actions are told store by store as they are recorded (commit()).
+  void root_changed_outside(bool published);
   // Executes and records an item's actions; reports the item's error if any.
   void commit(const ItemPlan& plan, const Position& origin);
   void report(Severity severity, const Position& where, std::string rule, std::string message,
               std::string fix = {});
 
-  PlannedRoot view_;  // the root as planned so far: what writes are planned against
+  OverlayRoot view_;  // the root as planned so far: what writes are planned against
   std::optional<SimulatedFiles> simulated_;  // view_ with the simulated mode and counting
   const RootView& seen_;  // what conditions look at: simulated_ if any, else view_
   PlanOptions options_;

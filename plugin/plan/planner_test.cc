@@ -12,7 +12,7 @@ using testing::MemoryRoot;
 
 class CountingExecutor final : public ActionExecutor {
  public:
-  ApplyResult execute(const Action&) override {
+  ActionResult execute(const Action&) override {
     ++calls;
     return {true, true, {}};
   }

@@ -13,7 +13,7 @@ namespace {
 // Fails every write, succeeds otherwise: a disk that refuses files.
 class FailingWrites final : public ActionExecutor {
  public:
-  ApplyResult execute(const Action& a) override {
+  ActionResult execute(const Action& a) override {
     if (a.kind == ActionKind::write) return {false, false, "cannot write " + a.path + ": EIO"};
     return {true, true, {}};
   }

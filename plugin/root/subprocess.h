@@ -48,8 +48,8 @@ struct SubprocessRequest {
   std::optional<std::vector<std::string>> env;
   // Where the program starts (after the setup hook); empty: where it left off.
   std::string cwd;
-  bool merge_stderr = false;           // stderr into the stdout pipe, interleaved as written
-  std::size_t max_output = 64 * 1024;  // bytes kept of each of stdout and stderr
+  bool merge_stderr = false;  // stderr into the stdout pipe, interleaved as written
+  std::size_t max_output = std::size_t{64} * 1024;  // bytes kept of each of stdout and stderr
   // Which bytes are kept of a longer output: its first max_output (the
   // default), or its last.
   bool keep_tail = false;

@@ -7,10 +7,6 @@
 namespace bootassess::systemd {
 namespace {
 
-bool ends_with(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
 // The name NAME in a legacy "DIR.wants/NAME" alias may stand for `unit`.
 bool legacy_name_fits(std::string_view name, std::string_view unit, bool template_directory) {
   const NameClass name_class = classify_unit_name(name);
@@ -54,9 +50,9 @@ AliasCheck verify_alias(std::string_view unit_name, std::string_view alias) {
   if (slash != std::string_view::npos) {
     std::string_view directory = alias.substr(0, slash);
     const std::string_view name = alias.substr(slash + 1);
-    if (ends_with(directory, ".wants")) {
+    if (directory.ends_with(".wants")) {
       directory.remove_suffix(6);
-    } else if (ends_with(directory, ".requires")) {
+    } else if (directory.ends_with(".requires")) {
       directory.remove_suffix(9);
     } else {
       out.verdict = AliasVerdict::invalid_reference;

@@ -33,7 +33,7 @@
 #include <vector>
 
 #include "diag/diagnostic.h"
-#include "plan/action.h"
+#include "fs/action.h"
 #include "root/root_view.h"
 #include "systemd/search_path.h"
 #include "systemd/specifiers.h"

@@ -5,7 +5,7 @@
 
 #include <gtest/gtest.h>
 
-#include "plan/planned_root.h"
+#include "fs/overlay_root.h"
 #include "root/path.h"
 #include "support/memory_root.h"
 
@@ -102,7 +102,7 @@ class SystemdEnablement : public ::testing::Test {
   }
 
   MemoryRoot base_;
-  PlannedRoot planned_{base_};
+  OverlayRoot planned_{base_};
   HostFacts host_ = test_host();
   Position origin_{"stage.yaml", 7, 9};
 };
@@ -377,7 +377,7 @@ TEST_F(SystemdEnablement, MaskRefusesAFileInTheWay) {
 
 TEST_F(SystemdEnablement, MaskWithoutConfigDirectoryMakesIt) {
   MemoryRoot empty;
-  PlannedRoot view(empty);
+  OverlayRoot view(empty);
   const Outcome o = Installer(view, host_).mask({"foo", origin_}, Scope::persistent);
   EXPECT_FALSE(o.failed);
   ASSERT_EQ(o.actions.size(), 4u);

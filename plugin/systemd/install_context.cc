@@ -25,10 +25,6 @@ constexpr int kMaxAliasSteps = 64;
 // and an [Install] section is a few lines.
 constexpr std::uint64_t kMaxUnitFileSize = std::uint64_t{1} << 20;
 
-bool ends_with(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
 std::size_t rule_count(const UnitInfo& unit) {
   return unit.aliases.size() + unit.wanted_by.size() + unit.required_by.size() +
          unit.upheld_by.size();
@@ -344,7 +340,7 @@ std::vector<std::pair<std::string, std::string>> InstallContext::dropins(
       const auto names = view_.list_dir(dropin_dir);
       if (!names) continue;
       for (const std::string& file : *names) {
-        if (is_hidden_or_backup(file) || !ends_with(file, ".conf")) continue;
+        if (is_hidden_or_backup(file) || !file.ends_with(".conf")) continue;
         by_basename.try_emplace(file, dir + "/" + dir_name + "/" + file,
                                 path::join(dropin_dir, file));
       }

@@ -16,7 +16,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "plan/planned_root.h"
+#include "fs/overlay_root.h"
 #include "systemd/install_report.h"
 #include "systemd/link_planner.h"
 #include "systemd/search_path.h"

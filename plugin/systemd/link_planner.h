@@ -15,8 +15,8 @@
 #include <unordered_map>
 #include <vector>
 
-#include "plan/action.h"
-#include "plan/planned_root.h"
+#include "fs/action.h"
+#include "fs/overlay_root.h"
 #include "systemd/search_path.h"
 
 namespace bootassess::systemd {
@@ -115,7 +115,7 @@ class RecordingView final : public RootView {
 
 class LinkPlanner {
  public:
-  LinkPlanner(PlannedRoot& scratch, const SearchPath& search, LookupCache& cache,
+  LinkPlanner(OverlayRoot& scratch, const SearchPath& search, LookupCache& cache,
               std::vector<Action>& actions, const Position& origin)
       : scratch_(scratch), search_(search), cache_(cache), actions_(actions), origin_(origin) {}
 
@@ -142,7 +142,7 @@ class LinkPlanner {
   std::optional<std::string> make_directory(std::string_view config_dir, int& error);
   bool equivalent(std::string_view link, std::string_view existing, std::string_view target) const;
 
-  PlannedRoot& scratch_;
+  OverlayRoot& scratch_;
   const SearchPath& search_;
   LookupCache& cache_;
   std::vector<Action>& actions_;

@@ -31,7 +31,7 @@ Action symlink_at(const std::string& path, const std::string& target) {
 TEST(LookupCacheTest, CanonicalAnswersAreDroppedByChangesOnTheirWalk) {
   MemoryRoot base;
   base.add_dir("/etc").add_dir("/srv").add_dir("/srv/units");
-  PlannedRoot view(base);
+  OverlayRoot view(base);
   LookupCache cache;
   EXPECT_FALSE(cache.canonical(view, "/etc/systemd/system"));
   EXPECT_FALSE(cache.canonical(view, "/run/systemd/system"));
@@ -61,7 +61,7 @@ TEST(LookupCacheTest, CanonicalAnswersAreDroppedByChangesOnTheirWalk) {
 TEST(LookupCacheTest, UnitLookupsAreDroppedByChangesToWhatTheyRead) {
   MemoryRoot base;
   base.add_dir("/lib").add_dir("/etc");
-  PlannedRoot view(base);
+  OverlayRoot view(base);
   LookupCache cache;
   cache.remember_unit_lookup("a.service", -ENOENT, {{"/lib/a.service", false}});
   cache.remember_unit_lookup("b.service", 0, {{"/etc/b.d", true}});

@@ -16,7 +16,7 @@
 #include <string>
 
 #include "apply/applier.h"
-#include "plan/planned_root.h"
+#include "fs/overlay_root.h"
 #include "root/disk_root.h"
 #include "support/temp_dir.h"
 #include "systemd/enablement.h"
@@ -83,7 +83,7 @@ TEST(SystemdNoSpawn, EnablingAThousandUnits) {
     std::string error;
     std::unique_ptr<DiskRoot> disk = DiskRoot::open(root.path(), error);
     if (!disk) return false;
-    PlannedRoot planned(*disk);
+    OverlayRoot planned(*disk);
     Installer installer(planned);
     Applier applier(disk->fd());
     for (int i = 0; i < 1000; ++i) {

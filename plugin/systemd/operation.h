@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "plan/planned_root.h"
+#include "fs/overlay_root.h"
 #include "systemd/enablement.h"
 #include "systemd/install_context.h"
 #include "systemd/install_report.h"
@@ -58,7 +58,7 @@ class Operation {
   const Scope scope;
   std::string unit;  // the unit name asked about, after normalize_name()
   std::string path;  // for enable by path: the path given
-  PlannedRoot scratch;
+  OverlayRoot scratch;
   InstallReport report;
   Outcome outcome;
   LinkPlanner links;

@@ -20,7 +20,7 @@
 #include <string>
 
 #include "apply/applier.h"
-#include "plan/planned_root.h"
+#include "fs/overlay_root.h"
 #include "root/disk_root.h"
 #include "systemd/enablement.h"
 
@@ -89,7 +89,7 @@ BenchRoot& root_for(int units) {
 
 // Plans enabling every unit through one Installer, recording the actions
 // into the planned view as the planner does.
-std::vector<Action> plan(int units, PlannedRoot& planned) {
+std::vector<Action> plan(int units, OverlayRoot& planned) {
   std::vector<Action> all;
   Installer installer(planned);
   for (int i = 0; i < units; ++i) {
@@ -110,7 +110,7 @@ void BM_PlanEnable(benchmark::State& state) {
   std::string error;
   for (auto _ : state) {
     std::unique_ptr<DiskRoot> disk = DiskRoot::open(root.dir(), error);
-    PlannedRoot planned(*disk);
+    OverlayRoot planned(*disk);
     std::vector<Action> actions = plan(units, planned);
     benchmark::DoNotOptimize(actions);
   }
@@ -127,7 +127,7 @@ void BM_PlanAndApplyEnable(benchmark::State& state) {
     const fs::path copy = root.fresh_copy(++iteration);
     state.ResumeTiming();
     std::unique_ptr<DiskRoot> disk = DiskRoot::open(copy, error);
-    PlannedRoot planned(*disk);
+    OverlayRoot planned(*disk);
     const std::vector<Action> actions = plan(units, planned);
     Applier applier(disk->fd());
     for (const Action& a : actions) {

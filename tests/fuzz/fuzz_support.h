@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-#include "plan/action.h"
+#include "fs/action.h"
 #include "support/memory_root.h"
 
 namespace bootassess::fuzz {

@@ -16,10 +16,10 @@
 #include <string_view>
 #include <vector>
 
+#include "fs/overlay_root.h"
 #include "fuzz/fuzz_support.h"
 #include "load/loader.h"
 #include "plan/mode_plans.h"
-#include "plan/planned_root.h"
 
 namespace {
 
@@ -106,7 +106,7 @@ std::string configuration(std::string_view input) {
 
 // No directory above the action's path may be a symlink in the root as
 // planned before the action: a planned path is canonical.
-void check_parents(const PlannedRoot& before, const Action& action) {
+void check_parents(const OverlayRoot& before, const Action& action) {
   for (std::size_t slash = action.path.find('/', 1); slash != std::string::npos;
        slash = action.path.find('/', slash + 1)) {
     const std::string parent = action.path.substr(0, slash);
@@ -134,7 +134,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   PlanOptions options;
   options.root_dir = "/fuzz-root";
   for (const ModePlan& plan : plan_modes(image, {source}, planned_modes(), options)) {
-    PlannedRoot planned(image);
+    OverlayRoot planned(image);
     for (const PlannedAction& item : plan.actions) {
       fuzz::check_action(item.action);
       check_parents(planned, item.action);

@@ -1,4 +1,4 @@
-#include "plan/planned_root.h"
+#include "fs/overlay_root.h"
 
 #include <algorithm>
 
@@ -16,7 +16,7 @@ std::string_view parent_of(std::string_view p) {
 
 }  // namespace
 
-void PlannedRoot::record(const Action& action) {
+void OverlayRoot::record(const Action& action) {
   Node node;
   switch (action.kind) {
     case ActionKind::write:
@@ -54,7 +54,7 @@ void PlannedRoot::record(const Action& action) {
   it->second = std::move(node);
 }
 
-void PlannedRoot::outside_change() {
+void OverlayRoot::outside_change() {
   for (auto& [path, node] : nodes_) {
     if (!node.fresh) continue;
     const bool hid = node.hides();
@@ -63,13 +63,13 @@ void PlannedRoot::outside_change() {
   }
 }
 
-void PlannedRoot::forget() {
+void OverlayRoot::forget() {
   nodes_.clear();
   children_.clear();
   hiding_ = 0;
 }
 
-const PlannedRoot::Node* PlannedRoot::decisive(const std::string& path, bool& own) const {
+const OverlayRoot::Node* OverlayRoot::decisive(const std::string& path, bool& own) const {
   own = false;
   if (nodes_.empty()) return nullptr;
   if (auto it = nodes_.find(path); it != nodes_.end()) {
@@ -84,7 +84,7 @@ const PlannedRoot::Node* PlannedRoot::decisive(const std::string& path, bool& ow
   return nullptr;
 }
 
-std::optional<FileInfo> PlannedRoot::lstat(const std::string& path) const {
+std::optional<FileInfo> OverlayRoot::lstat(const std::string& path) const {
   bool own = false;
   const Node* node = decisive(path, own);
   if (node == nullptr) return base_.lstat(path);
@@ -92,7 +92,7 @@ std::optional<FileInfo> PlannedRoot::lstat(const std::string& path) const {
   return node->info;
 }
 
-std::optional<std::string> PlannedRoot::read_link(const std::string& path) const {
+std::optional<std::string> OverlayRoot::read_link(const std::string& path) const {
   bool own = false;
   const Node* node = decisive(path, own);
   if (node == nullptr) return base_.read_link(path);
@@ -100,7 +100,7 @@ std::optional<std::string> PlannedRoot::read_link(const std::string& path) const
   return node->data;
 }
 
-std::optional<std::string> PlannedRoot::read_file(const std::string& path) const {
+std::optional<std::string> OverlayRoot::read_file(const std::string& path) const {
   bool own = false;
   const Node* node = decisive(path, own);
   if (node == nullptr) return base_.read_file(path);
@@ -108,7 +108,7 @@ std::optional<std::string> PlannedRoot::read_file(const std::string& path) const
   return node->data;
 }
 
-std::optional<std::vector<std::string>> PlannedRoot::list_dir(const std::string& path) const {
+std::optional<std::vector<std::string>> OverlayRoot::list_dir(const std::string& path) const {
   std::optional<std::vector<std::string>> names;
   bool own = false;
   const Node* node = decisive(path, own);
@@ -144,7 +144,7 @@ std::optional<std::vector<std::string>> PlannedRoot::list_dir(const std::string&
   return names;
 }
 
-bool PlannedRoot::access(const std::string& path, int mode) const {
+bool OverlayRoot::access(const std::string& path, int mode) const {
   bool own = false;
   const Node* node = decisive(path, own);
   if (node == nullptr) return base_.access(path, mode);

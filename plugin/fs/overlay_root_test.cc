@@ -1,4 +1,4 @@
-#include "plan/planned_root.h"
+#include "fs/overlay_root.h"
 
 #include <gtest/gtest.h>
 
@@ -20,12 +20,12 @@ Action action(ActionKind kind, const std::string& path, bool creates = false) {
 
 // What lies below a directory the plan created is what the plan put there:
 // the base (where, after apply, temporary files may sit) is not asked.
-TEST(PlannedRootTest, ACreatedDirectoryHoldsOnlyWhatThePlanPutThere) {
+TEST(OverlayRootTest, ACreatedDirectoryHoldsOnlyWhatThePlanPutThere) {
   MemoryRoot base;
   base.add_dir("/etc").add_dir("/etc/kept").add_file("/etc/kept/old", "o");
   // As the disk looks after apply made /etc/new and started a file in it.
   base.add_dir("/etc/new").add_file("/etc/new/.tmp-x", "partial");
-  PlannedRoot view(base);
+  OverlayRoot view(base);
   view.record(action(ActionKind::mkdir, "/etc/new", true));
   Action file = action(ActionKind::write, "/etc/new/a.conf");
   file.content.assign(1, 'a');  // (`= "a"` trips GCC 12's -Wrestrict at -O3)

@@ -1,4 +1,4 @@
-#include "plan/action.h"
+#include "fs/action.h"
 
 namespace bootassess {
 

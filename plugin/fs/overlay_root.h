@@ -1,7 +1,8 @@
-// The root as it will be once the planned actions are done: a RootView that
-// layers recorded actions over another view. The planner reads through it, so
-// a step sees what earlier steps (and earlier items of the same step) wrote,
-// without anything touching the disk.
+// A RootView that layers recorded actions over another view: the root as it
+// will be once those actions are done. The planner reads the planned root
+// through one, so a step sees what earlier steps (and earlier items of the
+// same step) wrote, without anything touching the disk; systemd/ uses one as
+// a scratch overlay to try out an operation's links before committing them.
 #pragma once
 
 #include <cstddef>
@@ -11,7 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "plan/action.h"
+#include "fs/action.h"
 #include "root/root_view.h"
 
 namespace bootassess {
@@ -23,11 +24,11 @@ struct PathHash {
   std::size_t operator()(std::string_view p) const { return std::hash<std::string_view>{}(p); }
 };
 
-class PlannedRoot final : public RootView {
+class OverlayRoot final : public RootView {
  public:
-  explicit PlannedRoot(const RootView& base) : base_(base) {}
-  PlannedRoot(const PlannedRoot&) = delete;  // children_ views nodes_' keys
-  PlannedRoot& operator=(const PlannedRoot&) = delete;
+  explicit OverlayRoot(const RootView& base) : base_(base) {}
+  OverlayRoot(const OverlayRoot&) = delete;  // children_ views nodes_' keys
+  OverlayRoot& operator=(const OverlayRoot&) = delete;
 
   void record(const Action& action);
   // Something besides the plan (a shell condition) may have added entries
