@@ -93,7 +93,7 @@ _bootassess() {
       options="--stage -s --root --mode --counting --all-modes --runtime --no-shell --verbose -v
         --format --help -h"
       ;;
-    validate) options="--strict --no-shell --format --help -h" ;;
+    validate) options="--root --strict --no-shell --format --help -h" ;;
     status) options="--root --esp --format --output --notice --problem --help -h" ;;
     help)
       _bootassess_reply -W "apply plan validate status version" -- "$cur"

@@ -111,6 +111,8 @@ constexpr const char* kValidateFooter =
     "\n"
     "Examples:\n"
     "  bootassess validate /etc/bootassess/\n"
+    "  bootassess validate --root / /etc/bootassess/\n"
+    "      at image build time: also a gated or enabled unit the image lacks\n"
     "  bootassess validate --strict --format json boot.yaml\n";
 
 constexpr const char* kStatusFooter =
@@ -260,6 +262,9 @@ static int run(int argc, char** argv) {
     validate_cmd =
         app.add_subcommand("validate", "Check configurations for errors and traps; touch nothing");
     validate_cmd->footer(kValidateFooter);
+    validate_cmd->add_option("--root", validate.root,
+                             "Image root to check against: a gated or enabled unit it lacks "
+                             "is an error");
     validate_cmd->add_flag("--strict", validate.strict, "Count warnings as errors");
     validate_cmd->add_flag("--no-shell", validate.no_shell, kNoShellHelp);
     validate_cmd->add_option("--format", validate.format, "Output format")

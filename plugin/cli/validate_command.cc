@@ -12,9 +12,24 @@ namespace bootassess {
 constexpr int kValidateJsonFormatVersion = 1;
 
 int run_validate(const ValidateOptions& options) {
+  // --root: the image the configuration is for, read only.
+  std::unique_ptr<DiskRoot> root;
+  if (!options.root.empty()) {
+    std::string error;
+    int err = 0;
+    root = DiskRoot::open(options.root, error, &err);
+    if (!root) {
+      fmt::print(stderr, "bootassess: error: {}\n", error);
+      return root_error_status(err);
+    }
+  }
   Diagnostics loaded;
   std::vector<Source> sources = load_sources(options.sources, loaded);
-  std::vector<Diagnostic> diagnostics = validate_sources(sources, loaded, options.no_shell);
+  std::vector<Diagnostic> diagnostics =
+      validate_sources(sources, loaded, options.no_shell, root.get());
+  if (root) {
+    if (std::optional<Diagnostic> unread = root_read_failure(*root)) diagnostics.push_back(*unread);
+  }
 
   std::size_t errors = 0, warnings = 0, notes = 0;
   for (const Diagnostic& d : diagnostics) {
