@@ -110,7 +110,6 @@ constexpr const char* kValidateFooter =
     "  2  usage error\n"
     "\n"
     "Examples:\n"
-    "  bootassess validate /etc/bootassess/\n"
     "  bootassess validate --root / /etc/bootassess/\n"
     "      at image build time: also a gated or enabled unit the image lacks\n"
     "  bootassess validate --strict --format json boot.yaml\n";
