@@ -343,14 +343,22 @@ def main():
     cached = os.path.join(cache_dir, "bootassess")
     with tempfile.TemporaryDirectory() as work:
         started = time.monotonic()
-        if os.path.exists(cached) and not os.environ.get("KAIROS_RECIPE_NO_CACHE"):
-            binary = cached
-            print(f"build stage: inputs unchanged, {cached}")
-        else:
+        binary = os.path.join(work, "bootassess")
+        hit = False
+        if not os.environ.get("KAIROS_RECIPE_NO_CACHE"):
+            try:
+                # A copy: another checkout's run may replace the cache meanwhile.
+                shutil.copy2(cached, binary)
+                hit = True
+                print(f"build stage: inputs unchanged, {cached}")
+            except FileNotFoundError:
+                pass
+        if not hit:
             stage_root = build(source_dir, build_stage, copies, work)
-            binary = in_root(stage_root, "/", built_path)
-            if not os.path.isfile(binary):
+            built = in_root(stage_root, "/", built_path)
+            if not os.path.isfile(built):
                 fail(f"the build stage left no {built_path}")
+            shutil.copy2(built, binary)
             try:
                 if os.path.isdir(CACHE):
                     for old in os.listdir(CACHE):  # one entry: the latest inputs
