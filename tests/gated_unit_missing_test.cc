@@ -43,10 +43,10 @@ TEST(GatedUnitMissingTest, ApplyGatesTheOthersAndFailsNamingTheUnit) {
   make_image(tmp);
   const std::string root = tmp / "root";
   std::string output;
-  const int status = run_command(kBinary + " apply --root " + shell_quote(root) +
-                                     " --mode active --counting counted " +
-                                     shell_quote(tmp / "gate.yaml"),
-                                 &output);
+  const int status =
+      run_command(kBinary + " apply --root " + shell_quote(root) +
+                      " --mode active --counting counted " + shell_quote(tmp / "gate.yaml"),
+                  &output);
   EXPECT_EQ(status, 1) << output;
   EXPECT_NE(output.find(tmp / "gate.yaml:7:13: error: k3s.service does not exist in the root"),
             std::string::npos)
@@ -54,11 +54,11 @@ TEST(GatedUnitMissingTest, ApplyGatesTheOthersAndFailsNamingTheUnit) {
   EXPECT_NE(output.find("[boot-assessment-unit-missing]"), std::string::npos) << output;
   // Nothing for k3s: the boot is not gated on it.
   EXPECT_FALSE(fs::exists(root + kRuntime + "k3s.service.d"));
-  EXPECT_FALSE(fs::exists(fs::symlink_status(root + kRuntime +
-                                             "boot-complete.target.requires/k3s.service")));
+  EXPECT_FALSE(fs::exists(
+      fs::symlink_status(root + kRuntime + "boot-complete.target.requires/k3s.service")));
   // myapp is gated as if k3s were not named.
-  EXPECT_TRUE(fs::is_regular_file(root + kRuntime +
-                                  "myapp.service.d/zz-bootassess-boot-assessment.conf"));
+  EXPECT_TRUE(
+      fs::is_regular_file(root + kRuntime + "myapp.service.d/zz-bootassess-boot-assessment.conf"));
   EXPECT_TRUE(fs::is_symlink(root + kRuntime + "boot-complete.target.requires/myapp.service"));
   EXPECT_TRUE(fs::is_symlink(root + kRuntime + "multi-user.target.wants/boot-complete.target"));
 }

@@ -444,8 +444,8 @@ TEST(ValidateRootTest, AGatedUnitMissingFromTheImageIsAnErrorAtItsPosition) {
   // Near misses: without a root nothing is known of the image; the unit in
   // /etc, as an instance of a template, or written by an earlier step.
   EXPECT_EQ(find(validate_against(yaml, nullptr), "boot-assessment-unit-missing"), nullptr);
-  testing::MemoryRoot both = image_root(
-      {"/usr/lib/systemd/system/myapp.service", "/etc/systemd/system/k3s.service"});
+  testing::MemoryRoot both =
+      image_root({"/usr/lib/systemd/system/myapp.service", "/etc/systemd/system/k3s.service"});
   std::vector<Diagnostic> clean = validate_against(yaml, &both);
   EXPECT_TRUE(clean.empty()) << dump(clean);
   const std::string instance = kHeader +
@@ -488,8 +488,8 @@ TEST(ValidateRootTest, AnEnabledUnitMissingFromTheImageIsAnError) {
 // to the same standard as the other examples.
 TEST(ValidateRulesTest, TheKairosRecipeValidatesWithoutWarnings) {
   Diagnostics loaded;
-  Source source = load_source(
-      std::string(BOOTASSESS_SOURCE_DIR) + "/examples/kairos/bootassess.d", loaded);
+  Source source =
+      load_source(std::string(BOOTASSESS_SOURCE_DIR) + "/examples/kairos/bootassess.d", loaded);
   ASSERT_FALSE(source.documents.empty());
   std::vector<Diagnostic> ds = validate_sources({source}, loaded);
   for (const Diagnostic& d : ds)
