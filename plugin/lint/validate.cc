@@ -34,7 +34,7 @@ constexpr std::array kRootIndependent{"content-decode"sv,       "condition-templ
 // Findings of a plan against an image's root (`validate --root`) that say
 // the image lacks something the configuration needs: a gated unit (the boot
 // would go ungated for it, and the stage runner ignores the error), a unit
-// that is enabled, or one that is masked. Errors only: the same rules are
+// that is enabled, or an enabled one that the image masks. Errors only: the same rules are
 // notes or warnings where nothing is lost (disabling a unit that is absent).
 constexpr std::array kImageRules{"boot-assessment-unit-missing"sv, "systemd-unit-missing"sv,
                                  "systemd-unit-masked"sv};
