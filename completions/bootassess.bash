@@ -98,7 +98,7 @@ _bootassess() {
       options="--stage -s --root --mode --counting --all-modes --runtime --no-shell --verbose -v
         --format --help -h"
       ;;
-    validate) options="--strict --no-shell --format --help -h" ;;
+    validate) options="--root --strict --no-shell --format --help -h" ;;
     status) options="--root --esp --format --output --notice --problem --help -h" ;;
     check)
       # After `--` comes the command's own argv.

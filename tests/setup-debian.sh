@@ -6,7 +6,7 @@ set -eu
 packages="cmake make g++ pkg-config libyaml-dev libyaml-cpp-dev libcli11-dev libfmt-dev zlib1g-dev libre2-dev
 libgtest-dev libbenchmark-dev python3 python3-jsonschema python3-yaml systemd strace clang-format clang-tidy-14
 mmdebstrap systemd-container systemd-boot clang libfuzzer-14-dev scdoc zsh file binutils time
-util-linux prometheus-node-exporter prometheus qemu-system-x86 ovmf mtools dosfstools e2fsprogs fdisk"
+util-linux git prometheus-node-exporter prometheus qemu-system-x86 ovmf mtools dosfstools e2fsprogs fdisk"
 
 missing=""
 for p in $packages; do

@@ -43,6 +43,7 @@ struct PlanCommandOptions {
 };
 
 struct ValidateOptions {
+  std::string root;  // --root: also check against this image root; empty: none
   bool strict = false;
   bool no_shell = false;
   std::string format = "text";

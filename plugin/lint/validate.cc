@@ -34,6 +34,14 @@ constexpr std::array kRootIndependent{"content-decode"sv,       "condition-templ
                                       "condition-needs-shell"sv};
 static_assert(std::ranges::all_of(kRootIndependent, is_rule_id));
 
+// Findings of a plan against an image's root (`validate --root`) that say
+// the image lacks something the configuration needs: a gated unit (the boot
+// would go ungated for it, and the stage runner ignores the error), a unit
+// that is enabled, or an enabled one that the image masks. Errors only: the same rules are
+// notes or warnings where nothing is lost (disabling a unit that is absent).
+constexpr std::array kImageRules{"boot-assessment-unit-missing"sv, "systemd-unit-missing"sv,
+                                 "systemd-unit-masked"sv};
+
 // The stage runs to plan: Kairos runs X.before, X and X.after one after the
 // other, so they are planned together; any other stage on its own.
 std::vector<std::vector<std::string>> stage_runs(const std::vector<Source>& sources) {
@@ -71,7 +79,8 @@ std::vector<std::vector<std::string>> stage_runs(const std::vector<Source>& sour
 }  // namespace
 
 std::vector<Diagnostic> validate_sources(const std::vector<Source>& sources,
-                                         const Diagnostics& loaded, bool no_shell) {
+                                         const Diagnostics& loaded, bool no_shell,
+                                         const RootView* image) {
   // Each plan of a mode finds the same things again: held once, so that
   // only distinct findings count towards a rule's lines shown.
   Diagnostics all(true);
@@ -105,6 +114,18 @@ std::vector<Diagnostic> validate_sources(const std::vector<Source>& sources,
     }
     lint::check_modes(plans, locator, all);
     lint::check_node_breaking(sources, plans, all);
+    if (image == nullptr) continue;
+    // The same runs against the image itself: units are looked up there.
+    options.hypothetical_root = false;
+    for (const ModePlan& plan :
+         plan_modes_and_countings(*image, sources, planned_modes(), options)) {
+      for (const Diagnostic& d : plan.diagnostics) {
+        if (d.severity == Severity::error &&
+            std::find(kImageRules.begin(), kImageRules.end(), d.rule) != kImageRules.end()) {
+          all.add(d);
+        }
+      }
+    }
   }
 
   lint::check_health_checks(sources, lint::read_start_limits(empty), all);

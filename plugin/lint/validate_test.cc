@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "load/loader.h"
+#include "support/memory_root.h"
 
 namespace bootassess {
 namespace {
@@ -390,6 +391,109 @@ TEST(ValidateRulesTest, BootAssessmentIsUnderstood) {
   EXPECT_NE(find(outside, "boot-assessment"), nullptr) << dump(outside);
   std::vector<Diagnostic> bad_mode = validate_text(head + "        modes: [actve]\n");
   EXPECT_NE(find(bad_mode, "boot-assessment"), nullptr) << dump(bad_mode);
+}
+
+// An image's root with systemd's targets and the units in `units` (paths).
+testing::MemoryRoot image_root(const std::vector<std::string>& units) {
+  testing::MemoryRoot root;
+  root.add_dir("/usr").add_dir("/usr/lib").add_dir("/usr/lib/systemd");
+  root.add_dir("/usr/lib/systemd/system").add_dir("/etc").add_dir("/etc/systemd");
+  root.add_dir("/etc/systemd/system");
+  for (const char* target : {"multi-user.target", "boot-complete.target"})
+    root.add_file(std::string("/usr/lib/systemd/system/") + target, "[Unit]\n");
+  for (const std::string& unit : units)
+    root.add_file(unit, "[Service]\nExecStart=/bin/true\n");
+  return root;
+}
+
+std::vector<Diagnostic> validate_against(const std::string& yaml, const RootView* image) {
+  Diagnostics loaded;
+  Source source;
+  if (std::optional<Document> doc = load_document("t.yaml", yaml, loaded)) {
+    source.documents.push_back(*doc);
+  }
+  return validate_sources({source}, loaded, false, image);
+}
+
+std::vector<const Diagnostic*> all_of(const std::vector<Diagnostic>& ds, std::string_view rule) {
+  std::vector<const Diagnostic*> out;
+  for (const Diagnostic& d : ds) {
+    if (d.rule == rule) out.push_back(&d);
+  }
+  return out;
+}
+
+TEST(ValidateRootTest, AGatedUnitMissingFromTheImageIsAnErrorAtItsPosition) {
+  const std::string yaml = kHeader +
+                           "    - name: gate\n"
+                           "      boot_assessment:\n"
+                           "        units:\n"
+                           "          - myapp.service\n"
+                           "          - k3s.service\n";
+  testing::MemoryRoot root = image_root({"/usr/lib/systemd/system/myapp.service"});
+  std::vector<Diagnostic> ds = validate_against(yaml, &root);
+  std::vector<const Diagnostic*> missing = all_of(ds, "boot-assessment-unit-missing");
+  ASSERT_EQ(missing.size(), 1u) << dump(ds);  // once, whatever the modes planned
+  EXPECT_EQ(missing[0]->severity, Severity::error);
+  EXPECT_EQ(missing[0]->where.file, "t.yaml");
+  EXPECT_EQ(missing[0]->where.line, 7);
+  EXPECT_EQ(missing[0]->where.column, 13);
+  EXPECT_NE(missing[0]->message.find("k3s.service"), std::string::npos);
+  EXPECT_EQ(ds.size(), 1u) << dump(ds);
+
+  // Near misses: without a root nothing is known of the image; the unit in
+  // /etc, as an instance of a template, or written by an earlier step.
+  EXPECT_EQ(find(validate_against(yaml, nullptr), "boot-assessment-unit-missing"), nullptr);
+  testing::MemoryRoot both =
+      image_root({"/usr/lib/systemd/system/myapp.service", "/etc/systemd/system/k3s.service"});
+  std::vector<Diagnostic> clean = validate_against(yaml, &both);
+  EXPECT_TRUE(clean.empty()) << dump(clean);
+  const std::string instance = kHeader +
+                               "    - name: gate\n"
+                               "      boot_assessment:\n"
+                               "        units: [worker@1.service]\n";
+  testing::MemoryRoot templated = image_root({"/usr/lib/systemd/system/worker@.service"});
+  std::vector<Diagnostic> with_template = validate_against(instance, &templated);
+  EXPECT_TRUE(with_template.empty()) << dump(with_template);
+  const std::string written = kHeader +
+                              "    - name: the unit\n"
+                              "      files:\n"
+                              "        - path: /etc/systemd/system/k3s.service\n"
+                              "          permissions: 0644\n"
+                              "          content: \"[Service]\\nExecStart=/bin/true\\n\"\n"
+                              "    - name: gate\n"
+                              "      boot_assessment:\n"
+                              "        units: [k3s.service]\n";
+  testing::MemoryRoot bare = image_root({});
+  std::vector<Diagnostic> after_write = validate_against(written, &bare);
+  EXPECT_EQ(find(after_write, "boot-assessment-unit-missing"), nullptr) << dump(after_write);
+}
+
+TEST(ValidateRootTest, AnEnabledUnitMissingFromTheImageIsAnError) {
+  const std::string yaml = kHeader + "    - name: enable\n" + kEnable;
+  testing::MemoryRoot bare = image_root({});
+  std::vector<Diagnostic> ds = validate_against(yaml, &bare);
+  const Diagnostic* missing = find(ds, "systemd-unit-missing");
+  ASSERT_NE(missing, nullptr) << dump(ds);
+  EXPECT_EQ(missing->severity, Severity::error);
+  EXPECT_EQ(missing->where.line, 5);
+  // Near misses: no root, or the unit there.
+  EXPECT_EQ(find(validate_against(yaml, nullptr), "systemd-unit-missing"), nullptr);
+  testing::MemoryRoot present = image_root({"/usr/lib/systemd/system/app.service"});
+  std::vector<Diagnostic> clean = validate_against(yaml, &present);
+  EXPECT_EQ(find(clean, "systemd-unit-missing"), nullptr) << dump(clean);
+}
+
+// The Kairos recipe's configuration (examples/kairos/bootassess.d/) is held
+// to the same standard as the other examples.
+TEST(ValidateRulesTest, TheKairosRecipeValidatesWithoutWarnings) {
+  Diagnostics loaded;
+  Source source =
+      load_source(std::string(BOOTASSESS_SOURCE_DIR) + "/examples/kairos/bootassess.d", loaded);
+  ASSERT_FALSE(source.documents.empty());
+  std::vector<Diagnostic> ds = validate_sources({source}, loaded);
+  for (const Diagnostic& d : ds)
+    EXPECT_EQ(d.severity, Severity::note) << format_diagnostic(d);
 }
 
 }  // namespace
