@@ -37,10 +37,12 @@ static_assert(std::ranges::all_of(kRootIndependent, is_rule_id));
 // Findings of a plan against an image's root (`validate --root`) that say
 // the image lacks something the configuration needs: a gated unit (the boot
 // would go ungated for it, and the stage runner ignores the error), a unit
-// that is enabled, or an enabled one that the image masks. Errors only: the same rules are
-// notes or warnings where nothing is lost (disabling a unit that is absent).
+// that is enabled, an enabled one that the image masks, or the binary the
+// health checks' units run (every check would fail). Errors only: the same
+// rules are notes or warnings where nothing is lost (disabling a unit that is
+// absent).
 constexpr std::array kImageRules{"boot-assessment-unit-missing"sv, "systemd-unit-missing"sv,
-                                 "systemd-unit-masked"sv};
+                                 "systemd-unit-masked"sv, "check-binary-missing"sv};
 
 // The stage runs to plan: Kairos runs X.before, X and X.after one after the
 // other, so they are planned together; any other stage on its own.

@@ -469,6 +469,28 @@ TEST(ValidateRootTest, AGatedUnitMissingFromTheImageIsAnErrorAtItsPosition) {
   EXPECT_EQ(find(after_write, "boot-assessment-unit-missing"), nullptr) << dump(after_write);
 }
 
+TEST(ValidateRootTest, TheCheckBinaryMissingFromTheImageIsAnError) {
+  const std::string yaml = kHeader +
+                           "    - name: gate\n"
+                           "      boot_assessment:\n"
+                           "        checks:\n"
+                           "          - name: usr-local\n"
+                           "            mount: /usr/local\n";
+  testing::MemoryRoot bare = image_root({});
+  std::vector<Diagnostic> ds = validate_against(yaml, &bare);
+  std::vector<const Diagnostic*> missing = all_of(ds, "check-binary-missing");
+  ASSERT_EQ(missing.size(), 1u) << dump(ds);
+  EXPECT_EQ(missing[0]->severity, Severity::error);
+  EXPECT_EQ(missing[0]->where.file, "t.yaml");
+  EXPECT_NE(missing[0]->message.find("/usr/bin/bootassess"), std::string::npos);
+
+  // Near misses: no root, or an image that has the binary.
+  EXPECT_EQ(find(validate_against(yaml, nullptr), "check-binary-missing"), nullptr);
+  testing::MemoryRoot with_binary = image_root({"/usr/bin/bootassess"});
+  std::vector<Diagnostic> clean = validate_against(yaml, &with_binary);
+  EXPECT_EQ(find(clean, "check-binary-missing"), nullptr) << dump(clean);
+}
+
 TEST(ValidateRootTest, AnEnabledUnitMissingFromTheImageIsAnError) {
   const std::string yaml = kHeader + "    - name: enable\n" + kEnable;
   testing::MemoryRoot bare = image_root({});
