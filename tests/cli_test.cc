@@ -139,6 +139,11 @@ TEST(CliTest, JsonSaysNullForAnUnknownPosition) {
 TEST(CliTest, HelpAndVersion) {
   Result r = bootassess("help");
   EXPECT_EQ(r.status, 0) << r.output;
+  // The overview, not the help of `help` itself: every command listed.
+  EXPECT_TRUE(contains(r.output, "Usage: bootassess [OPTIONS] SUBCOMMAND")) << r.output;
+  for (const char* command :
+       {"\n  apply ", "\n  plan ", "\n  validate ", "\n  status ", "\n  check "})
+    EXPECT_TRUE(contains(r.output, command)) << command << "\n" << r.output;
   for (const char* part : {"apply", "plan", "validate", "status", "Exit status:", "Examples:"})
     EXPECT_TRUE(contains(r.output, part)) << part << "\n" << r.output;
   // Each command's help: its options, its exit statuses and two examples.

@@ -131,7 +131,8 @@ static int run(int argc, char** argv) {
 
   if (help_cmd != nullptr && help_cmd->parsed()) {
     if (help_topic.empty()) {
-      std::cout << app.help();
+      // The overview itself: app.help() would show the parsed `help` command.
+      std::cout << app.get_formatter()->make_help(&app, app.get_name(), CLI::AppFormatMode::Normal);
       return kExitOk;
     }
     topics.emplace("help", help_cmd);
